@@ -1,0 +1,105 @@
+"""A small demo portfolio so the admin has live-looking queues on first start."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from collections_app.models import Borrower, Loan
+from collections_app.services.cases import case_add_note, case_open, case_transition
+from collections_app.services.payments import payment_record, plan_create, promise_create
+from collections_app.states import CloseReason, PauseReason
+
+CN_NAMES = ["王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴芳"]
+US_NAMES = ["Avery Johnson", "Jordan Smith", "Taylor Brown", "Morgan Davis", "Casey Miller",
+            "Riley Wilson", "Jamie Moore", "Drew Taylor", "Quinn Anderson", "Reese Thomas"]
+US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", ""]
+
+
+class Command(BaseCommand):
+    help = "Load a small demo portfolio (idempotent: does nothing if demo loans exist)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--borrowers", type=int, default=40)
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args: object, borrowers: int, seed: int, **options: object) -> None:
+        if Loan.objects.filter(external_id__startswith="DEMO-").exists():
+            self.stdout.write("Demo portfolio already loaded.")
+            return
+        rng = random.Random(seed)
+        today = timezone.localdate()
+        with transaction.atomic():
+            for i in range(borrowers):
+                self._one(rng, i, today)
+        self.stdout.write(self.style.SUCCESS(f"Loaded {borrowers} demo borrowers."))
+
+    def _one(self, rng: random.Random, i: int, today: dt.date) -> None:
+        chinese = i % 2 == 0
+        borrower = Borrower.objects.create(
+            external_id=f"DEMO-B{i:04d}",
+            name=rng.choice(CN_NAMES if chinese else US_NAMES),
+            phone=(f"+86138{rng.randrange(10**8):08d}" if chinese
+                   else f"+1415555{rng.randrange(10**4):04d}"),
+            email=f"borrower{i}@example.com",
+            time_zone="Asia/Shanghai" if chinese else rng.choice(US_ZONES),
+            preferred_language="zh-Hans" if chinese else "en",
+            jurisdiction="CN" if chinese else "US",
+        )
+        principal = Decimal(rng.randrange(1000, 20000))
+        overdue = (principal / Decimal(rng.choice([3, 6, 12]))).quantize(Decimal("0.01"))
+        days_late = rng.randrange(1, 120)
+        loan = Loan.objects.create(
+            external_id=f"DEMO-L{i:04d}",
+            borrower=borrower,
+            product="cash-loan-12m",
+            currency="CNY" if chinese else "USD",
+            principal=principal,
+            outstanding_balance=principal,
+            due_date=today - dt.timedelta(days=days_late),
+        )
+        case = case_open(
+            loan=loan, amount_overdue=overdue, overdue_since=loan.due_date + dt.timedelta(days=1)
+        )
+        story = i % 8
+        if story in (1, 2):
+            promise_create(
+                case=case,
+                amount=(overdue / 2).quantize(Decimal("0.01")),
+                due_date=today + dt.timedelta(days=rng.randrange(0, 10)),
+            )
+        elif story == 3:
+            plan_create(
+                case=case,
+                installments=[
+                    (today + dt.timedelta(days=30 * k), (overdue / 3).quantize(Decimal("0.01")))
+                    for k in range(3)
+                ],
+            )
+        elif story in (4, 5):
+            case_transition(case=case, name="escalate", reason="No answer to reminders")
+            if story == 5 and days_late > 60:
+                case_transition(case=case, name="refer_to_legal", reason="90+ days, no contact")
+        elif story == 6:
+            case_transition(
+                case=case, name="pause", reason="Borrower disputes the amount",
+                pause_reason=PauseReason.DISPUTE,
+            )
+        elif story == 7:
+            payment_record(
+                loan=loan,
+                external_id=f"DEMO-P{i:04d}",
+                amount=overdue,
+                currency=loan.currency,
+                received_at=timezone.now() - dt.timedelta(days=1),
+            )
+        if story == 0 and days_late > 100:
+            case_transition(
+                case=case, name="write_off", reason="Uncollectable",
+                close_reason=CloseReason.UNCOLLECTABLE,
+            )
+        elif story == 0:
+            case_add_note(case=case, text="Left a voicemail-safe reminder.", actor=None)

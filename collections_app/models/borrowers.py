@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.db import models
+
+from collections_app.models.choices import Channel, Jurisdiction, Language
+from collections_app.validators import validate_e164, validate_time_zone
+
+
+class Borrower(models.Model):
+    external_id = models.CharField(
+        max_length=64, unique=True, help_text="The lender's id for this person."
+    )
+    name = models.CharField(max_length=200)
+    phone = models.CharField(
+        max_length=20, blank=True, validators=[validate_e164], help_text="E.164, e.g. +14155550100"
+    )
+    email = models.EmailField(blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="IANA zone. Blank: the zones of the phone number's region are used.",
+    )
+    preferred_language = models.CharField(
+        max_length=10, choices=Language.choices, default=Language.EN
+    )
+    jurisdiction = models.CharField(
+        max_length=16,
+        default=Jurisdiction.US,
+        db_index=True,
+        help_text="Code of the contact-rules profile that protects this borrower (CN, US, ...).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone"]), models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_id})"
+
+
+class ChannelConsent(models.Model):
+    """The borrower's current consent for one channel, with where and when it came from."""
+
+    class Status(models.TextChoices):
+        OPTED_IN = "opted_in", "Opted in"
+        OPTED_OUT = "opted_out", "Opted out"
+
+    class Source(models.TextChoices):
+        BORROWER_REPLY = "borrower_reply", "Borrower reply (keyword)"
+        AGENT = "agent", "Recorded by an agent"
+        LENDER = "lender", "Lender's systems"
+        PROVIDER = "provider", "Messaging provider"
+        IMPORT = "import", "Import"
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    recorded_at = models.DateTimeField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["borrower", "channel"], name="one_consent_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.borrower_id} {self.channel}: {self.status}"

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from collections_app.models.choices import Segment
+from collections_app.models.loans import MONEY, Loan
+from collections_app.states import (
+    ACTIVE_STATES,
+    OPEN_STATES,
+    TRANSITIONS,
+    CaseState,
+    CloseReason,
+    PauseReason,
+)
+
+
+def _fsm(name: str, target: object | None = None):
+    """django-fsm's @transition, filled in from the one transition table in states.py."""
+    spec = TRANSITIONS[name]
+    return transition(
+        field="state",
+        source=list(spec.sources),
+        target=target if target is not None else spec.target,
+        permission=spec.permission,
+        custom={"label": spec.label, "help_text": spec.help_text},
+    )
+
+
+class CollectionCase(ConcurrentTransitionMixin, models.Model):
+    """One overdue loan being collected. Change it only through services.case_* functions."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="cases")
+    state = FSMField(
+        max_length=20, choices=CaseState.choices, default=CaseState.REMINDER, protected=True
+    )
+    paused_from = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
+    pause_reason = models.CharField(max_length=30, choices=PauseReason.choices, blank=True)
+    close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
+    amount_overdue = models.DecimalField(**MONEY)
+    overdue_since = models.DateField(help_text="First day the loan was past due.")
+    assigned_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    segment = models.CharField(max_length=20, choices=Segment.choices, blank=True, default="")
+    next_action_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan"],
+                condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
+                name="one_open_case_per_loan",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_action_at"]),
+            models.Index(fields=["assigned_agent", "state"]),
+            models.Index(fields=["overdue_since"]),
+        ]
+        permissions = [
+            ("negotiate_case", "Can move a case to negotiation"),
+            ("escalate_case", "Can escalate a case"),
+            ("refer_case_to_legal", "Can refer a case to legal"),
+            ("pause_case", "Can pause a case"),
+            ("resume_case", "Can resume a paused case"),
+            ("resolve_case", "Can resolve a case"),
+            ("write_off_case", "Can write off a case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def days_past_due(self, as_of: dt.date | None = None) -> int:
+        as_of = as_of or timezone.localdate()
+        return max((as_of - self.overdue_since).days, 0)
+
+    # --- Transitions: fields only, no side effects (ConcurrentTransitionMixin relies on it).
+    # Services in services/cases.py call these, save, and write the CaseEvent.
+
+    @_fsm("start_negotiation")
+    def start_negotiation(self) -> None:
+        pass
+
+    @_fsm("escalate")
+    def escalate(self) -> None:
+        pass
+
+    @_fsm("refer_to_legal")
+    def refer_to_legal(self) -> None:
+        pass
+
+    @_fsm("pause")
+    def pause(self, pause_reason: str = PauseReason.DISPUTE) -> None:
+        self.paused_from = self.state
+        self.pause_reason = pause_reason
+
+    @_fsm("resume", target=RETURN_VALUE(*ACTIVE_STATES))
+    def resume(self) -> str:
+        previous = self.paused_from or CaseState.REMINDER
+        self.paused_from = ""
+        self.pause_reason = ""
+        return previous
+
+    @_fsm("resolve")
+    def resolve(self, close_reason: str = CloseReason.PAID) -> None:
+        self.close_reason = close_reason
+        self.closed_at = timezone.now()
+        self.next_action_at = None
+
+    @_fsm("write_off")
+    def write_off(self, close_reason: str = CloseReason.UNCOLLECTABLE) -> None:
+        self.close_reason = close_reason
+        self.closed_at = timezone.now()
+        self.next_action_at = None

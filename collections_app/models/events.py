@@ -1,0 +1,72 @@
+"""The append-only audit trail of a case: every transition, contact, payment, promise and note."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from collections_app.models.cases import CollectionCase
+
+
+class AppendOnlyError(Exception):
+    """Audit rows are never changed or removed."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("CaseEvent rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("CaseEvent rows are append-only")
+
+
+class CaseEvent(models.Model):
+    class Kind(models.TextChoices):
+        OPENED = "opened", "Case opened"
+        TRANSITION = "transition", "Transition"
+        NOTE = "note", "Note"
+        CONTACT = "contact", "Contact"
+        REPLY = "reply", "Borrower reply"
+        PAYMENT = "payment", "Payment"
+        PROMISE = "promise", "Promise to pay"
+        PLAN = "plan", "Payment plan"
+        ASSIGNMENT = "assignment", "Assignment"
+        COMPLIANCE = "compliance", "Compliance"
+        CONSENT = "consent", "Consent / hold"
+
+    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    # Null actor means the system (nightly run, webhook, worker).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "created_at"])]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.TRANSITION:
+            return f"{self.from_state} → {self.to_state}"
+        return self.get_kind_display()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("CaseEvent rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("CaseEvent rows are append-only")
+
+    @property
+    def actor_label(self) -> str:
+        return self.actor.get_username() if self.actor_id else "system"

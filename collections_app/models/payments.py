@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from collections_app.models.cases import CollectionCase
+from collections_app.models.loans import MONEY, Loan
+from collections_app.validators import validate_currency
+
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+class Payment(models.Model):
+    """Money the lender received. Recorded once per lender payment id, however often it's sent."""
+
+    external_id = models.CharField(max_length=64, unique=True, help_text="Lender's payment id.")
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="payments")
+    case = models.ForeignKey(
+        CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    amount = models.DecimalField(**MONEY, validators=POSITIVE)
+    currency = models.CharField(max_length=3, validators=[validate_currency])
+    received_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["loan", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.external_id})"
+
+
+class PromiseToPay(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        KEPT = "kept", "Kept"
+        BROKEN = "broken", "Broken"
+        CANCELLED = "cancelled", "Cancelled"
+
+    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="promises")
+    amount = models.DecimalField(**MONEY, validators=POSITIVE)
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    amount_paid = models.DecimalField(**MONEY, default=Decimal("0"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"Promise {self.amount} by {self.due_date} ({self.status})"
+
+
+class PaymentPlan(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        DEFAULTED = "defaulted", "Defaulted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Plan {self.pk} ({self.status})"
+
+
+class PlanInstallment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        MISSED = "missed", "Missed"
+
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="installments")
+    sequence = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    amount = models.DecimalField(**MONEY, validators=POSITIVE)
+    paid_amount = models.DecimalField(**MONEY, default=Decimal("0"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["plan", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "sequence"], name="one_installment_per_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.amount} by {self.due_date}"

@@ -1,0 +1,80 @@
+"""The four roles and what each may do. Applied by a data migration; edit here, then add a
+migration that calls `apply_roles` again."""
+
+from __future__ import annotations
+
+APP = "collections_app"
+
+_READ_CASEWORK = [
+    f"{APP}.view_{model}"
+    for model in (
+        "borrower",
+        "loan",
+        "collectioncase",
+        "caseevent",
+        "payment",
+        "promisetopay",
+        "paymentplan",
+        "planinstallment",
+        "channelconsent",
+    )
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    "agent": [
+        *_READ_CASEWORK,
+        f"{APP}.change_collectioncase",
+        f"{APP}.negotiate_case",
+        f"{APP}.pause_case",
+    ],
+    "supervisor": [
+        *_READ_CASEWORK,
+        f"{APP}.change_collectioncase",
+        f"{APP}.change_borrower",
+        f"{APP}.change_loan",
+        f"{APP}.view_bulkaction",
+        f"{APP}.negotiate_case",
+        f"{APP}.escalate_case",
+        f"{APP}.pause_case",
+        f"{APP}.resume_case",
+        f"{APP}.resolve_case",
+        f"{APP}.write_off_case",
+    ],
+    "legal": [
+        *_READ_CASEWORK,
+        f"{APP}.change_collectioncase",
+        f"{APP}.refer_case_to_legal",
+        f"{APP}.pause_case",
+        f"{APP}.resolve_case",
+    ],
+    "compliance": [
+        *_READ_CASEWORK,
+        f"{APP}.change_borrower",
+        f"{APP}.add_channelconsent",
+        f"{APP}.change_channelconsent",
+        f"{APP}.pause_case",
+        f"{APP}.resume_case",
+    ],
+}
+
+
+def apply_roles(apps, schema_editor=None) -> None:
+    """Create each role's group and give it exactly its permissions."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,107 @@
+"""Services that open, move, assign and annotate collection cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from collections_app.models import CaseEvent, CollectionCase, Loan
+from collections_app.services.events import case_event_record, case_event_transition
+from collections_app.states import TRANSITIONS
+
+
+class UnknownTransition(ValueError):
+    pass
+
+
+def case_open(
+    *,
+    loan: Loan,
+    amount_overdue: Decimal,
+    overdue_since: dt.date,
+    actor: AbstractBaseUser | None = None,
+) -> CollectionCase:
+    """Open a case for an overdue loan. The database allows one open case per loan."""
+    with transaction.atomic():
+        case = CollectionCase.objects.create(
+            loan=loan, amount_overdue=amount_overdue, overdue_since=overdue_since
+        )
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.OPENED,
+            actor=actor,
+            data={"amount_overdue": amount_overdue, "overdue_since": overdue_since},
+        )
+    return case
+
+
+def case_transition(
+    *,
+    case: CollectionCase,
+    name: str,
+    actor: AbstractBaseUser | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> CollectionCase:
+    """Apply transition `name` and write its audit row, atomically.
+
+    `actor=None` is the system (nightly run, webhooks). A person must hold the transition's
+    permission. Raises `PermissionDenied`, `django_fsm.TransitionNotAllowed` (not from this
+    state) or `django_fsm.ConcurrentTransition` (someone else moved the case since it was read);
+    on any of them nothing is written.
+    """
+    spec = TRANSITIONS.get(name)
+    if spec is None:
+        raise UnknownTransition(name)
+    if actor is not None and not actor.has_perm(spec.permission):
+        raise PermissionDenied(f"{actor} may not {spec.label.lower()} cases")
+
+    from_state = case.state
+    snapshot = {f: getattr(case, f) for f in ("paused_from", "pause_reason", "close_reason")}
+    try:
+        with transaction.atomic():
+            getattr(case, name)(**kwargs)
+            case.save()
+            case_event_transition(
+                case=case,
+                from_state=from_state,
+                to_state=case.state,
+                actor=actor,
+                reason=reason,
+                data={"transition": name, **kwargs, **(data or {})},
+            )
+    except Exception:
+        # Leave the in-memory object as the database still has it.
+        CollectionCase.state.field.set_state(case, from_state)
+        for field, value in snapshot.items():
+            setattr(case, field, value)
+        raise
+    return case
+
+
+def case_assign(
+    *, case: CollectionCase, agent: AbstractBaseUser | None, actor: AbstractBaseUser | None
+) -> CollectionCase:
+    with transaction.atomic():
+        previous = case.assigned_agent_id
+        case.assigned_agent = agent
+        case.save(update_fields=["assigned_agent", "updated_at"])
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.ASSIGNMENT,
+            actor=actor,
+            data={"from_agent": previous, "to_agent": agent.pk if agent else None},
+        )
+    return case
+
+
+def case_add_note(*, case: CollectionCase, text: str, actor: AbstractBaseUser | None) -> CaseEvent:
+    if not text.strip():
+        raise ValueError("A note needs some text")
+    return case_event_record(case=case, kind=CaseEvent.Kind.NOTE, actor=actor, reason=text)

@@ -1,0 +1,222 @@
+"""Payments, promises to pay and payment plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from collections_app.models import (
+    CaseEvent,
+    CollectionCase,
+    Loan,
+    Payment,
+    PaymentPlan,
+    PlanInstallment,
+    PromiseToPay,
+)
+from collections_app.services.cases import case_transition
+from collections_app.services.events import case_event_record
+from collections_app.states import OPEN_STATES, CaseState, CloseReason
+
+ZERO = Decimal("0")
+# From these states a promise or a plan means the borrower engaged: move to negotiation.
+_ENGAGEMENT_MOVES_TO_NEGOTIATION = (CaseState.REMINDER, CaseState.ESCALATION)
+
+
+def payment_record(
+    *,
+    loan: Loan,
+    external_id: str,
+    amount: Decimal,
+    currency: str,
+    received_at: dt.datetime,
+) -> tuple[Payment, bool]:
+    """Record a lender payment once. Returns (payment, created).
+
+    The same lender payment id sent twice has one effect. The payment lowers the balance and the
+    overdue amount, counts towards active promises and plan installments, and resolves the case
+    when nothing is overdue any more.
+    """
+    if amount <= ZERO:
+        raise ValidationError("A payment amount must be positive.")
+    with transaction.atomic():
+        loan = Loan.objects.select_for_update().get(pk=loan.pk)
+        existing = Payment.objects.filter(external_id=external_id).first()
+        if existing is not None:
+            return existing, False
+        if currency != loan.currency:
+            raise ValidationError(
+                f"Payment currency {currency} does not match the loan's {loan.currency}."
+            )
+        case = (
+            CollectionCase.objects.select_for_update()
+            .filter(loan=loan, state__in=OPEN_STATES)
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    external_id=external_id,
+                    loan=loan,
+                    case=case,
+                    amount=amount,
+                    currency=currency,
+                    received_at=received_at,
+                )
+        except IntegrityError:
+            # Another worker recorded the same payment id between our check and insert.
+            return Payment.objects.get(external_id=external_id), False
+
+        loan.outstanding_balance = max(loan.outstanding_balance - amount, ZERO)
+        loan.save(update_fields=["outstanding_balance", "updated_at"])
+        if case is not None:
+            _apply_payment_to_case(case=case, payment=payment)
+    return payment, True
+
+
+def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
+    case.amount_overdue = max(case.amount_overdue - payment.amount, ZERO)
+    case.save(update_fields=["amount_overdue", "updated_at"])
+    case_event_record(
+        case=case,
+        kind=CaseEvent.Kind.PAYMENT,
+        data={
+            "payment_id": payment.pk,
+            "external_id": payment.external_id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "amount_overdue_after": case.amount_overdue,
+        },
+    )
+    _apply_to_promises(case=case, amount=payment.amount)
+    _apply_to_plan(case=case, amount=payment.amount)
+    if case.amount_overdue == ZERO:
+        case_transition(
+            case=case, name="resolve", reason="Paid in full", close_reason=CloseReason.PAID
+        )
+
+
+def _apply_to_promises(*, case: CollectionCase, amount: Decimal) -> None:
+    now = timezone.now()
+    for promise in case.promises.select_for_update().filter(
+        status=PromiseToPay.Status.ACTIVE
+    ).order_by("due_date", "id"):
+        promise.amount_paid += amount
+        if promise.amount_paid >= promise.amount:
+            promise.status = PromiseToPay.Status.KEPT
+            promise.resolved_at = now
+            case_event_record(
+                case=case,
+                kind=CaseEvent.Kind.PROMISE,
+                reason="Promise kept",
+                data={"promise_id": promise.pk, "status": promise.status},
+            )
+        promise.save(update_fields=["amount_paid", "status", "resolved_at"])
+
+
+def _apply_to_plan(*, case: CollectionCase, amount: Decimal) -> None:
+    """Pay the oldest open installments of the active plan first."""
+    plan = case.plans.filter(status=PaymentPlan.Status.ACTIVE).first()
+    if plan is None:
+        return
+    remaining = amount
+    installments = plan.installments.select_for_update().exclude(
+        status=PlanInstallment.Status.PAID
+    )
+    for installment in installments.order_by("sequence"):
+        if remaining <= ZERO:
+            break
+        applied = min(remaining, installment.amount - installment.paid_amount)
+        installment.paid_amount += applied
+        remaining -= applied
+        if installment.paid_amount >= installment.amount:
+            installment.status = PlanInstallment.Status.PAID
+        installment.save(update_fields=["paid_amount", "status"])
+    if not plan.installments.exclude(status=PlanInstallment.Status.PAID).exists():
+        plan.status = PaymentPlan.Status.COMPLETED
+        plan.save(update_fields=["status"])
+        case_event_record(
+            case=case, kind=CaseEvent.Kind.PLAN, reason="Plan completed", data={"plan": plan.pk}
+        )
+
+
+def _engage(*, case: CollectionCase, actor: AbstractBaseUser | None, reason: str) -> None:
+    if case.state in _ENGAGEMENT_MOVES_TO_NEGOTIATION:
+        case_transition(case=case, name="start_negotiation", actor=None, reason=reason)
+
+
+def promise_create(
+    *,
+    case: CollectionCase,
+    amount: Decimal,
+    due_date: dt.date,
+    actor: AbstractBaseUser | None = None,
+    today: dt.date | None = None,
+) -> PromiseToPay:
+    """Record a promise to pay. It is engagement: the case moves to negotiation."""
+    today = today or timezone.localdate()
+    if amount <= ZERO:
+        raise ValidationError("A promise needs a positive amount.")
+    if amount > case.amount_overdue:
+        raise ValidationError(
+            f"The promise ({amount}) is more than the amount overdue ({case.amount_overdue})."
+        )
+    if due_date < today:
+        raise ValidationError("A promise cannot be due in the past.")
+    if case.state not in OPEN_STATES or case.state == CaseState.PAUSED:
+        raise ValidationError(f"Cannot record a promise on a {case.get_state_display()} case.")
+    with transaction.atomic():
+        promise = PromiseToPay.objects.create(
+            case=case, amount=amount, due_date=due_date, created_by=actor
+        )
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.PROMISE,
+            actor=actor,
+            reason=f"Promised {amount} by {due_date}",
+            data={"promise_id": promise.pk, "amount": amount, "due_date": due_date},
+        )
+        _engage(case=case, actor=actor, reason="Promise to pay")
+    return promise
+
+
+def plan_create(
+    *,
+    case: CollectionCase,
+    installments: list[tuple[dt.date, Decimal]],
+    actor: AbstractBaseUser | None = None,
+) -> PaymentPlan:
+    """Agree a payment plan; it replaces any active one."""
+    if not installments:
+        raise ValidationError("A plan needs at least one installment.")
+    if any(amount <= ZERO for _, amount in installments):
+        raise ValidationError("Every installment needs a positive amount.")
+    dates = [due for due, _ in installments]
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        raise ValidationError("Installment dates must be distinct and in order.")
+    if case.state not in OPEN_STATES or case.state == CaseState.PAUSED:
+        raise ValidationError(f"Cannot agree a plan on a {case.get_state_display()} case.")
+    with transaction.atomic():
+        case.plans.filter(status=PaymentPlan.Status.ACTIVE).update(
+            status=PaymentPlan.Status.CANCELLED
+        )
+        plan = PaymentPlan.objects.create(case=case, created_by=actor)
+        PlanInstallment.objects.bulk_create(
+            PlanInstallment(plan=plan, sequence=i, due_date=due, amount=amount)
+            for i, (due, amount) in enumerate(installments, start=1)
+        )
+        total = sum((amount for _, amount in installments), ZERO)
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.PLAN,
+            actor=actor,
+            reason=f"Plan of {len(installments)} installments, {total} in all",
+            data={"plan": plan.pk, "installments": [[d, a] for d, a in installments]},
+        )
+        _engage(case=case, actor=actor, reason="Payment plan agreed")
+    return plan

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from collections_app import views
+
+admin.site.site_header = "Collections"
+admin.site.site_title = "Collections"
+admin.site.index_title = "Workspace"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,73 @@
+"""Shared fixtures.
+
+Services the suite can use: the database (SQLite locally, PostgreSQL in CI) and the Celery broker
+(filesystem locally, Redis in CI). Tests marked `needs_postgres` / `needs_redis` skip when the
+service is not configured, and FAIL instead when REQUIRE_SERVICES=1 (CI), so a missing service can
+never pass as a skip.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_SERVICES:
+        db_url = os.environ.get("DATABASE_URL", "")
+        broker = os.environ.get("CELERY_BROKER_URL", "")
+        if not db_url.startswith(("postgres://", "postgresql://")):
+            raise pytest.UsageError("REQUIRE_SERVICES=1 needs DATABASE_URL=postgres://...")
+        if not broker.startswith("redis://"):
+            raise pytest.UsageError("REQUIRE_SERVICES=1 needs CELERY_BROKER_URL=redis://...")
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+def redis_available() -> bool:
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("needs_postgres") and connection.vendor != "postgresql":
+        _missing("PostgreSQL (set DATABASE_URL=postgres://...)")
+    if request.node.get_closest_marker("needs_redis") and not redis_available():
+        _missing("Redis (set CELERY_BROKER_URL=redis://... to a running server)")
+
+
+@pytest.fixture
+def agent(db):  # noqa: ANN001, ANN201
+    from tests.factories import make_user
+
+    return make_user("agent1", "agent")
+
+
+@pytest.fixture
+def supervisor(db):  # noqa: ANN001, ANN201
+    from tests.factories import make_user
+
+    return make_user("supervisor1", "supervisor")
+
+
+@pytest.fixture
+def case(db):  # noqa: ANN001, ANN201
+    from tests.factories import CaseFactory
+
+    return CaseFactory()

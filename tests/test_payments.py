@@ -1,0 +1,120 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from collections_app.models import CaseEvent, Payment, PlanInstallment, PromiseToPay
+from collections_app.services.payments import payment_record, plan_create, promise_create
+from collections_app.states import CaseState
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def pay(case, amount: str, external_id: str = "P-1"):  # noqa: ANN001, ANN201
+    return payment_record(
+        loan=case.loan,
+        external_id=external_id,
+        amount=Decimal(amount),
+        currency=case.loan.currency,
+        received_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db
+def test_a_payment_is_recorded_once_however_often_it_is_sent(case) -> None:  # noqa: ANN001
+    first, created_first = pay(case, "100.00")
+    again, created_again = pay(case, "100.00")
+
+    assert (created_first, created_again) == (True, False)
+    assert first.pk == again.pk
+    assert Payment.objects.count() == 1
+    case.refresh_from_db()
+    case.loan.refresh_from_db()
+    assert case.amount_overdue == Decimal("200.00")
+    assert case.loan.outstanding_balance == Decimal("1100.00")
+    assert case.events.filter(kind=CaseEvent.Kind.PAYMENT).count() == 1
+
+
+@pytest.mark.django_db
+def test_paying_everything_overdue_resolves_the_case(case) -> None:  # noqa: ANN001
+    pay(case, "300.00")
+    case.refresh_from_db()
+    assert case.state == CaseState.RESOLVED
+    assert case.close_reason == "paid"
+    assert case.events.filter(kind=CaseEvent.Kind.TRANSITION, to_state="resolved").count() == 1
+
+
+@pytest.mark.django_db
+def test_payment_in_another_currency_is_refused_and_changes_nothing(case) -> None:  # noqa: ANN001
+    with pytest.raises(ValidationError, match="currency"):
+        payment_record(
+            loan=case.loan,
+            external_id="P-EUR",
+            amount=Decimal("10"),
+            currency="EUR",
+            received_at=timezone.now(),
+        )
+    assert not Payment.objects.exists()
+    case.refresh_from_db()
+    assert case.amount_overdue == Decimal("300.00")
+
+
+@pytest.mark.django_db
+def test_a_promise_moves_the_case_to_negotiation_and_is_kept_when_covered(case, agent) -> None:  # noqa: ANN001
+    promise = promise_create(
+        case=case, amount=Decimal("150.00"), due_date=TODAY, actor=agent, today=TODAY
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.NEGOTIATION
+
+    pay(case, "100.00", "P-a")
+    promise.refresh_from_db()
+    assert promise.status == PromiseToPay.Status.ACTIVE
+    pay(case, "50.00", "P-b")
+    promise.refresh_from_db()
+    assert promise.status == PromiseToPay.Status.KEPT
+    assert promise.amount_paid == Decimal("150.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("amount", "due", "message"),
+    [
+        ("0", TODAY, "positive"),
+        ("301", TODAY, "more than the amount overdue"),
+        ("10", TODAY - dt.timedelta(days=1), "past"),
+    ],
+)
+def test_an_impossible_promise_is_refused(case, amount, due, message) -> None:  # noqa: ANN001
+    with pytest.raises(ValidationError, match=message):
+        promise_create(case=case, amount=Decimal(amount), due_date=due, today=TODAY)
+    assert not PromiseToPay.objects.exists()
+    case.refresh_from_db()
+    assert case.state == CaseState.REMINDER
+
+
+@pytest.mark.django_db
+def test_plan_payments_fill_installments_in_order(case) -> None:  # noqa: ANN001
+    plan = plan_create(
+        case=case,
+        installments=[(TODAY, Decimal("100")), (TODAY + dt.timedelta(days=30), Decimal("100"))],
+    )
+    pay(case, "150.00")
+    first, second = plan.installments.order_by("sequence")
+    assert (first.status, first.paid_amount) == (PlanInstallment.Status.PAID, Decimal("100"))
+    assert (second.status, second.paid_amount) == (PlanInstallment.Status.PENDING, Decimal("50"))
+    pay(case, "50.00", "P-2")
+    plan.refresh_from_db()
+    assert plan.status == "completed"
+
+
+@pytest.mark.django_db
+def test_plan_with_unordered_dates_is_refused(case) -> None:  # noqa: ANN001
+    with pytest.raises(ValidationError, match="order"):
+        plan_create(
+            case=case,
+            installments=[(TODAY + dt.timedelta(days=1), Decimal("1")), (TODAY, Decimal("1"))],
+        )
+    assert not case.plans.exists()
