@@ -3,6 +3,8 @@ migration that calls `apply_roles` again."""
 
 from __future__ import annotations
 
+from django.apps.registry import Apps
+
 APP = "collections_app"
 
 _READ_CASEWORK = [
@@ -58,7 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def apply_roles(apps, schema_editor=None) -> None:
+def apply_roles(apps: Apps, schema_editor: object = None) -> None:
     """Create each role's group and give it exactly its permissions."""
     from django.contrib.auth.management import create_permissions
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-
 from kombu import Connection
 
 logger = logging.getLogger(__name__)

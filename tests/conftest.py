@@ -53,21 +53,21 @@ def _service_markers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def agent(db):  # noqa: ANN001, ANN201
+def agent(db):
     from tests.factories import make_user
 
     return make_user("agent1", "agent")
 
 
 @pytest.fixture
-def supervisor(db):  # noqa: ANN001, ANN201
+def supervisor(db):
     from tests.factories import make_user
 
     return make_user("supervisor1", "supervisor")
 
 
 @pytest.fixture
-def case(db):  # noqa: ANN001, ANN201
+def case(db):
     from tests.factories import CaseFactory
 
     return CaseFactory()

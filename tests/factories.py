@@ -48,7 +48,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     overdue_since = factory.LazyAttribute(lambda c: c.loan.due_date + dt.timedelta(days=1))
 
 
-def make_user(username: str, *roles: str, superuser: bool = False):  # noqa: ANN201
+def make_user(username: str, *roles: str, superuser: bool = False):
     user = get_user_model().objects.create_user(
         username=username, password="pw-for-tests", is_staff=True, is_superuser=superuser
     )

@@ -13,7 +13,7 @@ def change_url(case: CollectionCase) -> str:
     return reverse("admin:collections_app_collectioncase_change", args=[case.pk])
 
 
-def press(client, case: CollectionCase, transition: str, page: str | None = None):  # noqa: ANN001, ANN201
+def press(client, case: CollectionCase, transition: str, page: str | None = None):
     """Submit the case page with a transition button, as the browser would."""
     page = page or client.get(change_url(case)).content.decode()
     data = form_data(page, "collectioncase_form")
@@ -22,7 +22,7 @@ def press(client, case: CollectionCase, transition: str, page: str | None = None
 
 
 @pytest.mark.django_db
-def test_agent_sees_only_the_buttons_of_the_agent_role(client, agent, case) -> None:  # noqa: ANN001
+def test_agent_sees_only_the_buttons_of_the_agent_role(client, agent, case) -> None:
     client.force_login(agent)
     page = client.get(change_url(case)).content.decode()
     assert 'value="start_negotiation"' in page
@@ -32,7 +32,7 @@ def test_agent_sees_only_the_buttons_of_the_agent_role(client, agent, case) -> N
 
 
 @pytest.mark.django_db
-def test_transition_button_moves_the_case_and_records_who(client, agent, case) -> None:  # noqa: ANN001
+def test_transition_button_moves_the_case_and_records_who(client, agent, case) -> None:
     client.force_login(agent)
     response = press(client, case, "start_negotiation")
     assert response.status_code == 200
@@ -42,7 +42,7 @@ def test_transition_button_moves_the_case_and_records_who(client, agent, case) -
 
 
 @pytest.mark.django_db
-def test_agent_cannot_post_a_transition_their_role_lacks(client, agent, case) -> None:  # noqa: ANN001
+def test_agent_cannot_post_a_transition_their_role_lacks(client, agent, case) -> None:
     client.force_login(agent)
     press(client, case, "write_off")
     assert CollectionCase.objects.get(pk=case.pk).state == CaseState.REMINDER
@@ -50,7 +50,7 @@ def test_agent_cannot_post_a_transition_their_role_lacks(client, agent, case) ->
 
 
 @pytest.mark.django_db
-def test_pause_asks_for_a_reason_then_applies_it(client, agent, case) -> None:  # noqa: ANN001
+def test_pause_asks_for_a_reason_then_applies_it(client, agent, case) -> None:
     client.force_login(agent)
     url = reverse("admin:collections_app_collectioncase_transition", args=[case.pk, "pause"])
     form = client.get(url)
@@ -68,7 +68,7 @@ def test_pause_asks_for_a_reason_then_applies_it(client, agent, case) -> None:  
 
 
 @pytest.mark.django_db
-def test_a_transition_on_a_case_that_moved_meanwhile_says_reload(client, agent, case) -> None:  # noqa: ANN001
+def test_a_transition_on_a_case_that_moved_meanwhile_says_reload(client, agent, case) -> None:
     client.force_login(agent)
     page = client.get(change_url(case)).content.decode()
     case_transition(case=case, name="pause")  # someone else paused it after the page loaded
@@ -79,9 +79,14 @@ def test_a_transition_on_a_case_that_moved_meanwhile_says_reload(client, agent, 
 
 
 @pytest.mark.django_db
-def test_case_list_and_audit_pages_render_for_a_superuser(admin_client, case) -> None:  # noqa: ANN001
+def test_case_list_and_audit_pages_render_for_a_superuser(admin_client, case) -> None:
     case_transition(case=case, name="escalate", reason="no answer")
-    assert admin_client.get(reverse("admin:collections_app_collectioncase_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:collections_app_collectioncase_changelist")).status_code
+        == 200
+    )
     page = admin_client.get(change_url(case)).content.decode()
     assert "no answer" in page  # the timeline inline shows the transition's reason
-    assert admin_client.get(reverse("admin:collections_app_caseevent_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:collections_app_caseevent_changelist")).status_code == 200
+    )

@@ -7,7 +7,7 @@ from collections_app.states import CaseState
 
 
 @pytest.mark.django_db
-def test_second_stale_copy_raises_and_the_database_keeps_the_first(case) -> None:  # noqa: ANN001
+def test_second_stale_copy_raises_and_the_database_keeps_the_first(case) -> None:
     # given: two agents opened the same case
     first = CollectionCase.objects.get(pk=case.pk)
     second = CollectionCase.objects.get(pk=case.pk)
@@ -28,13 +28,15 @@ def test_second_stale_copy_raises_and_the_database_keeps_the_first(case) -> None
 
 
 @pytest.mark.django_db
-def test_one_open_case_per_loan(case) -> None:  # noqa: ANN001
+def test_one_open_case_per_loan(case) -> None:
     from django.db import IntegrityError, transaction
 
     from collections_app.services.cases import case_open
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        case_open(loan=case.loan, amount_overdue=case.amount_overdue, overdue_since=case.overdue_since)
+        case_open(
+            loan=case.loan, amount_overdue=case.amount_overdue, overdue_since=case.overdue_since
+        )
 
     case_transition(case=case, name="resolve")
     reopened = case_open(

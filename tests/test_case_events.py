@@ -9,7 +9,7 @@ from tests.factories import LoanFactory
 
 
 @pytest.mark.django_db
-def test_case_events_cannot_be_edited_or_deleted(case) -> None:  # noqa: ANN001
+def test_case_events_cannot_be_edited_or_deleted(case) -> None:
     event = case_add_note(case=case, text="Called, no answer", actor=None)
     event.reason = "rewritten history"
     with pytest.raises(AppendOnlyError):
@@ -35,7 +35,7 @@ def test_opening_a_case_is_audited() -> None:
 
 
 @pytest.mark.django_db
-def test_assignment_is_audited_with_who_and_whom(case, agent, supervisor) -> None:  # noqa: ANN001
+def test_assignment_is_audited_with_who_and_whom(case, agent, supervisor) -> None:
     case_assign(case=case, agent=agent, actor=supervisor)
     event = case.events.get(kind=CaseEvent.Kind.ASSIGNMENT)
     assert event.actor == supervisor
@@ -45,7 +45,7 @@ def test_assignment_is_audited_with_who_and_whom(case, agent, supervisor) -> Non
 
 
 @pytest.mark.django_db
-def test_empty_note_is_refused(case) -> None:  # noqa: ANN001
+def test_empty_note_is_refused(case) -> None:
     with pytest.raises(ValueError, match="text"):
         case_add_note(case=case, text="   ", actor=None)
     assert not case.events.exists()

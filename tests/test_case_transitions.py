@@ -86,7 +86,7 @@ def test_resume_returns_to_the_state_the_case_was_paused_in(state: str) -> None:
 
 
 @pytest.mark.django_db
-def test_closing_a_case_records_reason_and_time_and_clears_next_action(case) -> None:  # noqa: ANN001
+def test_closing_a_case_records_reason_and_time_and_clears_next_action(case) -> None:
     case_transition(case=case, name="write_off", close_reason="fraud")
     stored = CollectionCase.objects.get(pk=case.pk)
     assert stored.close_reason == "fraud"
@@ -95,13 +95,13 @@ def test_closing_a_case_records_reason_and_time_and_clears_next_action(case) -> 
 
 
 @pytest.mark.django_db
-def test_state_cannot_be_assigned_directly(case) -> None:  # noqa: ANN001
+def test_state_cannot_be_assigned_directly(case) -> None:
     with pytest.raises(AttributeError):
         case.state = CaseState.LEGAL
 
 
 @pytest.mark.django_db
-def test_unknown_transition_name_is_rejected(case) -> None:  # noqa: ANN001
+def test_unknown_transition_name_is_rejected(case) -> None:
     with pytest.raises(UnknownTransition):
         case_transition(case=case, name="delete_everything")
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.TRANSITION).count() == 0

@@ -12,7 +12,7 @@ from collections_app.states import CaseState
 TODAY = dt.date(2026, 11, 29)
 
 
-def pay(case, amount: str, external_id: str = "P-1"):  # noqa: ANN001, ANN201
+def pay(case, amount: str, external_id: str = "P-1"):
     return payment_record(
         loan=case.loan,
         external_id=external_id,
@@ -23,7 +23,7 @@ def pay(case, amount: str, external_id: str = "P-1"):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.django_db
-def test_a_payment_is_recorded_once_however_often_it_is_sent(case) -> None:  # noqa: ANN001
+def test_a_payment_is_recorded_once_however_often_it_is_sent(case) -> None:
     first, created_first = pay(case, "100.00")
     again, created_again = pay(case, "100.00")
 
@@ -38,7 +38,7 @@ def test_a_payment_is_recorded_once_however_often_it_is_sent(case) -> None:  # n
 
 
 @pytest.mark.django_db
-def test_paying_everything_overdue_resolves_the_case(case) -> None:  # noqa: ANN001
+def test_paying_everything_overdue_resolves_the_case(case) -> None:
     pay(case, "300.00")
     case.refresh_from_db()
     assert case.state == CaseState.RESOLVED
@@ -47,7 +47,7 @@ def test_paying_everything_overdue_resolves_the_case(case) -> None:  # noqa: ANN
 
 
 @pytest.mark.django_db
-def test_payment_in_another_currency_is_refused_and_changes_nothing(case) -> None:  # noqa: ANN001
+def test_payment_in_another_currency_is_refused_and_changes_nothing(case) -> None:
     with pytest.raises(ValidationError, match="currency"):
         payment_record(
             loan=case.loan,
@@ -62,7 +62,7 @@ def test_payment_in_another_currency_is_refused_and_changes_nothing(case) -> Non
 
 
 @pytest.mark.django_db
-def test_a_promise_moves_the_case_to_negotiation_and_is_kept_when_covered(case, agent) -> None:  # noqa: ANN001
+def test_a_promise_moves_the_case_to_negotiation_and_is_kept_when_covered(case, agent) -> None:
     promise = promise_create(
         case=case, amount=Decimal("150.00"), due_date=TODAY, actor=agent, today=TODAY
     )
@@ -87,7 +87,7 @@ def test_a_promise_moves_the_case_to_negotiation_and_is_kept_when_covered(case, 
         ("10", TODAY - dt.timedelta(days=1), "past"),
     ],
 )
-def test_an_impossible_promise_is_refused(case, amount, due, message) -> None:  # noqa: ANN001
+def test_an_impossible_promise_is_refused(case, amount, due, message) -> None:
     with pytest.raises(ValidationError, match=message):
         promise_create(case=case, amount=Decimal(amount), due_date=due, today=TODAY)
     assert not PromiseToPay.objects.exists()
@@ -96,7 +96,7 @@ def test_an_impossible_promise_is_refused(case, amount, due, message) -> None:  
 
 
 @pytest.mark.django_db
-def test_plan_payments_fill_installments_in_order(case) -> None:  # noqa: ANN001
+def test_plan_payments_fill_installments_in_order(case) -> None:
     plan = plan_create(
         case=case,
         installments=[(TODAY, Decimal("100")), (TODAY + dt.timedelta(days=30), Decimal("100"))],
@@ -111,7 +111,7 @@ def test_plan_payments_fill_installments_in_order(case) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_plan_with_unordered_dates_is_refused(case) -> None:  # noqa: ANN001
+def test_plan_with_unordered_dates_is_refused(case) -> None:
     with pytest.raises(ValidationError, match="order"):
         plan_create(
             case=case,

@@ -37,7 +37,7 @@ def test_each_role_can_trigger_exactly_its_transitions(role: str, name: str, all
 
 
 @pytest.mark.django_db
-def test_user_without_any_role_cannot_trigger_anything(case) -> None:  # noqa: ANN001
+def test_user_without_any_role_cannot_trigger_anything(case) -> None:
     nobody = make_user("nobody")
     for name in ("start_negotiation", "escalate", "pause", "resolve", "write_off"):
         with pytest.raises(PermissionDenied):
@@ -47,7 +47,7 @@ def test_user_without_any_role_cannot_trigger_anything(case) -> None:  # noqa: A
 
 
 @pytest.mark.django_db
-def test_available_user_transitions_follow_the_role(case, agent, supervisor) -> None:  # noqa: ANN001
+def test_available_user_transitions_follow_the_role(case, agent, supervisor) -> None:
     agent_sees = {t.name for t in case.get_available_user_state_transitions(user=agent)}
     supervisor_sees = {t.name for t in case.get_available_user_state_transitions(user=supervisor)}
     assert agent_sees == {"start_negotiation", "pause"}

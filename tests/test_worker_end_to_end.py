@@ -24,7 +24,7 @@ def _rerun(action_id: int) -> bool:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_bulk_escalation_runs_in_a_real_worker(supervisor) -> None:  # noqa: ANN001
+def test_bulk_escalation_runs_in_a_real_worker(supervisor) -> None:
     # given: four reminder cases, one already in legal (not allowed), one id that does not exist
     movable = [CaseFactory() for _ in range(4)]
     stuck = bring_to(CaseFactory(), CaseState.LEGAL)
@@ -51,7 +51,7 @@ def test_bulk_escalation_runs_in_a_real_worker(supervisor) -> None:  # noqa: ANN
 @pytest.mark.needs_redis
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_worker_on_redis_and_a_redelivered_task_does_nothing_twice(supervisor) -> None:  # noqa: ANN001
+def test_worker_on_redis_and_a_redelivered_task_does_nothing_twice(supervisor) -> None:
     """The same task delivered twice (Redis re-delivery) claims the row once."""
     from collections_app.tasks import run_bulk_action
 

@@ -50,10 +50,25 @@ def celery_worker(
     log = log_path.open("w")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--loglevel", "INFO", "--concurrency", str(concurrency), "--pool", "prefork",
-            "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip",
-            "--without-mingle", "--without-heartbeat", "--hostname", f"test{os.getpid()}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            str(concurrency),
+            "--pool",
+            "prefork",
+            "--queues",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"test{os.getpid()}@%h",
         ],
         cwd=ROOT,
         env=worker_env(**env),
@@ -85,7 +100,7 @@ def _wait_ready(proc: subprocess.Popen, log_path: Path, timeout: float = 60) -> 
     raise RuntimeError(f"worker not ready after {timeout}s:\n{log_path.read_text()[-3000:]}")
 
 
-def wait_until(predicate, timeout: float = 30, interval: float = 0.2) -> bool:  # noqa: ANN001
+def wait_until(predicate, timeout: float = 30, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -136,9 +136,7 @@ class CollectionCaseAdmin(FSMAdminMixin, admin.ModelAdmin):
                 request, "This case changed while you were looking at it: reload.", messages.ERROR
             )
             return False
-        self.message_user(
-            request, f"Case is now {obj.get_state_display()}.", messages.SUCCESS
-        )
+        self.message_user(request, f"Case is now {obj.get_state_display()}.", messages.SUCCESS)
         return True
 
 

@@ -12,7 +12,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,193 +20,650 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Borrower',
+            name="Borrower",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(help_text="The lender's id for this person.", max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('phone', models.CharField(blank=True, help_text='E.164, e.g. +14155550100', max_length=20, validators=[collections_app.validators.validate_e164])),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('time_zone', models.CharField(blank=True, help_text="IANA zone. Blank: the zones of the phone number's region are used.", max_length=64, validators=[collections_app.validators.validate_time_zone])),
-                ('preferred_language', models.CharField(choices=[('zh-Hans', '简体中文'), ('en', 'English')], default='en', max_length=10)),
-                ('jurisdiction', models.CharField(db_index=True, default='US', help_text='Code of the contact-rules profile that protects this borrower (CN, US, ...).', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        help_text="The lender's id for this person.", max_length=64, unique=True
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.164, e.g. +14155550100",
+                        max_length=20,
+                        validators=[collections_app.validators.validate_e164],
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "time_zone",
+                    models.CharField(
+                        blank=True,
+                        help_text="IANA zone. Blank: the zones of the phone number's region are used.",
+                        max_length=64,
+                        validators=[collections_app.validators.validate_time_zone],
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("zh-Hans", "简体中文"), ("en", "English")],
+                        default="en",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.CharField(
+                        db_index=True,
+                        default="US",
+                        help_text="Code of the contact-rules profile that protects this borrower (CN, US, ...).",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['phone'], name='collections_phone_d27dd5_idx'), models.Index(fields=['email'], name='collections_email_a99fe2_idx')],
+                "indexes": [
+                    models.Index(fields=["phone"], name="collections_phone_d27dd5_idx"),
+                    models.Index(fields=["email"], name="collections_email_a99fe2_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Loan',
+            name="Loan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(help_text="The lender's loan id.", max_length=64, unique=True)),
-                ('product', models.CharField(blank=True, help_text="Lender's product code.", max_length=64)),
-                ('currency', models.CharField(max_length=3, validators=[collections_app.validators.validate_currency])),
-                ('principal', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),
-                ('outstanding_balance', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('due_date', models.DateField(help_text='When the (first missed) payment was due.')),
-                ('lender_data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='collections_app.borrower')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(help_text="The lender's loan id.", max_length=64, unique=True),
+                ),
+                (
+                    "product",
+                    models.CharField(blank=True, help_text="Lender's product code.", max_length=64),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        max_length=3, validators=[collections_app.validators.validate_currency]
+                    ),
+                ),
+                (
+                    "principal",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                    ),
+                ),
+                (
+                    "outstanding_balance",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "due_date",
+                    models.DateField(help_text="When the (first missed) payment was due."),
+                ),
+                ("lender_data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="loans",
+                        to="collections_app.borrower",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CollectionCase',
+            name="CollectionCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('reminder', 'Reminder'), ('negotiation', 'Negotiation'), ('escalation', 'Escalation'), ('legal', 'Legal'), ('paused', 'Paused'), ('resolved', 'Resolved'), ('written_off', 'Written off')], default='reminder', max_length=20, protected=True)),
-                ('paused_from', models.CharField(blank=True, choices=[('reminder', 'Reminder'), ('negotiation', 'Negotiation'), ('escalation', 'Escalation'), ('legal', 'Legal'), ('paused', 'Paused'), ('resolved', 'Resolved'), ('written_off', 'Written off')], max_length=20)),
-                ('pause_reason', models.CharField(blank=True, choices=[('dispute', 'Dispute'), ('bankruptcy', 'Bankruptcy'), ('hardship', 'Hardship hold'), ('cease_communication', 'Cease communication'), ('deceased', 'Deceased')], max_length=30)),
-                ('close_reason', models.CharField(blank=True, choices=[('paid', 'Paid in full'), ('settled', 'Settled'), ('uncollectable', 'Uncollectable'), ('bankruptcy', 'Bankruptcy discharge'), ('deceased', 'Deceased'), ('fraud', 'Fraud / identity theft')], max_length=30)),
-                ('amount_overdue', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('overdue_since', models.DateField(help_text='First day the loan was past due.')),
-                ('segment', models.CharField(blank=True, choices=[('', 'Not scored yet'), ('self_cure', 'Self-cure'), ('hardship', 'Hardship'), ('strategic', 'Strategic (able, unwilling)'), ('unreachable', 'Unreachable'), ('disputing', 'Disputing')], default='', max_length=20)),
-                ('next_action_at', models.DateTimeField(blank=True, null=True)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assigned_agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_cases', to=settings.AUTH_USER_MODEL)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='collections_app.loan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("reminder", "Reminder"),
+                            ("negotiation", "Negotiation"),
+                            ("escalation", "Escalation"),
+                            ("legal", "Legal"),
+                            ("paused", "Paused"),
+                            ("resolved", "Resolved"),
+                            ("written_off", "Written off"),
+                        ],
+                        default="reminder",
+                        max_length=20,
+                        protected=True,
+                    ),
+                ),
+                (
+                    "paused_from",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reminder", "Reminder"),
+                            ("negotiation", "Negotiation"),
+                            ("escalation", "Escalation"),
+                            ("legal", "Legal"),
+                            ("paused", "Paused"),
+                            ("resolved", "Resolved"),
+                            ("written_off", "Written off"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "pause_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("dispute", "Dispute"),
+                            ("bankruptcy", "Bankruptcy"),
+                            ("hardship", "Hardship hold"),
+                            ("cease_communication", "Cease communication"),
+                            ("deceased", "Deceased"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "close_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("paid", "Paid in full"),
+                            ("settled", "Settled"),
+                            ("uncollectable", "Uncollectable"),
+                            ("bankruptcy", "Bankruptcy discharge"),
+                            ("deceased", "Deceased"),
+                            ("fraud", "Fraud / identity theft"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("amount_overdue", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("overdue_since", models.DateField(help_text="First day the loan was past due.")),
+                (
+                    "segment",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not scored yet"),
+                            ("self_cure", "Self-cure"),
+                            ("hardship", "Hardship"),
+                            ("strategic", "Strategic (able, unwilling)"),
+                            ("unreachable", "Unreachable"),
+                            ("disputing", "Disputing"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("next_action_at", models.DateTimeField(blank=True, null=True)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="collections_app.loan",
+                    ),
+                ),
             ],
             options={
-                'permissions': [('negotiate_case', 'Can move a case to negotiation'), ('escalate_case', 'Can escalate a case'), ('refer_case_to_legal', 'Can refer a case to legal'), ('pause_case', 'Can pause a case'), ('resume_case', 'Can resume a paused case'), ('resolve_case', 'Can resolve a case'), ('write_off_case', 'Can write off a case')],
+                "permissions": [
+                    ("negotiate_case", "Can move a case to negotiation"),
+                    ("escalate_case", "Can escalate a case"),
+                    ("refer_case_to_legal", "Can refer a case to legal"),
+                    ("pause_case", "Can pause a case"),
+                    ("resume_case", "Can resume a paused case"),
+                    ("resolve_case", "Can resolve a case"),
+                    ("write_off_case", "Can write off a case"),
+                ],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(help_text="Lender's payment id.", max_length=64, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),
-                ('currency', models.CharField(max_length=3, validators=[collections_app.validators.validate_currency])),
-                ('received_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='collections_app.collectioncase')),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='collections_app.loan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(help_text="Lender's payment id.", max_length=64, unique=True),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        max_length=3, validators=[collections_app.validators.validate_currency]
+                    ),
+                ),
+                ("received_at", models.DateTimeField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="collections_app.collectioncase",
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="collections_app.loan",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PaymentPlan',
+            name="PaymentPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('completed', 'Completed'), ('defaulted', 'Defaulted'), ('cancelled', 'Cancelled')], default='active', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='collections_app.collectioncase')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("defaulted", "Defaulted"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="collections_app.collectioncase",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanInstallment',
+            name="PlanInstallment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveSmallIntegerField()),
-                ('due_date', models.DateField()),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),
-                ('paid_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('paid', 'Paid'), ('missed', 'Missed')], default='pending', max_length=10)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='installments', to='collections_app.paymentplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveSmallIntegerField()),
+                ("due_date", models.DateField()),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                    ),
+                ),
+                (
+                    "paid_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("paid", "Paid"), ("missed", "Missed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="installments",
+                        to="collections_app.paymentplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'sequence'],
+                "ordering": ["plan", "sequence"],
             },
         ),
         migrations.CreateModel(
-            name='PromiseToPay',
+            name="PromiseToPay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),
-                ('due_date', models.DateField()),
-                ('status', models.CharField(choices=[('active', 'Active'), ('kept', 'Kept'), ('broken', 'Broken'), ('cancelled', 'Cancelled')], default='active', max_length=10)),
-                ('amount_paid', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promises', to='collections_app.collectioncase')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                    ),
+                ),
+                ("due_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("kept", "Kept"),
+                            ("broken", "Broken"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "amount_paid",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="promises",
+                        to="collections_app.collectioncase",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BulkAction',
+            name="BulkAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transition', models.CharField(max_length=40)),
-                ('case_ids', models.JSONField()),
-                ('reason', models.TextField(blank=True)),
-                ('kwargs', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("transition", models.CharField(max_length=40)),
+                ("case_ids", models.JSONField()),
+                ("reason", models.TextField(blank=True)),
+                ("kwargs", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'created_at'], name='collections_status_deb3cd_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "created_at"], name="collections_status_deb3cd_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ChannelConsent',
+            name="ChannelConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('sms', 'SMS'), ('voice', 'Voice call'), ('email', 'Email')], max_length=10)),
-                ('status', models.CharField(choices=[('opted_in', 'Opted in'), ('opted_out', 'Opted out')], max_length=10)),
-                ('source', models.CharField(choices=[('borrower_reply', 'Borrower reply (keyword)'), ('agent', 'Recorded by an agent'), ('lender', "Lender's systems"), ('provider', 'Messaging provider'), ('import', 'Import')], max_length=20)),
-                ('recorded_at', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='collections_app.borrower')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "SMS"), ("voice", "Voice call"), ("email", "Email")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("opted_in", "Opted in"), ("opted_out", "Opted out")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("borrower_reply", "Borrower reply (keyword)"),
+                            ("agent", "Recorded by an agent"),
+                            ("lender", "Lender's systems"),
+                            ("provider", "Messaging provider"),
+                            ("import", "Import"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="collections_app.borrower",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('borrower', 'channel'), name='one_consent_per_channel')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("borrower", "channel"), name="one_consent_per_channel"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Case opened'), ('transition', 'Transition'), ('note', 'Note'), ('contact', 'Contact'), ('reply', 'Borrower reply'), ('payment', 'Payment'), ('promise', 'Promise to pay'), ('plan', 'Payment plan'), ('assignment', 'Assignment'), ('compliance', 'Compliance'), ('consent', 'Consent / hold')], max_length=20)),
-                ('from_state', models.CharField(blank=True, max_length=20)),
-                ('to_state', models.CharField(blank=True, max_length=20)),
-                ('reason', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='collections_app.collectioncase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Case opened"),
+                            ("transition", "Transition"),
+                            ("note", "Note"),
+                            ("contact", "Contact"),
+                            ("reply", "Borrower reply"),
+                            ("payment", "Payment"),
+                            ("promise", "Promise to pay"),
+                            ("plan", "Payment plan"),
+                            ("assignment", "Assignment"),
+                            ("compliance", "Compliance"),
+                            ("consent", "Consent / hold"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("from_state", models.CharField(blank=True, max_length=20)),
+                ("to_state", models.CharField(blank=True, max_length=20)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "data",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="collections_app.collectioncase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['case', 'created_at'], name='collections_case_id_66f6da_idx')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["case", "created_at"], name="collections_case_id_66f6da_idx"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='collectioncase',
-            index=models.Index(fields=['state', 'next_action_at'], name='collections_state_82f40c_idx'),
+            model_name="collectioncase",
+            index=models.Index(
+                fields=["state", "next_action_at"], name="collections_state_82f40c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='collectioncase',
-            index=models.Index(fields=['assigned_agent', 'state'], name='collections_assigne_5a09e5_idx'),
+            model_name="collectioncase",
+            index=models.Index(
+                fields=["assigned_agent", "state"], name="collections_assigne_5a09e5_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='collectioncase',
-            index=models.Index(fields=['overdue_since'], name='collections_overdue_94a985_idx'),
+            model_name="collectioncase",
+            index=models.Index(fields=["overdue_since"], name="collections_overdue_94a985_idx"),
         ),
         migrations.AddConstraint(
-            model_name='collectioncase',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['reminder', 'negotiation', 'escalation', 'legal', 'paused'])), fields=('loan',), name='one_open_case_per_loan'),
+            model_name="collectioncase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("state__in", ["reminder", "negotiation", "escalation", "legal", "paused"])
+                ),
+                fields=("loan",),
+                name="one_open_case_per_loan",
+            ),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['loan', 'received_at'], name='collections_loan_id_28edfd_idx'),
+            model_name="payment",
+            index=models.Index(
+                fields=["loan", "received_at"], name="collections_loan_id_28edfd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planinstallment',
-            constraint=models.UniqueConstraint(fields=('plan', 'sequence'), name='one_installment_per_seq'),
+            model_name="planinstallment",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "sequence"), name="one_installment_per_seq"
+            ),
         ),
         migrations.AddIndex(
-            model_name='promisetopay',
-            index=models.Index(fields=['status', 'due_date'], name='collections_status_24cca1_idx'),
+            model_name="promisetopay",
+            index=models.Index(fields=["status", "due_date"], name="collections_status_24cca1_idx"),
         ),
     ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +20,7 @@ from collections_app.states import (
 )
 
 
-def _fsm(name: str, target: object | None = None):
+def _fsm(name: str, target: object | None = None) -> Callable[[Callable], Callable]:
     """django-fsm's @transition, filled in from the one transition table in states.py."""
     spec = TRANSITIONS[name]
     return transition(

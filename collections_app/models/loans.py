@@ -17,9 +17,7 @@ class Loan(models.Model):
     product = models.CharField(max_length=64, blank=True, help_text="Lender's product code.")
     currency = models.CharField(max_length=3, validators=[validate_currency])
     principal = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    outstanding_balance = models.DecimalField(
-        **MONEY, validators=[MinValueValidator(Decimal("0"))]
-    )
+    outstanding_balance = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
     due_date = models.DateField(help_text="When the (first missed) payment was due.")
     # Ability-to-pay signals the lender shares (income band, other loans current, ...).
     lender_data = models.JSONField(default=dict, blank=True)

@@ -103,9 +103,11 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
 
 def _apply_to_promises(*, case: CollectionCase, amount: Decimal) -> None:
     now = timezone.now()
-    for promise in case.promises.select_for_update().filter(
-        status=PromiseToPay.Status.ACTIVE
-    ).order_by("due_date", "id"):
+    for promise in (
+        case.promises.select_for_update()
+        .filter(status=PromiseToPay.Status.ACTIVE)
+        .order_by("due_date", "id")
+    ):
         promise.amount_paid += amount
         if promise.amount_paid >= promise.amount:
             promise.status = PromiseToPay.Status.KEPT
@@ -125,9 +127,7 @@ def _apply_to_plan(*, case: CollectionCase, amount: Decimal) -> None:
     if plan is None:
         return
     remaining = amount
-    installments = plan.installments.select_for_update().exclude(
-        status=PlanInstallment.Status.PAID
-    )
+    installments = plan.installments.select_for_update().exclude(status=PlanInstallment.Status.PAID)
     for installment in installments.order_by("sequence"):
         if remaining <= ZERO:
             break

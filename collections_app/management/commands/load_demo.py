@@ -4,7 +4,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,15 +14,25 @@ from collections_app.services.payments import payment_record, plan_create, promi
 from collections_app.states import CloseReason, PauseReason
 
 CN_NAMES = ["王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴芳"]
-US_NAMES = ["Avery Johnson", "Jordan Smith", "Taylor Brown", "Morgan Davis", "Casey Miller",
-            "Riley Wilson", "Jamie Moore", "Drew Taylor", "Quinn Anderson", "Reese Thomas"]
+US_NAMES = [
+    "Avery Johnson",
+    "Jordan Smith",
+    "Taylor Brown",
+    "Morgan Davis",
+    "Casey Miller",
+    "Riley Wilson",
+    "Jamie Moore",
+    "Drew Taylor",
+    "Quinn Anderson",
+    "Reese Thomas",
+]
 US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", ""]
 
 
 class Command(BaseCommand):
     help = "Load a small demo portfolio (idempotent: does nothing if demo loans exist)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--borrowers", type=int, default=40)
         parser.add_argument("--seed", type=int, default=7)
 
@@ -42,8 +52,11 @@ class Command(BaseCommand):
         borrower = Borrower.objects.create(
             external_id=f"DEMO-B{i:04d}",
             name=rng.choice(CN_NAMES if chinese else US_NAMES),
-            phone=(f"+86138{rng.randrange(10**8):08d}" if chinese
-                   else f"+1415555{rng.randrange(10**4):04d}"),
+            phone=(
+                f"+86138{rng.randrange(10**8):08d}"
+                if chinese
+                else f"+1415555{rng.randrange(10**4):04d}"
+            ),
             email=f"borrower{i}@example.com",
             time_zone="Asia/Shanghai" if chinese else rng.choice(US_ZONES),
             preferred_language="zh-Hans" if chinese else "en",
@@ -85,7 +98,9 @@ class Command(BaseCommand):
                 case_transition(case=case, name="refer_to_legal", reason="90+ days, no contact")
         elif story == 6:
             case_transition(
-                case=case, name="pause", reason="Borrower disputes the amount",
+                case=case,
+                name="pause",
+                reason="Borrower disputes the amount",
                 pause_reason=PauseReason.DISPUTE,
             )
         elif story == 7:
@@ -98,7 +113,9 @@ class Command(BaseCommand):
             )
         if story == 0 and days_late > 100:
             case_transition(
-                case=case, name="write_off", reason="Uncollectable",
+                case=case,
+                name="write_off",
+                reason="Uncollectable",
                 close_reason=CloseReason.UNCOLLECTABLE,
             )
         elif story == 0:
