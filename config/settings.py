@@ -113,6 +113,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange bindings; kombu's default is ./control in whatever directory the process runs.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
