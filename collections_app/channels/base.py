@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ChannelError(Exception):
+    """A send that did not go through.
+
+    permanent: retrying cannot help (invalid number, recipient opted out, hard bounce); the
+    contact point is marked unusable. unknown: the request may have reached the provider (timeout
+    after sending), so it must not be resent blindly.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, unknown: bool = False, code: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.unknown = unknown
+        self.code = code
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """What a channel needs to send one message, already rendered and compliance-checked."""
+
+    to: str
+    body: str
+    language: str = "en"
+    subject: str = ""
+    html_body: str = ""
+    # Where the provider posts delivery status for this message.
+    status_callback_url: str = ""
+    # Our row's key: lets a provider (or a file) tie the send back to the outbox row.
+    idempotency_key: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Channel:
+    """One provider for one kind of channel. `send` returns the provider's message id."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise NotImplementedError
