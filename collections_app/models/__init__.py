@@ -24,3 +24,25 @@ __all__ = [
 from collections_app.models.jobs import BulkAction
 
 __all__ += ["BulkAction"]
+from collections_app.models.outreach import (  # noqa: E402
+    DeliveryAttempt,
+    MessageTemplate,
+    OutboundMessage,
+)
+
+__all__ += ["DeliveryAttempt", "MessageTemplate", "OutboundMessage"]
+from collections_app.models.compliance import (  # noqa: E402
+    ContactAttempt,
+    ContactDecision,
+    ContactHold,
+    ContactLedger,
+    JurisdictionProfile,
+)
+
+__all__ += [
+    "ContactAttempt",
+    "ContactDecision",
+    "ContactHold",
+    "ContactLedger",
+    "JurisdictionProfile",
+]

@@ -1,0 +1,180 @@
+"""Contact rules (jurisdiction profiles), holds, and the contact ledger the gate reads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from collections_app.models.borrowers import Borrower
+from collections_app.models.cases import CollectionCase
+from collections_app.models.choices import Channel
+
+
+class JurisdictionProfile(models.Model):
+    """The contact rules of one jurisdiction, one row per version.
+
+    Rows are never edited in place: saving a change in admin writes a new version, and every
+    decision records the version it applied. Empty caps mean "no such cap in this jurisdiction".
+    """
+
+    code = models.CharField(max_length=16, help_text="CN, US, or a custom code.")
+    version = models.PositiveIntegerField(default=1)
+    name = models.CharField(max_length=100)
+    is_current = models.BooleanField(default=True)
+    window_start = models.TimeField(help_text="Earliest local time a contact may start.")
+    window_end = models.TimeField(help_text="Contacts must start before this local time.")
+    max_call_attempts_per_debt_7d = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Call attempts per debt in any 7 consecutive days."
+    )
+    call_cooldown_after_conversation_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days without calls after a phone conversation."
+    )
+    max_connected_calls_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Connected calls per borrower per local day."
+    )
+    max_unanswered_calls_per_number_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Unanswered call attempts per number per local day."
+    )
+    max_messages_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="SMS + email per borrower per local day (custom rule)."
+    )
+    requires_opt_out_notice = models.BooleanField(
+        default=True, help_text="Every SMS and email must say how to opt out."
+    )
+    opt_out_keywords = models.JSONField(
+        default=list, help_text="Reply words that end the channel (case-insensitive)."
+    )
+    blackout_dates = models.JSONField(
+        default=list, blank=True, help_text="Local dates (YYYY-MM-DD) with no contact at all."
+    )
+    third_party_contact_allowed = models.BooleanField(default=False)
+    sources = models.TextField(blank=True, help_text="Where each number comes from.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="one_profile_per_version"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(is_current=True),
+                name="one_current_profile_per_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class ContactHold(models.Model):
+    """Something that stops or limits contact, with where and when it came from."""
+
+    class Kind(models.TextChoices):
+        CEASE_COMMUNICATION = "cease_communication", "Cease communication"
+        DISPUTE = "dispute", "Dispute (until answered)"
+        BANKRUPTCY = "bankruptcy", "Bankruptcy"
+        DECEASED = "deceased", "Deceased"
+        ATTORNEY = "attorney", "Represented by an attorney"
+        NO_CALLS_AT_WORK = "no_calls_at_work", "Do not call at work"
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="holds")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    source = models.CharField(max_length=100, help_text="Who told us: borrower, agent, court...")
+    note = models.TextField(blank=True)
+    attorney_contact = models.CharField(max_length=300, blank=True)
+    work_phone = models.CharField(max_length=20, blank=True, help_text="For do-not-call-at-work.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["borrower", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for borrower {self.borrower_id}"
+
+
+class ContactLedger(models.Model):
+    """One row per borrower. Sends lock it (SELECT ... FOR UPDATE) so that two workers sending to
+    the same borrower at the same moment decide one after the other, and caps hold."""
+
+    borrower = models.OneToOneField(Borrower, on_delete=models.CASCADE, related_name="ledger")
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"ledger of borrower {self.borrower_id}"
+
+
+class ContactAttempt(models.Model):
+    """Every contact attempt and how it ended: what the caps and the segmentation count."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        CONNECTED = "connected", "Connected conversation"
+        UNANSWERED = "unanswered", "Unanswered"
+        VOICEMAIL = "voicemail", "Voicemail left"
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="contacts")
+    case = models.ForeignKey(
+        CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    message = models.OneToOneField(
+        "collections_app.OutboundMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    occurred_at = models.DateTimeField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+
+    class Meta:
+        indexes = [models.Index(fields=["borrower", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.address} at {self.occurred_at} ({self.outcome})"
+
+
+class ContactDecision(models.Model):
+    """Every decision of the gate, allowed and denied, with the rule and the profile version."""
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="decisions")
+    case = models.ForeignKey(
+        CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    message = models.ForeignKey(
+        "collections_app.OutboundMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    decided_at = models.DateTimeField()
+    allowed = models.BooleanField()
+    rule = models.CharField(max_length=60, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    next_allowed_at = models.DateTimeField(null=True, blank=True)
+    profile_code = models.CharField(max_length=16)
+    profile_version = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["decided_at"]),
+            models.Index(fields=["borrower", "decided_at"]),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "allowed" if self.allowed else f"denied by {self.rule}"
+        return f"{self.channel} to borrower {self.borrower_id}: {verdict}"

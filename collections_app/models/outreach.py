@@ -1,0 +1,109 @@
+"""The outbox: every message we mean to send is a row first (templates, messages, attempts)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from collections_app.models.borrowers import Borrower
+from collections_app.models.cases import CollectionCase
+from collections_app.models.choices import Channel, Language
+
+
+class MessageTemplate(models.Model):
+    """Words for one step, per channel and language; Django template syntax. Editable in admin."""
+
+    key = models.SlugField(max_length=64, help_text="e.g. reminder-day0, escalation-notice")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=10, choices=Language.choices)
+    stage = models.CharField(max_length=20, blank=True, help_text="Case stage it is written for.")
+    subject = models.CharField(max_length=200, blank=True, help_text="Email only.")
+    body = models.TextField(help_text="Text (SMS, voice script, email text part).")
+    html_body = models.TextField(blank=True, help_text="Email only: the HTML part.")
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "channel", "language"], name="one_template_per_key_channel_lang"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} [{self.channel}/{self.language}]"
+
+
+class OutboundMessage(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        UNDELIVERED = "undelivered", "Undelivered"
+        FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Unknown (may have been sent)"
+        CANCELLED = "cancelled", "Cancelled"
+
+    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="messages")
+    # Denormalised from case.loan.borrower: the compliance gate locks per borrower.
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="messages")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    template_key = models.SlugField(max_length=64)
+    # Which policy step asked for it ("reminder:0:sms"), or "manual".
+    step = models.CharField(max_length=80, blank=True)
+    scheduled_at = models.DateTimeField(help_text="Not sent before this time.")
+    # case + step + day: the same step on the same day is one message, however often asked.
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    to_address = models.CharField(max_length=254, blank=True)
+    provider = models.CharField(max_length=20, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_message = models.TextField(blank=True)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "scheduled_at"]),
+            models.Index(fields=["case", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.template_key} for case {self.case_id} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at handing a message to its provider (Saleor's EventDeliveryAttempt)."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Accepted by the provider"
+        TRANSIENT_ERROR = "transient_error", "Transient error (will retry)"
+        PERMANENT_ERROR = "permanent_error", "Permanent error"
+        UNKNOWN = "unknown", "Unknown (timeout after sending)"
+
+    message = models.ForeignKey(OutboundMessage, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_message = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "number"], name="one_attempt_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of message {self.message_id}: {self.outcome}"
