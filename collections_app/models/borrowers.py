@@ -58,7 +58,10 @@ class ChannelConsent(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
     source = models.CharField(max_length=20, choices=Source.choices)
-    recorded_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(help_text="When we recorded it (and began honouring it).")
+    requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the borrower asked (e.g. the reply's timestamp)."
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:

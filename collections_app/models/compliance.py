@@ -122,6 +122,8 @@ class ContactAttempt(models.Model):
         CONNECTED = "connected", "Connected conversation"
         UNANSWERED = "unanswered", "Unanswered"
         VOICEMAIL = "voicemail", "Voicemail left"
+        # Reserved by the gate but never handed to the provider (error before sending).
+        NOT_SENT = "not_sent", "Not sent"
 
     borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="contacts")
     case = models.ForeignKey(

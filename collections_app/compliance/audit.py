@@ -1,0 +1,122 @@
+"""An independent re-check of what was actually sent against the rules.
+
+Written apart from `rules.py` on purpose: the report's "violations (must be zero)", the
+property-based tests and the simulator use it to catch a gate that lets something through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from collections_app.compliance.rules import CONNECTED, NOT_PLACED, Profile
+
+WEEK = dt.timedelta(days=7)
+# Holds that stop all collection contact (legally required notices are not in the ledger).
+STOPPING_HOLDS = {"deceased", "bankruptcy", "attorney", "cease_communication", "dispute"}
+
+
+@dataclass(frozen=True)
+class Contact:
+    borrower_id: int
+    case_id: int | None
+    channel: str
+    address: str
+    occurred_at: dt.datetime
+    outcome: str
+    legally_required: bool = False
+
+
+@dataclass
+class BorrowerRules:
+    profile: Profile
+    zones: tuple[str, ...]
+    # (channel, start, end or None) periods during which the borrower had opted out
+    opt_outs: list[tuple[str, dt.datetime, dt.datetime | None]] = field(default_factory=list)
+    # (kind, start, end or None) hold periods
+    holds: list[tuple[str, dt.datetime, dt.datetime | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    contact: Contact
+    detail: str
+
+
+def _during(t: dt.datetime, start: dt.datetime, end: dt.datetime | None) -> bool:
+    return start <= t and (end is None or t < end)
+
+
+def audit(contacts: list[Contact], borrowers: dict[int, BorrowerRules]) -> list[Violation]:
+    found: list[Violation] = []
+    placed = sorted((c for c in contacts if c.outcome != NOT_PLACED), key=lambda c: c.occurred_at)
+    by_borrower: dict[int, list[Contact]] = defaultdict(list)
+    for c in placed:
+        by_borrower[c.borrower_id].append(c)
+    for borrower_id, mine in by_borrower.items():
+        rules = borrowers[borrower_id]
+        for c in mine:
+            found.extend(_check_one(c, mine, rules))
+    return found
+
+
+def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Violation]:
+    p = rules.profile
+    out: list[Violation] = []
+    for zone in rules.zones:
+        local = c.occurred_at.astimezone(ZoneInfo(zone))
+        if not (p.window_start <= local.time() < p.window_end):
+            out.append(Violation("quiet_hours", c, f"{local:%Y-%m-%d %H:%M} in {zone}"))
+            break
+        if local.date() in p.blackout_dates:
+            out.append(Violation("blackout_date", c, f"{local.date()}"))
+            break
+    for channel, start, end in rules.opt_outs:
+        if channel == c.channel and _during(c.occurred_at, start, end):
+            out.append(Violation("opted_out", c, f"opted out of {channel} at {start}"))
+    if not c.legally_required:
+        for kind, start, end in rules.holds:
+            if kind in STOPPING_HOLDS and _during(c.occurred_at, start, end):
+                out.append(Violation(kind, c, f"{kind} hold since {start}"))
+    if c.channel != "voice":
+        return out
+    calls = [o for o in mine if o.channel == "voice"]
+    same_debt = [o for o in calls if o.case_id == c.case_id]
+    if p.max_call_attempts_per_debt_7d is not None:
+        window = [o for o in same_debt if c.occurred_at - WEEK < o.occurred_at <= c.occurred_at]
+        if len(window) > p.max_call_attempts_per_debt_7d:
+            out.append(Violation("call_attempts_7d", c, f"{len(window)} calls in 7 days"))
+    if p.call_cooldown_after_conversation_days:
+        cooldown = dt.timedelta(days=p.call_cooldown_after_conversation_days)
+        for o in same_debt:
+            if o.outcome == CONNECTED and o.occurred_at < c.occurred_at < o.occurred_at + cooldown:
+                out.append(
+                    Violation("conversation_cooldown", c, f"conversation at {o.occurred_at}")
+                )
+                break
+    for zone in rules.zones:
+        day = c.occurred_at.astimezone(ZoneInfo(zone)).date()
+        today = [
+            o
+            for o in calls
+            if o.occurred_at.astimezone(ZoneInfo(zone)).date() == day
+            and o.occurred_at <= c.occurred_at
+        ]
+        connected = [o for o in today if o.outcome == CONNECTED]
+        if (
+            p.max_connected_calls_per_day is not None
+            and c.outcome == CONNECTED
+            and len(connected) > p.max_connected_calls_per_day
+        ):
+            out.append(Violation("connected_calls_per_day", c, f"{len(connected)} connected"))
+        unanswered = [o for o in today if o.address == c.address and o.outcome != CONNECTED]
+        if (
+            p.max_unanswered_calls_per_number_day is not None
+            and c.outcome != CONNECTED
+            and len(unanswered) > p.max_unanswered_calls_per_number_day
+        ):
+            out.append(Violation("unanswered_calls_per_number_day", c, f"{len(unanswered)}"))
+    return out

@@ -1,0 +1,322 @@
+"""The contact rules as a pure function of a snapshot. Nothing here touches the database.
+
+Rule sources (numbers live in JurisdictionProfile rows; see the data migration):
+- US, Regulation F (12 CFR 1006): §1006.6(b)(1)(i) no contact before 08:00 or after 21:00 local;
+  §1006.14(b)(2) more than 7 calls in 7 consecutive days, or a call within 7 days after a
+  telephone conversation about the debt, is presumed harassment; §1006.6(e) opt-out notice in
+  every electronic communication; §1006.14(h) a medium the consumer asked us not to use.
+- CN, China Banking Association consumer-loan collection guideline (2026) and NIFA post-loan
+  collection guideline (2024): no contact 22:00-08:00 local; at most 3 connected calls per
+  borrower per day; at most 6 unanswered attempts per day to one number; no third parties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+SEVEN_DAYS = dt.timedelta(days=7)
+# How far ahead we look for a slot before saying "never" (e.g. zones with no common window).
+SEARCH_HORIZON = dt.timedelta(days=14)
+MAX_RULE_STEPS = 64
+
+# Outcomes that count as a conversation / not yet known / never placed at all.
+CONNECTED = "connected"
+PENDING = "pending"
+NOT_PLACED = "not_sent"
+# A call whose outcome is not known yet may turn out to have been a conversation: until its
+# status arrives it counts as one (and, for the unanswered cap, as unanswered too).
+MAYBE_CONNECTED = (CONNECTED, PENDING)
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    version: int
+    window_start: dt.time
+    window_end: dt.time
+    max_call_attempts_per_debt_7d: int | None = None
+    call_cooldown_after_conversation_days: int | None = None
+    max_connected_calls_per_day: int | None = None
+    max_unanswered_calls_per_number_day: int | None = None
+    max_messages_per_day: int | None = None
+    requires_opt_out_notice: bool = True
+    blackout_dates: frozenset[dt.date] = frozenset()
+    third_party_contact_allowed: bool = False
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One past contact attempt of this borrower (any debt, any channel)."""
+
+    channel: str
+    address: str
+    occurred_at: dt.datetime
+    outcome: str
+    case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Hold:
+    kind: str
+    work_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the decision needs, read under the borrower's ledger lock."""
+
+    profile: Profile
+    zones: tuple[str, ...]
+    case_id: int | None
+    case_active: bool
+    own_addresses: dict[str, str]  # channel -> the borrower's own phone / email
+    address: str  # where this contact would go
+    opted_out: frozenset[str] = frozenset()
+    holds: tuple[Hold, ...] = ()
+    entries: tuple[LedgerEntry, ...] = ()
+    legally_required: bool = False  # a notice the law requires (may pass cease-communication)
+    has_opt_out_notice: bool = True
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    rule: str = ""
+    detail: str = ""
+    # Earliest time this rule alone would allow it; None: not by waiting (a hold, an opt-out).
+    not_before: dt.datetime | None = None
+    next_allowed_at: dt.datetime | None = field(default=None, compare=False)
+
+
+ALLOWED = Decision(allowed=True)
+
+
+def _deny(rule: str, detail: str, not_before: dt.datetime | None = None) -> Decision:
+    return Decision(allowed=False, rule=rule, detail=detail, not_before=not_before)
+
+
+# --- time helpers -----------------------------------------------------------------------------
+
+
+def _local(at: dt.datetime, zone: str) -> dt.datetime:
+    return at.astimezone(ZoneInfo(zone))
+
+
+def _at_local(day: dt.date, time: dt.time, zone: str) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+def _inside_window(at: dt.datetime, profile: Profile, zone: str) -> bool:
+    local = _local(at, zone).time()
+    return profile.window_start <= local < profile.window_end
+
+
+def _next_window_start(at: dt.datetime, profile: Profile, zone: str) -> dt.datetime:
+    """The first moment >= at when `zone` is inside the contact window."""
+    if _inside_window(at, profile, zone):
+        return at
+    local = _local(at, zone)
+    day = local.date() if local.time() < profile.window_start else local.date() + dt.timedelta(1)
+    return _at_local(day, profile.window_start, zone)
+
+
+def _next_local_day(at: dt.datetime, zone: str) -> dt.datetime:
+    return _at_local(_local(at, zone).date() + dt.timedelta(1), dt.time(0), zone)
+
+
+def _same_local_day(a: dt.datetime, b: dt.datetime, zone: str) -> bool:
+    return _local(a, zone).date() == _local(b, zone).date()
+
+
+# --- the rules, in the order they are checked -------------------------------------------------
+
+_HOLD_RULES = {
+    "deceased": "The borrower is recorded as deceased.",
+    "bankruptcy": "The borrower is in bankruptcy: collection contact stops.",
+    "attorney": "The borrower is represented by an attorney: contact the attorney only.",
+}
+
+
+def _check_standing(s: Snapshot, channel: str) -> Decision:
+    """Holds, consents and addressing: none of these is lifted by waiting."""
+    if not s.address:
+        return _deny("no_contact_point", f"No {channel} address on file.")
+    if s.address != s.own_addresses.get(channel) and not s.profile.third_party_contact_allowed:
+        return _deny("third_party", "Only the borrower's own contact points may be used.")
+    kinds = {h.kind for h in s.holds}
+    for kind, detail in _HOLD_RULES.items():
+        if kind in kinds:
+            return _deny(kind, detail)
+    if "cease_communication" in kinds and not s.legally_required:
+        return _deny("cease_communication", "The borrower asked us to stop communicating.")
+    if "dispute" in kinds and not s.legally_required:
+        return _deny("dispute", "The debt is disputed: no collection until it is answered.")
+    if not s.case_active and not s.legally_required:
+        return _deny("case_not_active", "The case is paused or closed.")
+    if channel in s.opted_out:
+        return _deny("opted_out", f"The borrower opted out of {channel}.")
+    if channel == "voice" and any(
+        h.kind == "no_calls_at_work" and h.work_phone == s.address for h in s.holds
+    ):
+        return _deny("no_calls_at_work", "The borrower asked not to be called at work.")
+    if (
+        channel in ("sms", "email")
+        and s.profile.requires_opt_out_notice
+        and not (s.has_opt_out_notice)
+    ):
+        return _deny("missing_opt_out_notice", "The message lacks the required opt-out notice.")
+    return ALLOWED
+
+
+def _check_calendar(s: Snapshot, at: dt.datetime) -> Decision:
+    for zone in s.zones:
+        if _local(at, zone).date() in s.profile.blackout_dates:
+            return _deny(
+                "blackout_date",
+                f"{_local(at, zone).date()} is a no-contact day.",
+                _next_local_day(at, zone),
+            )
+    outside = [z for z in s.zones if not _inside_window(at, s.profile, z)]
+    if outside:
+        later = max(_next_window_start(at, s.profile, z) for z in outside)
+        window = f"{s.profile.window_start:%H:%M}-{s.profile.window_end:%H:%M}"
+        return _deny("quiet_hours", f"Outside {window} local time in {outside[0]}.", later)
+    return ALLOWED
+
+
+def _placed(entries: Iterable[LedgerEntry], channel: str) -> list[LedgerEntry]:
+    return [e for e in entries if e.channel == channel and e.outcome != NOT_PLACED]
+
+
+def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
+    p = s.profile
+    calls = _placed(s.entries, "voice")
+    if p.call_cooldown_after_conversation_days:
+        cooldown = dt.timedelta(days=p.call_cooldown_after_conversation_days)
+        talks = [
+            e.occurred_at
+            for e in calls
+            if e.outcome in MAYBE_CONNECTED
+            and e.case_id == s.case_id
+            and at - cooldown < e.occurred_at
+        ]
+        if talks:
+            return _deny(
+                "conversation_cooldown",
+                "A telephone conversation about this debt took place in the last "
+                f"{p.call_cooldown_after_conversation_days} days.",
+                max(talks) + cooldown,
+            )
+    if p.max_call_attempts_per_debt_7d is not None:
+        # Rolling 7 x 24 h: a superset of any 7-consecutive-calendar-day period ending today.
+        recent = sorted(
+            (
+                e.occurred_at
+                for e in calls
+                if e.case_id == s.case_id and at - SEVEN_DAYS < e.occurred_at
+            ),
+            reverse=True,
+        )
+        cap = p.max_call_attempts_per_debt_7d
+        if len(recent) >= cap:
+            return _deny(
+                "call_attempts_7d",
+                f"{len(recent)} call attempts about this debt in 7 days (limit {cap}).",
+                recent[cap - 1] + SEVEN_DAYS,
+            )
+    for zone in s.zones:
+        today = [e for e in calls if _same_local_day(e.occurred_at, at, zone)]
+        if p.max_connected_calls_per_day is not None:
+            connected = [e for e in today if e.outcome in MAYBE_CONNECTED]
+            if len(connected) >= p.max_connected_calls_per_day:
+                return _deny(
+                    "connected_calls_per_day",
+                    f"{len(connected)} connected calls today (limit "
+                    f"{p.max_connected_calls_per_day}).",
+                    _next_local_day(at, zone),
+                )
+        if p.max_unanswered_calls_per_number_day is not None:
+            unanswered = [e for e in today if e.address == s.address and e.outcome != CONNECTED]
+            if len(unanswered) >= p.max_unanswered_calls_per_number_day:
+                return _deny(
+                    "unanswered_calls_per_number_day",
+                    f"{len(unanswered)} unanswered calls to this number today (limit "
+                    f"{p.max_unanswered_calls_per_number_day}).",
+                    _next_local_day(at, zone),
+                )
+    return ALLOWED
+
+
+def _check_message_caps(s: Snapshot, at: dt.datetime) -> Decision:
+    cap = s.profile.max_messages_per_day
+    if cap is None:
+        return ALLOWED
+    messages = [e for e in s.entries if e.channel in ("sms", "email") and e.outcome != NOT_PLACED]
+    for zone in s.zones:
+        today = [e for e in messages if _same_local_day(e.occurred_at, at, zone)]
+        if len(today) >= cap:
+            return _deny(
+                "messages_per_day",
+                f"{len(today)} messages today (limit {cap}).",
+                _next_local_day(at, zone),
+            )
+    return ALLOWED
+
+
+def check(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decision:
+    """The first rule that denies a contact on `channel` at `at`, or ALLOWED."""
+    if at.tzinfo is None:
+        raise ValueError("`at` must be timezone-aware")
+    if not snapshot.zones:
+        return _deny("unknown_time_zone", "No time zone for the borrower or their phone number.")
+    for decision in (
+        _check_standing(snapshot, channel),
+        _check_calendar(snapshot, at),
+        _check_call_caps(snapshot, at) if channel == "voice" else ALLOWED,
+        _check_message_caps(snapshot, at) if channel in ("sms", "email") else ALLOWED,
+    ):
+        if not decision.allowed:
+            return decision
+    return ALLOWED
+
+
+def earliest_allowed(snapshot: Snapshot, channel: str, at: dt.datetime) -> dt.datetime | None:
+    """The first moment >= at when every rule allows the contact, assuming no other contact
+    happens meanwhile; None when waiting cannot help (a hold, an opt-out) or no slot exists
+    within SEARCH_HORIZON (e.g. phone zones with no common window)."""
+    horizon = at + SEARCH_HORIZON
+    for _ in range(MAX_RULE_STEPS):
+        decision = check(snapshot, channel, at)
+        if decision.allowed:
+            return at
+        if decision.not_before is None or decision.not_before > horizon:
+            return None
+        at = max(decision.not_before, at + dt.timedelta(microseconds=1))
+    return None
+
+
+def contact_decision(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decision:
+    """Allowed, or denied with the rule that denied it and the earliest time it would be allowed
+    (`next_allowed_at`; None when waiting cannot help)."""
+    decision = check(snapshot, channel, at)
+    if decision.allowed:
+        return decision
+    next_at = None
+    detail = decision.detail
+    if decision.not_before is not None:
+        next_at = earliest_allowed(snapshot, channel, decision.not_before)
+        if next_at is None:
+            detail += (
+                " No allowed time within the next 14 days (the borrower's possible time zones may "
+                "share no contact window): record the borrower's time zone."
+            )
+    return Decision(
+        allowed=False,
+        rule=decision.rule,
+        detail=detail,
+        not_before=decision.not_before,
+        next_allowed_at=next_at,
+    )
