@@ -52,3 +52,17 @@ def test_available_user_transitions_follow_the_role(case, agent, supervisor) -> 
     supervisor_sees = {t.name for t in case.get_available_user_state_transitions(user=supervisor)}
     assert agent_sees == {"start_negotiation", "pause"}
     assert supervisor_sees == {"start_negotiation", "escalate", "pause", "resolve", "write_off"}
+
+
+@pytest.mark.django_db
+def test_every_role_permission_exists_and_is_granted_after_migrations() -> None:
+    from django.contrib.auth.models import Group
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        granted = {
+            f"{app}.{code}"
+            for app, code in Group.objects.get(name=role).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert granted == set(perms), role

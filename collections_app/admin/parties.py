@@ -1,11 +1,19 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from collections_app.models import Borrower, ChannelConsent, Loan
 
 
 class ChannelConsentInline(admin.TabularInline):
+    """Read-only here: consents change through the Channel consents page (audited service)."""
+
     model = ChannelConsent
     extra = 0
+    can_delete = False
+    readonly_fields = ("channel", "status", "source", "requested_at", "recorded_at", "note")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class LoanInline(admin.TabularInline):

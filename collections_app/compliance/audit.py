@@ -57,7 +57,11 @@ def audit(contacts: list[Contact], borrowers: dict[int, BorrowerRules]) -> list[
     for c in placed:
         by_borrower[c.borrower_id].append(c)
     for borrower_id, mine in by_borrower.items():
-        rules = borrowers[borrower_id]
+        rules = borrowers.get(borrower_id)
+        if rules is None:
+            # No contact-rules profile: the gate allows nothing, so anything sent is a violation.
+            found.extend(Violation("no_profile", c, "no contact-rules profile") for c in mine)
+            continue
         for c in mine:
             found.extend(_check_one(c, mine, rules))
     return found

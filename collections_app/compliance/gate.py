@@ -95,6 +95,7 @@ def gate_contact(
                 channel=channel,
                 address=to_address,
                 occurred_at=at,
+                legally_required=legally_required,
             )
             ledger.last_contact_at = at
             ledger.save(update_fields=["last_contact_at", "updated_at"])

@@ -140,9 +140,14 @@ class ContactAttempt(models.Model):
     address = models.CharField(max_length=254)
     occurred_at = models.DateTimeField()
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    # A notice the law requires (it may pass a cease-communication or dispute hold).
+    legally_required = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["borrower", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["borrower", "occurred_at"]),
+            models.Index(fields=["occurred_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.address} at {self.occurred_at} ({self.outcome})"
@@ -176,6 +181,7 @@ class ContactDecision(models.Model):
             models.Index(fields=["decided_at"]),
             models.Index(fields=["borrower", "decided_at"]),
         ]
+        permissions = [("view_compliance_report", "Can view the compliance report")]
 
     def __str__(self) -> str:
         verdict = "allowed" if self.allowed else f"denied by {self.rule}"

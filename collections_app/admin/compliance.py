@@ -1,0 +1,212 @@
+"""Compliance officers' pages: profiles (versioned), holds, consents, decisions and the report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+
+from collections_app.compliance.profiles import profile_save_new_version
+from collections_app.compliance.report import compliance_report
+from collections_app.models import (
+    ChannelConsent,
+    ContactAttempt,
+    ContactDecision,
+    ContactHold,
+    JurisdictionProfile,
+)
+from collections_app.services.consents import (
+    consent_opt_in,
+    consent_opt_out,
+    hold_place,
+    hold_release,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(JurisdictionProfile)
+class JurisdictionProfileAdmin(admin.ModelAdmin):
+    list_display = ("code", "version", "name", "is_current", "window_start", "window_end")
+    list_filter = ("code", "is_current")
+    readonly_fields = ("version", "is_current", "created_by", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> tuple[str, ...]:
+        # The code names a profile; once saved it is fixed (borrowers point at it).
+        return (*self.readonly_fields, "code") if obj else self.readonly_fields
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: JurisdictionProfile | None = None
+    ) -> bool:
+        if obj is not None and not obj.is_current:
+            return False  # past versions are history
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: JurisdictionProfile, form: forms.Form, change: bool
+    ) -> None:
+        profile_save_new_version(profile=obj, actor=request.user)
+        self.message_user(request, f"Saved as {obj.code} version {obj.version}.", messages.INFO)
+
+
+class HoldForm(forms.ModelForm):
+    class Meta:
+        model = ContactHold
+        fields = ("borrower", "kind", "source", "note", "attorney_contact", "work_phone")
+
+
+@admin.register(ContactHold)
+class ContactHoldAdmin(admin.ModelAdmin):
+    form = HoldForm
+    list_display = ("borrower", "kind", "source", "recorded_at", "recorded_by", "released_at")
+    list_filter = ("kind", ("released_at", admin.EmptyFieldListFilter))
+    raw_id_fields = ("borrower",)
+    list_select_related = ("borrower", "recorded_by")
+    search_fields = ("borrower__external_id", "borrower__name")
+    actions = ["release_holds"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: ContactHold, form: forms.Form, change: bool
+    ) -> None:
+        saved = hold_place(actor=request.user, **form.cleaned_data)
+        obj.pk = saved.pk
+
+    @admin.action(description="Release the selected holds", permissions=["add"])
+    def release_holds(self, request: HttpRequest, queryset: QuerySet[ContactHold]) -> None:
+        for hold in queryset.filter(released_at__isnull=True):
+            hold_release(
+                hold=hold, reason=f"Released in admin by {request.user}", actor=request.user
+            )
+        self.message_user(request, "Released.", messages.SUCCESS)
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = ChannelConsent
+        fields = ("borrower", "channel", "status", "source", "note")
+
+
+@admin.register(ChannelConsent)
+class ChannelConsentAdmin(admin.ModelAdmin):
+    form = ConsentForm
+    list_display = ("borrower", "channel", "status", "source", "requested_at", "recorded_at")
+    list_filter = ("channel", "status", "source")
+    raw_id_fields = ("borrower",)
+    search_fields = ("borrower__external_id", "borrower__name")
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: ChannelConsent, form: forms.Form, change: bool
+    ) -> None:
+        data = dict(form.cleaned_data)
+        record = (
+            consent_opt_out
+            if data.pop("status") == ChannelConsent.Status.OPTED_OUT
+            else (consent_opt_in)
+        )
+        saved = record(actor=request.user, **data)
+        obj.pk = saved.pk
+
+
+@admin.register(ContactAttempt)
+class ContactAttemptAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "borrower", "case", "channel", "address", "outcome")
+    list_filter = ("channel", "outcome")
+    list_select_related = ("borrower",)
+    raw_id_fields = ("borrower", "case", "message")
+    show_full_result_count = False
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("The start must not be after the end.")
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366:
+            raise forms.ValidationError("Report at most a year at a time.")
+        return data
+
+
+@admin.register(ContactDecision)
+class ContactDecisionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "decided_at",
+        "borrower",
+        "case",
+        "channel",
+        "allowed",
+        "rule",
+        "next_allowed_at",
+        "profile_code",
+        "profile_version",
+    )
+    list_filter = ("allowed", "channel", "rule", "profile_code")
+    list_select_related = ("borrower",)
+    raw_id_fields = ("borrower", "case", "message")
+    show_full_result_count = False
+    change_list_template = "admin/collections_app/contactdecision/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        report = path(
+            "report/",
+            self.admin_site.admin_view(self.report_view),
+            name="collections_app_compliance_report",
+        )
+        return [report, *super().get_urls()]
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("collections_app.view_compliance_report"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = ReportForm(request.GET or {"start": today - dt.timedelta(days=30), "end": today})
+        report = compliance_report(**form.cleaned_data) if form.is_valid() else None
+        if report is not None and request.GET.get("format") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            name = f"compliance-{report.start}-{report.end}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            writer = csv.writer(response)
+            writer.writerow(["section", "key", "value"])
+            writer.writerows(report.rows())
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Compliance report",
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/collections_app/compliance_report.html", context)

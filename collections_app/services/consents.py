@@ -1,0 +1,172 @@
+"""Opt-outs, opt-ins and holds: recorded with source and time, honoured at once.
+
+Honoured twice over: the gate reads them at send time, and queued messages they forbid are
+cancelled here, in the same transaction, so nothing waits in the outbox to be denied later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from collections_app.models import (
+    Borrower,
+    CaseEvent,
+    ChannelConsent,
+    CollectionCase,
+    ContactHold,
+    OutboundMessage,
+)
+from collections_app.services.events import case_event_record
+from collections_app.states import OPEN_STATES
+
+# Holds after which no collection message may wait in the outbox.
+STOPPING_HOLDS = {
+    ContactHold.Kind.CEASE_COMMUNICATION,
+    ContactHold.Kind.DISPUTE,
+    ContactHold.Kind.BANKRUPTCY,
+    ContactHold.Kind.DECEASED,
+    ContactHold.Kind.ATTORNEY,
+}
+
+
+def outbox_cancel_for_borrower(
+    *, borrower: Borrower, reason: str, channel: str | None = None
+) -> int:
+    """Cancel the borrower's queued messages (on one channel, or all). Returns how many."""
+    queued = OutboundMessage.objects.filter(borrower=borrower, status=OutboundMessage.Status.QUEUED)
+    if channel:
+        queued = queued.filter(channel=channel)
+    return queued.update(
+        status=OutboundMessage.Status.CANCELLED,
+        error_message=reason[:500],
+        updated_at=timezone.now(),
+    )
+
+
+def _audit_on_open_cases(
+    borrower: Borrower, reason: str, data: dict, actor: AbstractBaseUser | None
+) -> None:
+    for case in CollectionCase.objects.filter(loan__borrower=borrower, state__in=OPEN_STATES):
+        case_event_record(
+            case=case, kind=CaseEvent.Kind.CONSENT, actor=actor, reason=reason, data=data
+        )
+
+
+def consent_opt_out(
+    *,
+    borrower: Borrower,
+    channel: str,
+    source: str,
+    requested_at: dt.datetime | None = None,
+    note: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> ChannelConsent:
+    now = timezone.now()
+    with transaction.atomic():
+        consent, _ = ChannelConsent.objects.update_or_create(
+            borrower=borrower,
+            channel=channel,
+            defaults={
+                "status": ChannelConsent.Status.OPTED_OUT,
+                "source": source,
+                "recorded_at": now,
+                "requested_at": requested_at or now,
+                "note": note[:300],
+            },
+        )
+        cancelled = outbox_cancel_for_borrower(
+            borrower=borrower, channel=channel, reason=f"opted out of {channel}"
+        )
+        _audit_on_open_cases(
+            borrower,
+            f"Opted out of {channel} ({source})",
+            {"channel": channel, "status": "opted_out", "cancelled_messages": cancelled},
+            actor,
+        )
+    return consent
+
+
+def consent_opt_in(
+    *,
+    borrower: Borrower,
+    channel: str,
+    source: str,
+    requested_at: dt.datetime | None = None,
+    note: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> ChannelConsent:
+    now = timezone.now()
+    with transaction.atomic():
+        consent, _ = ChannelConsent.objects.update_or_create(
+            borrower=borrower,
+            channel=channel,
+            defaults={
+                "status": ChannelConsent.Status.OPTED_IN,
+                "source": source,
+                "recorded_at": now,
+                "requested_at": requested_at or now,
+                "note": note[:300],
+            },
+        )
+        _audit_on_open_cases(
+            borrower,
+            f"Opted in to {channel} ({source})",
+            {"channel": channel, "status": "opted_in"},
+            actor,
+        )
+    return consent
+
+
+def hold_place(
+    *,
+    borrower: Borrower,
+    kind: str,
+    source: str,
+    note: str = "",
+    attorney_contact: str = "",
+    work_phone: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> ContactHold:
+    with transaction.atomic():
+        hold = ContactHold.objects.create(
+            borrower=borrower,
+            kind=kind,
+            source=source,
+            note=note,
+            attorney_contact=attorney_contact,
+            work_phone=work_phone,
+            recorded_by=actor,
+        )
+        cancelled = 0
+        if kind in STOPPING_HOLDS:
+            cancelled = outbox_cancel_for_borrower(borrower=borrower, reason=f"{kind} hold")
+        _audit_on_open_cases(
+            borrower,
+            f"{hold.get_kind_display()} recorded ({source})",
+            {"hold": hold.pk, "kind": kind, "cancelled_messages": cancelled},
+            actor,
+        )
+    return hold
+
+
+def hold_release(
+    *, hold: ContactHold, reason: str, actor: AbstractBaseUser | None = None
+) -> ContactHold:
+    with transaction.atomic():
+        hold = ContactHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.released_at is not None:
+            return hold
+        hold.released_at = timezone.now()
+        hold.released_reason = reason[:300]
+        hold.save(update_fields=["released_at", "released_reason"])
+        _audit_on_open_cases(
+            hold.borrower,
+            f"{hold.get_kind_display()} released: {reason}",
+            {"hold": hold.pk, "kind": hold.kind, "released": True},
+            actor,
+        )
+    return hold
