@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class ChannelError(Exception):
@@ -32,16 +33,36 @@ class OutgoingMessage:
     html_body: str = ""
     # Where the provider posts delivery status for this message.
     status_callback_url: str = ""
+    # Voice: where the provider fetches the call's TwiML when the call is answered.
+    answer_url: str = ""
     # Our row's key: lets a provider (or a file) tie the send back to the outbox row.
     idempotency_key: str = ""
     headers: dict[str, str] = field(default_factory=dict)
 
 
 class Channel:
-    """One provider for one kind of channel. `send` returns the provider's message id."""
+    """One provider for one kind of channel.
+
+    `send` / `asend` hand one message to the provider and return the provider's id, or raise
+    ChannelError. `lookup` asks the provider whether it already has a message we may have sent
+    (a worker died mid-request): the sweeper uses it to check instead of resending blindly.
+    """
+
+    # True when the provider can answer `lookup`; otherwise an interrupted send is `unknown`.
+    can_lookup = False
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
 
     def send(self, message: OutgoingMessage) -> str:
         raise NotImplementedError
+
+    async def asend(self, message: OutgoingMessage) -> str:
+        """Async send for batch workers; providers with an async client override it."""
+        import asyncio
+
+        return await asyncio.to_thread(self.send, message)
+
+    def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
+        """The provider's id of `message` if the provider received it since `since`."""
+        raise NotImplementedError(f"{type(self).__name__} cannot look messages up")
