@@ -1,10 +1,11 @@
 """The gate every contact passes: automated, manual or retried, at send time.
 
-The decision and the reservation of the attempt happen in one transaction holding the borrower's
-ledger row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialise
-writers). A second worker sending to the same borrower waits for the lock, then sees the first
-one's attempt in the ledger, so caps hold. The provider call happens after commit: the reserved
-attempt already counts, and is marked `not_sent` if the send fails before reaching the provider.
+The decisions and the reservation of the attempts happen in one transaction holding the
+borrowers' ledger row locks (SELECT ... FOR UPDATE, in borrower id order so two batches cannot
+deadlock; SQLite's IMMEDIATE transactions serialise writers). A second worker sending to the same
+borrower waits for the lock, then sees the first one's attempt in the ledger, so caps hold; other
+borrowers are not blocked. The provider call happens after commit: the reserved attempt already
+counts, and is marked `not_sent` if the send fails before reaching the provider.
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from collections_app.compliance.rules import Decision, contact_decision
-from collections_app.compliance.snapshot import NoProfile, build_snapshot, own_addresses
+from collections_app.compliance.rules import Decision, LedgerEntry, contact_decision
+from collections_app.compliance.snapshot import (
+    NoProfile,
+    load_borrower_states,
+    own_addresses,
+    snapshot_for,
+)
 from collections_app.models import (
     CollectionCase,
     ContactAttempt,
@@ -27,7 +33,18 @@ from collections_app.models import (
 
 
 @dataclass(frozen=True)
+class ContactRequest:
+    case: CollectionCase
+    channel: str
+    message: OutboundMessage | None = None
+    address: str | None = None  # None: the borrower's own address for the channel
+    legally_required: bool = False
+    has_opt_out_notice: bool = True
+
+
+@dataclass(frozen=True)
 class GateResult:
+    request: ContactRequest
     decision: Decision
     record: ContactDecision
     attempt: ContactAttempt | None
@@ -35,6 +52,90 @@ class GateResult:
     @property
     def allowed(self) -> bool:
         return self.decision.allowed
+
+
+def gate_many(requests: list[ContactRequest], at: dt.datetime | None = None) -> list[GateResult]:
+    """Decide a batch of contacts at `at`, in order; record every decision and reserve the
+    allowed attempts. Runs in (or opens) one transaction; results follow `requests`' order."""
+    at = at or timezone.now()
+    if not requests:
+        return []
+    borrowers = {r.case.loan.borrower.pk: r.case.loan.borrower for r in requests}
+    ids = sorted(borrowers)
+    with transaction.atomic():
+        # Each borrower has one ledger row; creating it races harmlessly.
+        ContactLedger.objects.bulk_create(
+            [ContactLedger(borrower_id=i) for i in ids], ignore_conflicts=True
+        )
+        list(ContactLedger.objects.select_for_update().filter(borrower_id__in=ids).order_by("pk"))
+        states = load_borrower_states(list(borrowers.values()), at)
+        decisions: list[ContactDecision] = []
+        attempts: list[ContactAttempt | None] = []
+        outcomes: list[Decision] = []
+        for request in requests:
+            state = states[request.case.loan.borrower.pk]
+            try:
+                snapshot = snapshot_for(
+                    state,
+                    case=request.case,
+                    channel=request.channel,
+                    address=request.address,
+                    legally_required=request.legally_required,
+                    has_opt_out_notice=request.has_opt_out_notice,
+                )
+                decision = contact_decision(snapshot, request.channel, at)
+                code, version, address = (
+                    state.profile_row.code,
+                    state.profile_row.version,
+                    snapshot.address,
+                )
+            except NoProfile as exc:
+                decision = Decision(allowed=False, rule="no_profile", detail=str(exc))
+                code, version = state.borrower.jurisdiction, 0
+                address = request.address or own_addresses(state.borrower).get(request.channel, "")
+            outcomes.append(decision)
+            decisions.append(
+                ContactDecision(
+                    borrower=state.borrower,
+                    case=request.case,
+                    message=request.message,
+                    channel=request.channel,
+                    decided_at=at,
+                    allowed=decision.allowed,
+                    rule=decision.rule,
+                    detail=decision.detail[:300],
+                    next_allowed_at=decision.next_allowed_at,
+                    profile_code=code,
+                    profile_version=version,
+                )
+            )
+            attempt = None
+            if decision.allowed:
+                attempt = ContactAttempt(
+                    borrower=state.borrower,
+                    case=request.case,
+                    message=request.message,
+                    channel=request.channel,
+                    address=address,
+                    occurred_at=at,
+                    legally_required=request.legally_required,
+                )
+                # Later requests in this batch must see this one.
+                state.entries.append(
+                    LedgerEntry(request.channel, address, at, attempt.outcome, request.case.pk)
+                )
+            attempts.append(attempt)
+        ContactDecision.objects.bulk_create(decisions)
+        ContactAttempt.objects.bulk_create([a for a in attempts if a is not None])
+        ContactLedger.objects.filter(
+            borrower_id__in={
+                r.case.loan.borrower.pk for r, a in zip(requests, attempts, strict=True) if a
+            }
+        ).update(last_contact_at=at, updated_at=timezone.now())
+    return [
+        GateResult(request=r, decision=d, record=rec, attempt=a)
+        for r, d, rec, a in zip(requests, outcomes, decisions, attempts, strict=True)
+    ]
 
 
 def gate_contact(
@@ -47,63 +148,21 @@ def gate_contact(
     legally_required: bool = False,
     has_opt_out_notice: bool = True,
 ) -> GateResult:
-    """Decide whether `case`'s borrower may be contacted on `channel` now, record the decision,
-    and when allowed reserve the attempt in the contact ledger. Send only when `.allowed`."""
-    at = at or timezone.now()
-    borrower = case.loan.borrower
-    with transaction.atomic():
-        # The ledger row exists once per borrower; creating it races harmlessly.
-        ContactLedger.objects.bulk_create(
-            [ContactLedger(borrower_id=borrower.pk)], ignore_conflicts=True
-        )
-        ledger = ContactLedger.objects.select_for_update().get(borrower_id=borrower.pk)
-        try:
-            snapshot, profile = build_snapshot(
-                case=case,
-                channel=channel,
-                at=at,
-                address=address,
-                legally_required=legally_required,
-                has_opt_out_notice=has_opt_out_notice,
-            )
-            decision = contact_decision(snapshot, channel, at)
-            profile_code, profile_version = profile.code, profile.version
-            to_address = snapshot.address
-        except NoProfile as exc:
-            decision = Decision(allowed=False, rule="no_profile", detail=str(exc))
-            profile_code, profile_version = borrower.jurisdiction, 0
-            to_address = address or own_addresses(borrower).get(channel, "")
-        record = ContactDecision.objects.create(
-            borrower=borrower,
-            case=case,
-            message=message,
-            channel=channel,
-            decided_at=at,
-            allowed=decision.allowed,
-            rule=decision.rule,
-            detail=decision.detail[:300],
-            next_allowed_at=decision.next_allowed_at,
-            profile_code=profile_code,
-            profile_version=profile_version,
-        )
-        attempt = None
-        if decision.allowed:
-            attempt = ContactAttempt.objects.create(
-                borrower=borrower,
-                case=case,
-                message=message,
-                channel=channel,
-                address=to_address,
-                occurred_at=at,
-                legally_required=legally_required,
-            )
-            ledger.last_contact_at = at
-            ledger.save(update_fields=["last_contact_at", "updated_at"])
-    return GateResult(decision=decision, record=record, attempt=attempt)
-
-
-def gate_release(attempt: ContactAttempt) -> None:
-    """The send failed before reaching the provider: the reserved attempt no longer counts."""
-    ContactAttempt.objects.filter(pk=attempt.pk, outcome=ContactAttempt.Outcome.PENDING).update(
-        outcome=ContactAttempt.Outcome.NOT_SENT
+    """Decide one contact (see gate_many). Send only when `.allowed`."""
+    request = ContactRequest(
+        case=case,
+        channel=channel,
+        message=message,
+        address=address,
+        legally_required=legally_required,
+        has_opt_out_notice=has_opt_out_notice,
     )
+    return gate_many([request], at)[0]
+
+
+def gate_release(attempts: list[ContactAttempt] | ContactAttempt) -> None:
+    """Sends that failed before reaching the provider: their reservations no longer count."""
+    items = attempts if isinstance(attempts, list) else [attempts]
+    ContactAttempt.objects.filter(
+        pk__in=[a.pk for a in items], outcome=ContactAttempt.Outcome.PENDING
+    ).update(outcome=ContactAttempt.Outcome.NOT_SENT)

@@ -79,6 +79,8 @@ class Snapshot:
     entries: tuple[LedgerEntry, ...] = ()
     legally_required: bool = False  # a notice the law requires (may pass cease-communication)
     has_opt_out_notice: bool = True
+    # Addresses on this channel a provider said are unusable (invalid number, hard bounce).
+    bad_addresses: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ def _check_standing(s: Snapshot, channel: str) -> Decision:
         return _deny("no_contact_point", f"No {channel} address on file.")
     if s.address != s.own_addresses.get(channel) and not s.profile.third_party_contact_allowed:
         return _deny("third_party", "Only the borrower's own contact points may be used.")
+    if s.address in s.bad_addresses:
+        return _deny("contact_point_unusable", f"The provider reported {s.address} unusable.")
     kinds = {h.kind for h in s.holds}
     for kind, detail in _HOLD_RULES.items():
         if kind in kinds:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
@@ -10,6 +12,7 @@ from phonenumbers import timezone as phone_timezones
 
 from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
 from collections_app.models import (
+    BadContactPoint,
     Borrower,
     ChannelConsent,
     CollectionCase,
@@ -65,57 +68,88 @@ def profile_from_row(row: JurisdictionProfile) -> Profile:
     )
 
 
-def current_profile(code: str) -> JurisdictionProfile:
-    row = JurisdictionProfile.objects.filter(code=code, is_current=True).first()
-    if row is None:
-        raise NoProfile(f"No current contact-rules profile for jurisdiction {code!r}")
-    return row
-
-
 def own_addresses(borrower: Borrower) -> dict[str, str]:
     return {"sms": borrower.phone, "voice": borrower.phone, "email": borrower.email}
 
 
-def build_snapshot(
+@dataclass
+class BorrowerState:
+    """What the gate knows of one borrower, loaded once per batch under the ledger lock.
+    `entries` grows as the batch reserves attempts, so later messages see earlier ones."""
+
+    borrower: Borrower
+    profile_row: JurisdictionProfile | None
+    zones: tuple[str, ...]
+    opted_out: frozenset[str]
+    holds: tuple[Hold, ...]
+    bad_points: frozenset[tuple[str, str]]
+    entries: list[LedgerEntry] = field(default_factory=list)
+
+
+def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int, BorrowerState]:
+    """Four queries for any number of borrowers (call it with their ledger rows locked)."""
+    ids = [b.pk for b in borrowers]
+    profiles = {p.code: p for p in JurisdictionProfile.objects.filter(is_current=True)}
+    opted_out: dict[int, set[str]] = defaultdict(set)
+    for borrower_id, channel in ChannelConsent.objects.filter(
+        borrower_id__in=ids, status=ChannelConsent.Status.OPTED_OUT
+    ).values_list("borrower_id", "channel"):
+        opted_out[borrower_id].add(channel)
+    holds: dict[int, list[Hold]] = defaultdict(list)
+    for borrower_id, kind, work_phone in ContactHold.objects.filter(
+        borrower_id__in=ids, released_at__isnull=True
+    ).values_list("borrower_id", "kind", "work_phone"):
+        holds[borrower_id].append(Hold(kind=kind, work_phone=work_phone))
+    bad: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for borrower_id, channel, address in BadContactPoint.objects.filter(
+        borrower_id__in=ids
+    ).values_list("borrower_id", "channel", "address"):
+        bad[borrower_id].add((channel, address))
+    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for borrower_id, c, a, o, out, cid in ContactAttempt.objects.filter(
+        borrower_id__in=ids, occurred_at__gt=at - LOOKBACK
+    ).values_list("borrower_id", "channel", "address", "occurred_at", "outcome", "case_id"):
+        entries[borrower_id].append(LedgerEntry(c, a, o, out, cid))
+    return {
+        b.pk: BorrowerState(
+            borrower=b,
+            profile_row=profiles.get(b.jurisdiction),
+            zones=borrower_zones(b),
+            opted_out=frozenset(opted_out[b.pk]),
+            holds=tuple(holds[b.pk]),
+            bad_points=frozenset(bad[b.pk]),
+            entries=entries[b.pk],
+        )
+        for b in borrowers
+    }
+
+
+def snapshot_for(
+    state: BorrowerState,
     *,
     case: CollectionCase,
     channel: str,
-    at: dt.datetime,
     address: str | None = None,
     legally_required: bool = False,
     has_opt_out_notice: bool = True,
-) -> tuple[Snapshot, JurisdictionProfile]:
-    borrower = case.loan.borrower
-    profile_row = current_profile(borrower.jurisdiction)
-    addresses = own_addresses(borrower)
-    opted_out = frozenset(
-        ChannelConsent.objects.filter(
-            borrower=borrower, status=ChannelConsent.Status.OPTED_OUT
-        ).values_list("channel", flat=True)
-    )
-    holds = tuple(
-        Hold(kind=kind, work_phone=work_phone)
-        for kind, work_phone in ContactHold.objects.filter(
-            borrower=borrower, released_at__isnull=True
-        ).values_list("kind", "work_phone")
-    )
-    entries = tuple(
-        LedgerEntry(channel=c, address=a, occurred_at=o, outcome=out, case_id=cid)
-        for c, a, o, out, cid in ContactAttempt.objects.filter(
-            borrower=borrower, occurred_at__gt=at - LOOKBACK
-        ).values_list("channel", "address", "occurred_at", "outcome", "case_id")
-    )
-    snapshot = Snapshot(
-        profile=profile_from_row(profile_row),
-        zones=borrower_zones(borrower),
+) -> Snapshot:
+    """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
+    if state.profile_row is None:
+        raise NoProfile(
+            f"No current contact-rules profile for jurisdiction {state.borrower.jurisdiction!r}"
+        )
+    addresses = own_addresses(state.borrower)
+    return Snapshot(
+        profile=profile_from_row(state.profile_row),
+        zones=state.zones,
         case_id=case.pk,
         case_active=case.state in ACTIVE_STATES,
         own_addresses=addresses,
         address=addresses.get(channel, "") if address is None else address,
-        opted_out=opted_out,
-        holds=holds,
-        entries=entries,
+        opted_out=state.opted_out,
+        holds=state.holds,
+        entries=tuple(state.entries),
         legally_required=legally_required,
         has_opt_out_notice=has_opt_out_notice,
+        bad_addresses=frozenset(a for ch, a in state.bad_points if ch == channel),
     )
-    return snapshot, profile_row

@@ -25,12 +25,13 @@ from collections_app.models.jobs import BulkAction
 
 __all__ += ["BulkAction"]
 from collections_app.models.outreach import (  # noqa: E402
+    BadContactPoint,
     DeliveryAttempt,
     MessageTemplate,
     OutboundMessage,
 )
 
-__all__ += ["DeliveryAttempt", "MessageTemplate", "OutboundMessage"]
+__all__ += ["BadContactPoint", "DeliveryAttempt", "MessageTemplate", "OutboundMessage"]
 from collections_app.models.compliance import (  # noqa: E402
     ContactAttempt,
     ContactDecision,

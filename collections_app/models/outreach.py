@@ -58,6 +58,10 @@ class OutboundMessage(models.Model):
     idempotency_key = models.CharField(max_length=160, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     to_address = models.CharField(max_length=254, blank=True)
+    # What exactly was sent, rendered when the message was claimed (audit, and provider lookup).
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
     provider = models.CharField(max_length=20, blank=True)
     provider_id = models.CharField(max_length=100, blank=True, db_index=True)
     error_code = models.CharField(max_length=20, blank=True)
@@ -107,3 +111,25 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of message {self.message_id}: {self.outcome}"
+
+
+class BadContactPoint(models.Model):
+    """An address a provider told us cannot be used (invalid number, hard bounce). The gate
+    refuses it until the borrower's address changes."""
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="bad_points")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    code = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["borrower", "channel", "address"], name="one_bad_point_per_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address} unusable ({self.code})"
