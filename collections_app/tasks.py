@@ -1,6 +1,8 @@
-"""Celery tasks: thin. Each takes a row id, calls a service, and owns its retry policy."""
+"""Celery tasks: thin. Each takes row ids, calls a service, and owns its retry policy."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from celery import shared_task
 
@@ -19,3 +21,32 @@ def sweep_bulk_actions() -> int:
     for action_id in ids:
         run_bulk_action.delay(action_id)
     return len(ids)
+
+
+@shared_task(name="collections.dispatch_outbox")
+def dispatch_outbox() -> dict:
+    """Every minute (beat): claim due messages, gate them, hand allowed ones to send tasks."""
+    from collections_app.outreach.dispatch import dispatch_due
+
+    result = dispatch_due()
+    return {
+        "allowed": len(result.allowed),
+        "rescheduled": result.rescheduled,
+        "cancelled": result.cancelled,
+        "failed": result.failed,
+    }
+
+
+@shared_task(name="collections.send_messages")
+def send_messages(message_ids: list[int]) -> dict:
+    """Send a batch of claimed messages. Safe to run twice: only one worker takes each."""
+    from collections_app.outreach.sender import send_claimed
+
+    return dataclasses.asdict(send_claimed(message_ids))
+
+
+@shared_task(name="collections.sweep_outbox")
+def sweep_outbox() -> dict:
+    from collections_app.outreach.sweeper import sweep_outbox as sweep
+
+    return dataclasses.asdict(sweep())

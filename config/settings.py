@@ -132,7 +132,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Static entries; the database scheduler copies them into django-celery-beat's tables.
+CELERY_BEAT_SCHEDULE: dict = {
+    "dispatch-outbox": {"task": "collections.dispatch_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "collections.sweep_outbox", "schedule": 60.0},
+    "sweep-bulk-actions": {"task": "collections.sweep_bulk_actions", "schedule": 300.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Providers ------------------------------------------------------------------------------
@@ -146,8 +151,32 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID")
 # Only tests and local contract mocks change this; production talks to api.twilio.com.
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "https://api.twilio.com")
-TWILIO_MESSAGES_PER_SECOND = envfloat("TWILIO_MESSAGES_PER_SECOND", 100.0)
 PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET")
+# Named in messages and in the voicemail-safe call script.
+COMPANY_NAME = env("COMPANY_NAME", "Example Lending")
+COMPANY_CALLBACK_NUMBER = env("COMPANY_CALLBACK_NUMBER", "+14155550000")
+# The lender's payment page for a loan; {loan_id} is the lender's loan id.
+PAYMENT_URL_TEMPLATE = env("PAYMENT_URL_TEMPLATE", "https://pay.example.com/loans/{loan_id}")
+
+# --- Outbox ---------------------------------------------------------------------------------
+# Messages claimed per dispatcher batch, and per send task.
+OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 500)
+OUTBOX_SEND_BATCH = envint("OUTBOX_SEND_BATCH", 250)
+# Requests in flight per send task (async I/O).
+OUTBOX_SEND_CONCURRENCY = envint("OUTBOX_SEND_CONCURRENCY", 100)
+# A claimed message not sent within this many seconds goes back to the gate (the hour may
+# have changed); the gate also requires the contact window to stay open this long.
+OUTBOX_CLAIM_TTL = envint("OUTBOX_CLAIM_TTL", 120)
+# Rows left in "sending" this long are checked by the sweeper.
+OUTBOX_SENDING_TIMEOUT = envint("OUTBOX_SENDING_TIMEOUT", 600)
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 5)
+# Shared by all workers through Redis (a process-local limit without Redis).
+RATE_LIMIT_REDIS_URL = env(
+    "RATE_LIMIT_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+SMS_MESSAGES_PER_SECOND = envfloat("SMS_MESSAGES_PER_SECOND", 100.0)
+VOICE_CALLS_PER_SECOND = envfloat("VOICE_CALLS_PER_SECOND", 1.0)
+EMAILS_PER_SECOND = envfloat("EMAILS_PER_SECOND", 20.0)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")

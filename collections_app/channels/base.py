@@ -63,6 +63,10 @@ class Channel:
 
         return await asyncio.to_thread(self.send, message)
 
+    async def aclose(self) -> None:
+        """Release connections the async client holds (end of a batch)."""
+        return None
+
     def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
         """The provider's id of `message` if the provider received it since `since`."""
         raise NotImplementedError(f"{type(self).__name__} cannot look messages up")

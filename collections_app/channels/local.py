@@ -8,6 +8,8 @@ import fcntl
 import json
 import logging
 import uuid
+from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,6 +20,26 @@ logger = logging.getLogger(__name__)
 
 
 class FileChannel(Channel):
+    # The file is the provider's record: an interrupted send can be looked up in it.
+    can_lookup = True
+
+    def _path(self) -> Path:
+        return settings.PROVIDER_OUTBOX_DIR / f"{self.kind}.jsonl"
+
+    def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
+        if not self._path().exists():
+            return None
+        with self._path().open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if (
+                    record["idempotency_key"] == message.idempotency_key
+                    and record["to"] == message.to
+                    and datetime.fromisoformat(record["sent_at"]) >= since
+                ):
+                    return record["provider_id"]
+        return None
+
     def send(self, message: OutgoingMessage) -> str:
         provider_id = f"file-{uuid.uuid4().hex}"
         record = {
@@ -26,9 +48,8 @@ class FileChannel(Channel):
             "sent_at": timezone.now().isoformat(),
             **dataclasses.asdict(message),
         }
-        folder = settings.PROVIDER_OUTBOX_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"{self.kind}.jsonl").open("a", encoding="utf-8") as out:
+        self._path().parent.mkdir(parents=True, exist_ok=True)
+        with self._path().open("a", encoding="utf-8") as out:
             # Several worker processes append to the same file: one whole line each.
             fcntl.flock(out, fcntl.LOCK_EX)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

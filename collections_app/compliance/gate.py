@@ -54,9 +54,14 @@ class GateResult:
         return self.decision.allowed
 
 
-def gate_many(requests: list[ContactRequest], at: dt.datetime | None = None) -> list[GateResult]:
+def gate_many(
+    requests: list[ContactRequest],
+    at: dt.datetime | None = None,
+    send_margin: dt.timedelta = dt.timedelta(0),
+) -> list[GateResult]:
     """Decide a batch of contacts at `at`, in order; record every decision and reserve the
-    allowed attempts. Runs in (or opens) one transaction; results follow `requests`' order."""
+    allowed attempts. Runs in (or opens) one transaction; results follow `requests`' order.
+    `send_margin`: how long after `at` the send may happen (the window must stay open)."""
     at = at or timezone.now()
     if not requests:
         return []
@@ -82,6 +87,7 @@ def gate_many(requests: list[ContactRequest], at: dt.datetime | None = None) -> 
                     address=request.address,
                     legally_required=request.legally_required,
                     has_opt_out_notice=request.has_opt_out_notice,
+                    send_margin=send_margin,
                 )
                 decision = contact_decision(snapshot, request.channel, at)
                 code, version, address = (

@@ -81,6 +81,8 @@ class Snapshot:
     has_opt_out_notice: bool = True
     # Addresses on this channel a provider said are unusable (invalid number, hard bounce).
     bad_addresses: frozenset[str] = frozenset()
+    # The window must stay open this long after the decision: the send happens a little later.
+    send_margin: dt.timedelta = dt.timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,29 @@ def _inside_window(at: dt.datetime, profile: Profile, zone: str) -> bool:
     return profile.window_start <= local < profile.window_end
 
 
-def _next_window_start(at: dt.datetime, profile: Profile, zone: str) -> dt.datetime:
+def _window_start_after(at: dt.datetime, profile: Profile, zone: str) -> dt.datetime:
     """The first moment >= at when `zone` is inside the contact window."""
     if _inside_window(at, profile, zone):
         return at
     local = _local(at, zone)
     day = local.date() if local.time() < profile.window_start else local.date() + dt.timedelta(1)
     return _at_local(day, profile.window_start, zone)
+
+
+def _open_for(at: dt.datetime, profile: Profile, zone: str, margin: dt.timedelta) -> bool:
+    return _inside_window(at, profile, zone) and _inside_window(at + margin, profile, zone)
+
+
+def _next_window_start(
+    at: dt.datetime, profile: Profile, zone: str, margin: dt.timedelta = dt.timedelta(0)
+) -> dt.datetime:
+    """The first moment >= at when `zone` is inside the window and stays inside for `margin`."""
+    candidate = _window_start_after(at, profile, zone)
+    for _ in range(3):
+        if _open_for(candidate, profile, zone, margin):
+            return candidate
+        candidate = _window_start_after(candidate + margin, profile, zone)
+    return candidate
 
 
 def _next_local_day(at: dt.datetime, zone: str) -> dt.datetime:
@@ -183,9 +201,9 @@ def _check_calendar(s: Snapshot, at: dt.datetime) -> Decision:
                 f"{_local(at, zone).date()} is a no-contact day.",
                 _next_local_day(at, zone),
             )
-    outside = [z for z in s.zones if not _inside_window(at, s.profile, z)]
+    outside = [z for z in s.zones if not _open_for(at, s.profile, z, s.send_margin)]
     if outside:
-        later = max(_next_window_start(at, s.profile, z) for z in outside)
+        later = max(_next_window_start(at, s.profile, z, s.send_margin) for z in outside)
         window = f"{s.profile.window_start:%H:%M}-{s.profile.window_end:%H:%M}"
         return _deny("quiet_hours", f"Outside {window} local time in {outside[0]}.", later)
     return ALLOWED

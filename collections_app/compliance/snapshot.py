@@ -132,6 +132,7 @@ def snapshot_for(
     address: str | None = None,
     legally_required: bool = False,
     has_opt_out_notice: bool = True,
+    send_margin: dt.timedelta = dt.timedelta(0),
 ) -> Snapshot:
     """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
     if state.profile_row is None:
@@ -152,4 +153,5 @@ def snapshot_for(
         legally_required=legally_required,
         has_opt_out_notice=has_opt_out_notice,
         bad_addresses=frozenset(a for ch, a in state.bad_points if ch == channel),
+        send_margin=send_margin,
     )

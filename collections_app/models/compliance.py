@@ -129,12 +129,13 @@ class ContactAttempt(models.Model):
     case = models.ForeignKey(
         CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
-    message = models.OneToOneField(
+    # A message retried after a failure has one attempt per try.
+    message = models.ForeignKey(
         "collections_app.OutboundMessage",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="contact",
+        related_name="contacts",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     address = models.CharField(max_length=254)

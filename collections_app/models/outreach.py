@@ -68,6 +68,8 @@ class OutboundMessage(models.Model):
     error_message = models.TextField(blank=True)
     attempt_count = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the one worker that starts sending this claim; a duplicate task finds it taken.
+    send_token = models.CharField(max_length=32, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -11,8 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from collections_app.models import CaseEvent, CollectionCase, Loan
+from collections_app.outreach.outbox import outbox_cancel_for_case
 from collections_app.services.events import case_event_record, case_event_transition
-from collections_app.states import TRANSITIONS
+from collections_app.states import TRANSITIONS, CaseState
+
+# Entering these states stops outreach: queued messages are cancelled in the same transaction.
+_STOPS_OUTREACH = (CaseState.PAUSED, CaseState.RESOLVED, CaseState.WRITTEN_OFF)
 
 
 class UnknownTransition(ValueError):
@@ -76,6 +80,8 @@ def case_transition(
                 reason=reason,
                 data={"transition": name, **kwargs, **(data or {})},
             )
+            if case.state in _STOPS_OUTREACH:
+                outbox_cancel_for_case(case=case, reason=f"case {case.state}")
     except Exception:
         # Leave the in-memory object as the database still has it.
         CollectionCase.state.field.set_state(case, from_state)

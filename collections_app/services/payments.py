@@ -19,6 +19,7 @@ from collections_app.models import (
     PlanInstallment,
     PromiseToPay,
 )
+from collections_app.outreach.outbox import outbox_cancel_for_case
 from collections_app.services.cases import case_transition
 from collections_app.services.events import case_event_record
 from collections_app.states import OPEN_STATES, CaseState, CloseReason
@@ -95,6 +96,8 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
     )
     _apply_to_promises(case=case, amount=payment.amount)
     _apply_to_plan(case=case, amount=payment.amount)
+    # A message asking for money already paid must not go out.
+    outbox_cancel_for_case(case=case, reason=f"payment {payment.external_id} received")
     if case.amount_overdue == ZERO:
         case_transition(
             case=case, name="resolve", reason="Paid in full", close_reason=CloseReason.PAID

@@ -149,3 +149,11 @@ def test_a_profile_without_caps_only_applies_the_window() -> None:
     assert contact_decision(
         snap(profile=lax, entries=many), "voice", local(NY, 2026, 6, 1, 20, 0)
     ).allowed
+
+
+def test_with_a_send_margin_the_window_must_stay_open_that_long() -> None:
+    margin = dt.timedelta(minutes=2)
+    late = contact_decision(snap(send_margin=margin), "sms", local(NY, 2026, 3, 2, 20, 59))
+    assert (late.allowed, late.rule) == (False, "quiet_hours")
+    assert late.next_allowed_at == local(NY, 2026, 3, 3, 8, 0)
+    assert contact_decision(snap(send_margin=margin), "sms", local(NY, 2026, 3, 2, 20, 57)).allowed

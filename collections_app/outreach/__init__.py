@@ -1,0 +1,1 @@
+"""Outreach: templates and rendering, the outbox, the dispatcher, sending, and the sweeper."""

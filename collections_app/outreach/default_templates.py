@@ -1,0 +1,164 @@
+"""The templates shipped for every default policy step, in English and Simplified Chinese.
+
+Loaded by a data migration; compliance and supervisors edit them in admin afterwards. Every
+text says how much is due, how to repay, and what happens next if unpaid. Opt-out lines are
+added by the renderer for the borrower's jurisdiction, so they are not in these texts.
+"""
+
+from __future__ import annotations
+
+EN, ZH = "en", "zh-Hans"
+
+# key -> stage it is written for
+KEYS = {
+    "reminder-notice": "reminder",
+    "negotiation-followup": "negotiation",
+    "plan-offer": "negotiation",
+    "escalation-notice": "escalation",
+    "legal-referral": "legal",
+}
+
+_SMS = {
+    ("reminder-notice", EN): (
+        "{{ company_name }}: Hi {{ first_name }}, your payment of {{ amount_due }} was due on "
+        "{{ due_date }}. Pay at {{ payment_link }} or reply PLAN if you need a payment plan."
+    ),
+    ("reminder-notice", ZH): (
+        "【{{ company_name }}】{{ name }}您好，您的借款应还 {{ amount_due }}（到期日 {{ due_date }}）尚未还款。"
+        "请通过 {{ payment_link }} 还款，如需分期请回复“分期”。"
+    ),
+    ("negotiation-followup", EN): (
+        "{{ company_name }}: Thanks {{ first_name }}. As agreed, {{ amount_due }} is due. Pay at "
+        "{{ payment_link }}. {{ consequences }}"
+    ),
+    ("negotiation-followup", ZH): (
+        "【{{ company_name }}】{{ name }}您好，按约定您需还款 {{ amount_due }}，请通过 {{ payment_link }} 还款。"
+        "{{ consequences }}"
+    ),
+    ("plan-offer", EN): (
+        "{{ company_name }}: {{ first_name }}, if paying {{ amount_due }} at once is hard, we can "
+        "split it into smaller payments. Reply PLAN or call {{ callback_number }}."
+    ),
+    ("plan-offer", ZH): (
+        "【{{ company_name }}】{{ name }}您好，如一次还清 {{ amount_due }} 有困难，可申请分期还款。"
+        "请回复“分期”或致电 {{ callback_number }}。"
+    ),
+    ("escalation-notice", EN): (
+        "{{ company_name }}: {{ first_name }}, {{ amount_due }} is {{ days_past_due }} days overdue. "
+        "{{ consequences }} Pay at {{ payment_link }} or call {{ callback_number }}."
+    ),
+    ("escalation-notice", ZH): (
+        "【{{ company_name }}】{{ name }}您好，您的欠款 {{ amount_due }} 已逾期 {{ days_past_due }} 天。"
+        "{{ consequences }}请通过 {{ payment_link }} 还款或致电 {{ callback_number }}。"
+    ),
+    ("legal-referral", EN): (
+        "{{ company_name }}: {{ first_name }}, your account ({{ amount_due }} overdue) has been "
+        "referred to our partner law firm. To settle, pay at {{ payment_link }}."
+    ),
+    ("legal-referral", ZH): (
+        "【{{ company_name }}】{{ name }}您好，您的账户（逾期 {{ amount_due }}）已移交合作律师事务所。"
+        "如需结清，请通过 {{ payment_link }} 还款。"
+    ),
+}
+
+_EMAIL_SUBJECT = {
+    ("reminder-notice", EN): "Your payment of {{ amount_due }} is overdue",
+    ("reminder-notice", ZH): "您的 {{ amount_due }} 还款已逾期",
+    ("negotiation-followup", EN): "Your agreed payment of {{ amount_due }}",
+    ("negotiation-followup", ZH): "您约定的 {{ amount_due }} 还款",
+    ("plan-offer", EN): "We can split {{ amount_due }} into smaller payments",
+    ("plan-offer", ZH): "{{ amount_due }} 可申请分期还款",
+    (
+        "escalation-notice",
+        EN,
+    ): "{{ amount_due }} is {{ days_past_due }} days overdue: what happens next",
+    ("escalation-notice", ZH): "您的欠款已逾期 {{ days_past_due }} 天：后续处理说明",
+    ("legal-referral", EN): "Your account has been referred to our partner law firm",
+    ("legal-referral", ZH): "您的账户已移交合作律师事务所",
+}
+
+_EMAIL_BODY = {
+    EN: (
+        "Dear {{ name }},\n\n{{ sms }}\n\nAmount due: {{ amount_due }}\nDue date: {{ due_date }}\n"
+        "Days past due: {{ days_past_due }}\n\n{{ repayment_steps }}\n\nWhat happens next: "
+        "{{ consequences }}\n\nQuestions or a dispute? Call {{ callback_number }} or reply to this "
+        "email.\n\n{{ company_name }}"
+    ),
+    ZH: (
+        "{{ name }}您好：\n\n{{ sms }}\n\n应还金额：{{ amount_due }}\n到期日：{{ due_date }}\n"
+        "逾期天数：{{ days_past_due }}\n\n{{ repayment_steps }}\n\n后续说明：{{ consequences }}\n\n"
+        "如有疑问或异议，请致电 {{ callback_number }} 或回复本邮件。\n\n{{ company_name }}"
+    ),
+}
+
+_EMAIL_HTML = {
+    EN: (
+        "<p>Dear {{ name }},</p><p>{{ sms }}</p><table><tr><th align=left>Amount due</th><td>"
+        "{{ amount_due }}</td></tr><tr><th align=left>Due date</th><td>{{ due_date }}</td></tr>"
+        "<tr><th align=left>Days past due</th><td>{{ days_past_due }}</td></tr></table>"
+        '<p><a href="{{ payment_link }}">Pay now</a></p><p>{{ repayment_steps }}</p>'
+        "<p><strong>What happens next:</strong> {{ consequences }}</p>"
+        "<p>Questions or a dispute? Call {{ callback_number }}.</p><p>{{ company_name }}</p>"
+    ),
+    ZH: (
+        "<p>{{ name }}您好：</p><p>{{ sms }}</p><table><tr><th align=left>应还金额</th><td>"
+        "{{ amount_due }}</td></tr><tr><th align=left>到期日</th><td>{{ due_date }}</td></tr>"
+        "<tr><th align=left>逾期天数</th><td>{{ days_past_due }}</td></tr></table>"
+        '<p><a href="{{ payment_link }}">立即还款</a></p><p>{{ repayment_steps }}</p>'
+        "<p><strong>后续说明：</strong>{{ consequences }}</p>"
+        "<p>如有疑问或异议，请致电 {{ callback_number }}。</p><p>{{ company_name }}</p>"
+    ),
+}
+
+_VOICE_MENU = {
+    EN: ("Press 1 to promise a payment, 2 to ask for a call back, or 3 if you dispute this debt."),
+    ZH: "承诺还款请按1，需要回电请按2，对欠款有异议请按3。",
+}
+
+
+def _sms_sentence(key: str, language: str) -> str:
+    """The SMS text without the company prefix, reused inside emails and calls."""
+    text = _SMS[(key, language)]
+    return text.split(": ", 1)[1] if language == EN else text.split("】", 1)[1]
+
+
+def default_templates() -> list[dict[str, str]]:
+    rows = []
+    for key, stage in KEYS.items():
+        for language in (EN, ZH):
+            sentence = _sms_sentence(key, language)
+            rows.append(
+                {
+                    "key": key,
+                    "stage": stage,
+                    "language": language,
+                    "channel": "sms",
+                    "body": _SMS[(key, language)],
+                }
+            )
+            rows.append(
+                {
+                    "key": key,
+                    "stage": stage,
+                    "language": language,
+                    "channel": "email",
+                    "subject": _EMAIL_SUBJECT[(key, language)],
+                    "body": _EMAIL_BODY[language].replace("{{ sms }}", sentence),
+                    "html_body": _EMAIL_HTML[language].replace("{{ sms }}", sentence),
+                }
+            )
+            intro = (
+                "This is {{ company_name }} calling for {{ name }}. "
+                if language == EN
+                else "这里是{{ company_name }}，找{{ name }}。"
+            )
+            rows.append(
+                {
+                    "key": key,
+                    "stage": stage,
+                    "language": language,
+                    "channel": "voice",
+                    "body": f"{intro}{sentence} {_VOICE_MENU[language]}",
+                }
+            )
+    return rows

@@ -1,0 +1,196 @@
+"""The dispatcher: claims due messages, renders them, asks the compliance gate, and hands the
+allowed ones to workers in batches. Denied ones are rescheduled to the gate's next allowed slot
+(never sent early) or, when waiting cannot help, cancelled with the rule that stopped them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from collections_app.compliance.gate import ContactRequest, gate_many
+from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
+from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
+from collections_app.services.events import case_event_record
+
+logger = logging.getLogger(__name__)
+Status = OutboundMessage.Status
+
+
+@dataclass
+class DispatchResult:
+    allowed: list[int] = field(default_factory=list)
+    rescheduled: int = 0
+    cancelled: int = 0
+    failed: int = 0
+
+    @property
+    def claimed(self) -> int:
+        return len(self.allowed) + self.rescheduled + self.cancelled + self.failed
+
+
+def _templates() -> dict[tuple[str, str, str], MessageTemplate]:
+    return {
+        (t.key, t.channel, t.language): t for t in MessageTemplate.objects.filter(is_active=True)
+    }
+
+
+def _template_for(
+    templates: dict[tuple[str, str, str], MessageTemplate], message: OutboundMessage
+) -> MessageTemplate:
+    language = message.borrower.preferred_language
+    found = templates.get((message.template_key, message.channel, language)) or templates.get(
+        (message.template_key, message.channel, "en")
+    )
+    if found is None:
+        raise TemplateRenderError(
+            f"No active {message.channel} template {message.template_key!r} in {language} or en"
+        )
+    return found
+
+
+def _claim(now: dt.datetime, limit: int, ids: list[int] | None) -> list[OutboundMessage]:
+    due = OutboundMessage.objects.filter(status=Status.QUEUED, scheduled_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    due = due.select_related("case__loan__borrower", "borrower").order_by("scheduled_at", "id")
+    if connection.features.has_select_for_update_skip_locked:
+        # Two dispatchers never take the same row, and neither waits for the other.
+        due = due.select_for_update(skip_locked=True, of=("self",))
+    return list(due[:limit])
+
+
+def dispatch_batch(
+    *, now: dt.datetime | None = None, limit: int | None = None, ids: list[int] | None = None
+) -> DispatchResult:
+    """One batch: claim, render, gate, and mark each message sending / rescheduled / cancelled
+    / failed, in one transaction. Returns the ids now `sending`; the caller hands them to
+    workers after commit."""
+    now = now or timezone.now()
+    limit = limit or settings.OUTBOX_BATCH_SIZE
+    result = DispatchResult()
+    margin = dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
+    with transaction.atomic():
+        messages = _claim(now, limit, ids)
+        if not messages:
+            return result
+        templates = _templates()
+        rendered: dict[int, Rendered] = {}
+        failed: list[OutboundMessage] = []
+        for message in messages:
+            try:
+                rendered[message.pk] = render_template(
+                    _template_for(templates, message), message.case
+                )
+            except TemplateRenderError as exc:
+                message.status, message.error_code = Status.FAILED, "template"
+                message.error_message = str(exc)[:500]
+                failed.append(message)
+        to_gate = [m for m in messages if m.pk in rendered]
+        results = gate_many(
+            [
+                ContactRequest(
+                    case=m.case,
+                    channel=m.channel,
+                    message=m,
+                    has_opt_out_notice=rendered[m.pk].has_opt_out_notice,
+                )
+                for m in to_gate
+            ],
+            now,
+            send_margin=margin,
+        )
+        changed: list[OutboundMessage] = list(failed)
+        for message, gate in zip(to_gate, results, strict=True):
+            decision = gate.decision
+            if decision.allowed:
+                text = rendered[message.pk]
+                message.status, message.claimed_at, message.send_token = Status.SENDING, now, ""
+                message.to_address = gate.attempt.address
+                message.subject, message.body, message.html_body = (
+                    text.subject,
+                    text.body,
+                    text.html_body,
+                )
+                message.error_code = message.error_message = ""
+                result.allowed.append(message.pk)
+            elif decision.next_allowed_at is not None:
+                message.scheduled_at = decision.next_allowed_at
+                message.error_code, message.error_message = decision.rule, decision.detail[:500]
+                result.rescheduled += 1
+            else:
+                message.status, message.error_code = Status.CANCELLED, decision.rule
+                message.error_message = decision.detail[:500]
+                result.cancelled += 1
+                case_event_record(
+                    case=message.case,
+                    kind=CaseEvent.Kind.COMPLIANCE,
+                    reason=f"{message.channel} message not sent: {decision.detail}",
+                    data={"message": message.pk, "rule": decision.rule},
+                )
+            changed.append(message)
+        result.failed = len(failed)
+        for message in failed:
+            case_event_record(
+                case=message.case,
+                kind=CaseEvent.Kind.CONTACT,
+                reason=f"{message.channel} message not sent: {message.error_message}",
+                data={"message": message.pk, "error": "template"},
+            )
+        OutboundMessage.objects.bulk_update(
+            changed,
+            [
+                "status",
+                "claimed_at",
+                "send_token",
+                "to_address",
+                "subject",
+                "body",
+                "html_body",
+                "scheduled_at",
+                "error_code",
+                "error_message",
+            ],
+        )
+    return result
+
+
+def dispatch_due(
+    *, now: dt.datetime | None = None, time_budget: float = 50.0, max_batches: int | None = None
+) -> DispatchResult:
+    """Dispatch batches until nothing is due (or the time budget is spent), handing each
+    batch's allowed messages to send tasks as soon as it commits."""
+    import time
+
+    from collections_app.tasks import send_messages
+
+    started = time.monotonic()
+    total = DispatchResult()
+    batches = 0
+    while time.monotonic() - started < time_budget:
+        batch = dispatch_batch(now=now)
+        if not batch.claimed:
+            break
+        size = settings.OUTBOX_SEND_BATCH
+        for i in range(0, len(batch.allowed), size):
+            send_messages.delay(batch.allowed[i : i + size])
+        total.allowed += batch.allowed
+        total.rescheduled += batch.rescheduled
+        total.cancelled += batch.cancelled
+        total.failed += batch.failed
+        batches += 1
+        if max_batches is not None and batches >= max_batches:
+            break
+    if total.claimed:
+        logger.info(
+            "dispatched %d (rescheduled %d, cancelled %d, failed %d)",
+            len(total.allowed),
+            total.rescheduled,
+            total.cancelled,
+            total.failed,
+        )
+    return total

@@ -1,0 +1,63 @@
+"""Putting messages into the outbox and taking them out again (cancellations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from collections_app.models import CollectionCase, OutboundMessage
+
+
+def idempotency_key(case: CollectionCase, step: str, day: dt.date) -> str:
+    """case + step + day: the same step on the same day is one message, however often asked."""
+    return f"{case.pk}:{step}:{day.isoformat()}"
+
+
+def outbox_enqueue(
+    *,
+    case: CollectionCase,
+    channel: str,
+    template_key: str,
+    step: str,
+    scheduled_at: dt.datetime,
+    actor: AbstractBaseUser | None = None,
+    key: str | None = None,
+) -> tuple[OutboundMessage, bool]:
+    """Queue one message (idempotent on its key). Returns (message, created)."""
+    key = key or idempotency_key(case, step, timezone.localdate(scheduled_at))
+    existing = OutboundMessage.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                case=case,
+                borrower_id=case.loan.borrower_id,
+                channel=channel,
+                template_key=template_key,
+                step=step,
+                scheduled_at=scheduled_at,
+                idempotency_key=key,
+                created_by=actor,
+            )
+    except IntegrityError:
+        return OutboundMessage.objects.get(idempotency_key=key), False
+    return message, True
+
+
+def manual_key(case: CollectionCase) -> str:
+    """Manual sends are each their own message (an agent may send twice on purpose)."""
+    return f"{case.pk}:manual:{uuid.uuid4().hex}"
+
+
+def outbox_cancel_for_case(*, case: CollectionCase, reason: str) -> int:
+    """Cancel every queued message of the case at once (payment, pause, close)."""
+    return OutboundMessage.objects.filter(case=case, status=OutboundMessage.Status.QUEUED).update(
+        status=OutboundMessage.Status.CANCELLED,
+        error_message=reason[:500],
+        updated_at=timezone.now(),
+    )

@@ -1,0 +1,142 @@
+"""Render a message template for one case: the words, the opt-out line the jurisdiction needs,
+and for SMS the encoding and segment count. A template that cannot render raises
+TemplateRenderError; nothing half-rendered is ever sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import timezone
+
+from collections_app.models import Borrower, CollectionCase, MessageTemplate
+from collections_app.outreach import copy
+from collections_app.outreach.links import payment_url, unsubscribe_url
+from collections_app.outreach.sms import SmsParts, sms_parts
+
+# Unknown variables render as this marker, so a typo is an error instead of a silent blank.
+_MISSING = "\x00missing:%s\x00"
+_TEXT = Engine(string_if_invalid=_MISSING, autoescape=False)
+_HTML = Engine(string_if_invalid=_MISSING, autoescape=True)
+
+
+class TemplateRenderError(ValueError):
+    """The template has a syntax error or uses a variable that does not exist."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+    html_body: str
+    has_opt_out_notice: bool
+    headers: dict[str, str] = field(default_factory=dict)
+    sms: SmsParts | None = None
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return f"{currency} {amount:,.2f}"
+
+
+def message_context(
+    case: CollectionCase, *, today: dt.date | None = None, stage: str = ""
+) -> dict[str, object]:
+    """Everything a template may use. Keep README's template section in step with this.
+    `stage`: the stage the template is written for (its consequences), else the case's."""
+    loan = case.loan
+    borrower = loan.borrower
+    language = borrower.preferred_language
+    stage = stage or case.paused_from or case.state
+    link = payment_url(loan)
+    amount_due = money(case.amount_overdue, loan.currency)
+    return {
+        "name": borrower.name,
+        "first_name": borrower.name.split()[0] if " " in borrower.name else borrower.name,
+        "amount_due": amount_due,
+        "balance": money(loan.outstanding_balance, loan.currency),
+        "due_date": loan.due_date.isoformat(),
+        "days_past_due": case.days_past_due(today or timezone.localdate()),
+        "loan_id": loan.external_id,
+        "payment_link": link,
+        "repayment_steps": copy.pick(copy.REPAYMENT_STEPS, language).format(
+            payment_link=link, amount_due=amount_due
+        ),
+        "consequences": copy.pick(
+            copy.CONSEQUENCES.get(stage, copy.CONSEQUENCES["reminder"]), language
+        ),
+        "company_name": settings.COMPANY_NAME,
+        "callback_number": settings.COMPANY_CALLBACK_NUMBER,
+    }
+
+
+def _render(engine: Engine, source: str, context: dict[str, object], what: str) -> str:
+    try:
+        text = engine.from_string(source).render(Context(context))
+    except TemplateSyntaxError as exc:
+        raise TemplateRenderError(f"{what}: {exc}") from exc
+    if "\x00missing:" in text:
+        names = sorted({part.split("\x00")[0] for part in text.split("\x00missing:")[1:]})
+        raise TemplateRenderError(f"{what}: unknown variable(s) {', '.join(names)}")
+    return text.strip()
+
+
+def sms_opt_out_line(borrower: Borrower) -> str:
+    table = copy.SMS_OPT_OUT.get(borrower.jurisdiction, copy.DEFAULT_SMS_OPT_OUT)
+    return copy.pick(table, borrower.preferred_language)
+
+
+def render_template(
+    template: MessageTemplate, case: CollectionCase, *, today: dt.date | None = None
+) -> Rendered:
+    borrower = case.loan.borrower
+    context = message_context(case, today=today, stage=template.stage)
+    body = _render(_TEXT, template.body, context, f"{template} body")
+    if template.channel == "sms":
+        line = sms_opt_out_line(borrower)
+        if line not in body:
+            body = f"{body} {line}"
+        return Rendered("", body, "", has_opt_out_notice=True, sms=sms_parts(body))
+    if template.channel == "email":
+        link = unsubscribe_url(borrower)
+        footer = copy.pick(copy.EMAIL_OPT_OUT, borrower.preferred_language).format(
+            unsubscribe_url=link
+        )
+        subject = _render(_TEXT, template.subject, context, f"{template} subject")
+        html = (
+            _render(_HTML, template.html_body, context, f"{template} HTML")
+            if (template.html_body)
+            else ""
+        )
+        footer_html = _render(
+            _HTML,
+            '<p style="color:#666;font-size:12px">{{ footer }}</p>',
+            {"footer": footer},
+            "footer",
+        )
+        return Rendered(
+            subject=subject,
+            body=f"{body}\n\n--\n{footer}",
+            html_body=f"{html}\n{footer_html}" if html else "",
+            has_opt_out_notice=True,
+            # RFC 2369 / RFC 8058: mail clients show an unsubscribe button and POST to it.
+            headers={
+                "List-Unsubscribe": f"<{link}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+    # Voice: the spoken script; no opt-out line (the borrower can ask on the call).
+    return Rendered("", body, "", has_opt_out_notice=True)
+
+
+def find_template(key: str, channel: str, language: str) -> MessageTemplate | None:
+    """The active template for the borrower's language, falling back to English."""
+    found = {
+        t.language: t
+        for t in MessageTemplate.objects.filter(
+            key=key, channel=channel, language__in=[language, "en"], is_active=True
+        )
+    }
+    return found.get(language) or found.get("en")

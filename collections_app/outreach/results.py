@@ -1,0 +1,182 @@
+"""Writing what providers answered, in bulk: message status, attempt rows, the contact ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from collections_app.channels import ChannelError
+from collections_app.models import (
+    BadContactPoint,
+    CaseEvent,
+    ContactAttempt,
+    DeliveryAttempt,
+    OutboundMessage,
+)
+from collections_app.services.consents import consent_opt_out
+
+Status = OutboundMessage.Status
+Outcome = DeliveryAttempt.Outcome
+# Provider answers meaning "this address cannot be used": Twilio 21211 invalid number,
+# 21614 not a mobile number, 21612 / 21408 cannot route; SMTP 550 / 551 / 553 hard bounce.
+UNUSABLE_ADDRESS_CODES = {"21211", "21614", "21612", "21408", "550", "551", "553"}
+# The carrier says the recipient opted out (Twilio 21610, "unsubscribed recipient").
+CARRIER_OPT_OUT_CODES = {"21610"}
+
+
+@dataclass
+class SendOutcome:
+    message: OutboundMessage
+    started_at: dt.datetime
+    provider_id: str = ""
+    error: ChannelError | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.error is None:
+            return "sent"
+        if self.error.unknown:
+            return "unknown"
+        return "failed" if self.error.permanent else "transient"
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """Exponential backoff: 30 s, 1 min, 2 min, ... at most an hour."""
+    return dt.timedelta(seconds=min(30 * 2 ** max(attempt - 1, 0), 3600))
+
+
+def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
+    now = timezone.now()
+    counts: Counter[str] = Counter()
+    by_id = {o.message.pk: o for o in outcomes}
+    with transaction.atomic():
+        attempts = {
+            a.message_id: a
+            for a in DeliveryAttempt.objects.filter(message_id__in=by_id, finished_at__isnull=True)
+        }
+        messages: list[OutboundMessage] = []
+        attempt_rows: list[DeliveryAttempt] = []
+        events: list[CaseEvent] = []
+        sent, released = [], []
+        for message_id, outcome in by_id.items():
+            message = outcome.message
+            attempt = attempts.get(message_id)
+            error = outcome.error
+            if attempt is not None:
+                attempt.finished_at = now
+                attempt.provider_id = outcome.provider_id
+                attempt.error_code = error.code if error else ""
+                attempt.error_message = error.message[:1000] if error else ""
+                attempt.outcome = {
+                    "sent": Outcome.SENT,
+                    "unknown": Outcome.UNKNOWN,
+                    "failed": Outcome.PERMANENT_ERROR,
+                    "transient": Outcome.TRANSIENT_ERROR,
+                }[outcome.kind]
+                attempt_rows.append(attempt)
+            message.error_code = error.code if error else ""
+            message.error_message = error.message[:500] if error else ""
+            kind = outcome.kind
+            if kind == "sent":
+                message.provider_id, message.sent_at = outcome.provider_id, outcome.started_at
+                message.provider = _provider(message.channel)
+                sent.append(message_id)
+            elif kind == "unknown":
+                message.status = Status.UNKNOWN
+                events.append(
+                    _event(message, "may or may not have been sent; check before resending")
+                )
+            elif kind == "transient" and message.attempt_count < settings.OUTBOX_MAX_ATTEMPTS:
+                message.status, message.send_token, message.claimed_at = Status.QUEUED, "", None
+                message.scheduled_at = now + retry_delay(message.attempt_count)
+                released.append(message_id)
+                kind = "retrying"
+            else:
+                message.status = Status.FAILED
+                released.append(message_id)
+                events.append(_event(message, f"failed: {message.error_message}"))
+                _mark_unusable(message, error)
+                kind = "failed"
+            counts[kind] += 1
+            messages.append(message)
+        OutboundMessage.objects.bulk_update(
+            messages,
+            [
+                "status",
+                "send_token",
+                "claimed_at",
+                "scheduled_at",
+                "provider",
+                "provider_id",
+                "sent_at",
+                "error_code",
+                "error_message",
+            ],
+        )
+        # A status callback may already have moved a sent message on: only `sending` -> `sent`.
+        OutboundMessage.objects.filter(pk__in=sent, status=Status.SENDING).update(
+            status=Status.SENT
+        )
+        DeliveryAttempt.objects.bulk_update(
+            attempt_rows, ["finished_at", "provider_id", "error_code", "error_message", "outcome"]
+        )
+        # The ledger holds the time the request actually went out, not the time of the claim.
+        ledger = list(
+            ContactAttempt.objects.filter(
+                message_id__in=sent, outcome=ContactAttempt.Outcome.PENDING
+            )
+        )
+        for row in ledger:
+            row.occurred_at = by_id[row.message_id].started_at
+        ContactAttempt.objects.bulk_update(ledger, ["occurred_at"])
+        ContactAttempt.objects.filter(
+            message_id__in=released, outcome=ContactAttempt.Outcome.PENDING
+        ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
+        CaseEvent.objects.bulk_create(events)
+    return counts
+
+
+def _provider(channel: str) -> str:
+    if channel == "email":
+        return "email"
+    return settings.SMS_PROVIDER if channel == "sms" else settings.VOICE_PROVIDER
+
+
+def _event(message: OutboundMessage, text: str) -> CaseEvent:
+    return CaseEvent(
+        case_id=message.case_id,
+        kind=CaseEvent.Kind.CONTACT,
+        reason=f"{message.get_channel_display()} {message.template_key}: {text}",
+        data={"message": message.pk, "error_code": message.error_code},
+    )
+
+
+def _mark_unusable(message: OutboundMessage, error: ChannelError | None) -> None:
+    """Permanent errors that are about the address stop every later send to it."""
+    if error is None:
+        return
+    if error.code in CARRIER_OPT_OUT_CODES:
+        consent_opt_out(
+            borrower=message.borrower,
+            channel=message.channel,
+            source="provider",
+            note=f"provider error {error.code}",
+        )
+    elif error.code in UNUSABLE_ADDRESS_CODES:
+        BadContactPoint.objects.bulk_create(
+            [
+                BadContactPoint(
+                    borrower_id=message.borrower_id,
+                    channel=message.channel,
+                    address=message.to_address,
+                    code=error.code,
+                    reason=error.message[:500],
+                )
+            ],
+            ignore_conflicts=True,
+        )

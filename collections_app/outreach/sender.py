@@ -1,0 +1,144 @@
+"""Send claimed messages: many requests in flight per worker (async I/O), every attempt
+recorded before the request goes out, results written in bulk.
+
+Exactly once: a message is handed to a provider only by the worker that set its `send_token`
+(a conditional update), and only while its claim is fresh. A worker killed mid-send leaves an
+attempt row without an outcome; the sweeper then asks the provider instead of resending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from collections_app.channels import ChannelError, OutgoingMessage, get_channel
+from collections_app.channels.base import Channel
+from collections_app.models import ContactAttempt, DeliveryAttempt, OutboundMessage
+from collections_app.outreach.ratelimit import make_rate_limiter
+from collections_app.outreach.results import SendOutcome, record_outcomes
+
+logger = logging.getLogger(__name__)
+Status = OutboundMessage.Status
+
+
+def outgoing(message: OutboundMessage) -> OutgoingMessage:
+    base = settings.PUBLIC_BASE_URL
+    kind = "voice" if message.channel == "voice" else "sms"
+    return OutgoingMessage(
+        to=message.to_address,
+        body=message.body,
+        language=message.borrower.preferred_language,
+        subject=message.subject,
+        html_body=message.html_body,
+        status_callback_url=f"{base}/webhooks/twilio/{kind}/status/?m={message.pk}",
+        answer_url=f"{base}/webhooks/twilio/voice/answer/{message.pk}/",
+        idempotency_key=message.idempotency_key,
+        headers=_headers(message),
+    )
+
+
+def _headers(message: OutboundMessage) -> dict[str, str]:
+    if message.channel != "email":
+        return {}
+    from collections_app.outreach.links import unsubscribe_url
+
+    link = unsubscribe_url(message.borrower)
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    unknown: int = 0
+    skipped: int = 0
+    requeued_stale: int = 0
+
+
+def _take(ids: Sequence[int], now: dt.datetime) -> tuple[list[OutboundMessage], int]:
+    """Take the fresh claims among `ids` for this worker; stale ones go back to the gate."""
+    fresh_after = now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
+    with transaction.atomic():
+        stale = OutboundMessage.objects.filter(
+            pk__in=ids, status=Status.SENDING, send_token="", claimed_at__lt=fresh_after
+        )
+        stale_ids = list(stale.values_list("pk", flat=True))
+        if stale_ids:
+            requeue(stale_ids, reason="claim expired before sending")
+        token = uuid.uuid4().hex
+        OutboundMessage.objects.filter(
+            pk__in=ids, status=Status.SENDING, send_token="", claimed_at__gte=fresh_after
+        ).update(send_token=token, attempt_count=F("attempt_count") + 1)
+        mine = list(OutboundMessage.objects.filter(send_token=token).select_related("borrower"))
+        # The attempt is on record before the request leaves: a crash cannot hide a send.
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(message=m, number=m.attempt_count, started_at=now) for m in mine
+        )
+    return mine, len(stale_ids)
+
+
+def requeue(ids: Sequence[int], *, reason: str, delay: dt.timedelta | None = None) -> None:
+    """Back to the queue (and through the gate again); their ledger reservations are released."""
+    now = timezone.now()
+    OutboundMessage.objects.filter(pk__in=ids).update(
+        status=Status.QUEUED,
+        send_token="",
+        claimed_at=None,
+        scheduled_at=now + (delay or dt.timedelta(0)),
+        error_message=reason[:500],
+    )
+    ContactAttempt.objects.filter(
+        message_id__in=ids, outcome=ContactAttempt.Outcome.PENDING
+    ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
+
+
+async def _send_all(messages: list[OutboundMessage]) -> list[SendOutcome]:
+    limiter = make_rate_limiter()
+    channels: dict[str, Channel] = {}
+    semaphore = asyncio.Semaphore(settings.OUTBOX_SEND_CONCURRENCY)
+
+    async def one(message: OutboundMessage, item: OutgoingMessage) -> SendOutcome:
+        channel = channels.setdefault(message.channel, get_channel(message.channel))
+        async with semaphore:
+            await limiter.acquire(message.channel)
+            started = timezone.now()
+            try:
+                provider_id = await channel.asend(item)
+            except ChannelError as exc:
+                return SendOutcome(message, started, error=exc)
+            except Exception as exc:
+                # A bug or an unexpected library error: the request may have gone out.
+                logger.exception("unexpected error sending message %s", message.pk)
+                return SendOutcome(message, started, error=ChannelError(repr(exc), unknown=True))
+            return SendOutcome(message, started, provider_id=provider_id)
+
+    try:
+        return await asyncio.gather(*(one(m, outgoing(m)) for m in messages))
+    finally:
+        await limiter.close()
+        for channel in channels.values():
+            await channel.aclose()
+
+
+def send_claimed(ids: Sequence[int]) -> SendSummary:
+    """Send the messages `ids` that are claimed and fresh; record every outcome."""
+    now = timezone.now()
+    messages, stale = _take(ids, now)
+    summary = SendSummary(requeued_stale=stale, skipped=len(ids) - len(messages) - stale)
+    if not messages:
+        return summary
+    outcomes = asyncio.run(_send_all(messages))
+    counts = record_outcomes(outcomes)
+    summary.sent, summary.retrying = counts["sent"], counts["retrying"]
+    summary.failed, summary.unknown = counts["failed"], counts["unknown"]
+    return summary
