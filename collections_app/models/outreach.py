@@ -64,7 +64,8 @@ class OutboundMessage(models.Model):
     html_body = models.TextField(blank=True)
     provider = models.CharField(max_length=20, blank=True)
     provider_id = models.CharField(max_length=100, blank=True, db_index=True)
-    error_code = models.CharField(max_length=20, blank=True)
+    # A provider's error code, or the compliance rule that held the message back.
+    error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
     attempt_count = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
