@@ -1,1 +1,6 @@
-from collections_app.admin import cases, compliance, parties  # noqa: F401  (registers pages)
+from collections_app.admin import (  # noqa: F401  (registers the pages)
+    cases,
+    compliance,
+    outreach,
+    parties,
+)

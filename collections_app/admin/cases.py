@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 
 from collections_app.admin.forms import PauseForm, ResolveForm, WriteOffForm
+from collections_app.admin.outreach import SendNowMixin
 from collections_app.models import (
     BulkAction,
     CaseEvent,
@@ -49,7 +50,7 @@ class PromiseInline(admin.TabularInline):
 
 
 @admin.register(CollectionCase)
-class CollectionCaseAdmin(FSMAdminMixin, admin.ModelAdmin):
+class CollectionCaseAdmin(SendNowMixin, FSMAdminMixin, admin.ModelAdmin):
     fsm_fields = ["state"]
     fsm_forms = {"pause": PauseForm, "resolve": ResolveForm, "write_off": WriteOffForm}
     list_display = (

@@ -5,25 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collections_app', '0009_default_message_templates'),
+        ("collections_app", "0009_default_message_templates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundmessage',
-            name='send_token',
+            model_name="outboundmessage",
+            name="send_token",
             field=models.CharField(blank=True, db_index=True, max_length=32),
         ),
         migrations.AlterField(
-            model_name='contactattempt',
-            name='message',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='collections_app.outboundmessage'),
+            model_name="contactattempt",
+            name="message",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="contacts",
+                to="collections_app.outboundmessage",
+            ),
         ),
         migrations.AlterField(
-            model_name='outboundmessage',
-            name='error_code',
+            model_name="outboundmessage",
+            name="error_code",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]

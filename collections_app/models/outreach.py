@@ -84,6 +84,7 @@ class OutboundMessage(models.Model):
             models.Index(fields=["status", "scheduled_at"]),
             models.Index(fields=["case", "created_at"]),
         ]
+        permissions = [("send_manual_message", "Can send a message now from a case")]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.template_key} for case {self.case_id} ({self.status})"

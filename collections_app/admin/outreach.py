@@ -1,0 +1,230 @@
+"""Templates (with preview), the outbox, and manual "send now" from a case."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from collections_app.models import (
+    Borrower,
+    CollectionCase,
+    DeliveryAttempt,
+    Loan,
+    MessageTemplate,
+    OutboundMessage,
+)
+from collections_app.outreach.dispatch import dispatch_batch
+from collections_app.outreach.outbox import manual_key, outbox_enqueue
+from collections_app.outreach.rendering import TemplateRenderError, render_template
+
+
+def preview_case(template: MessageTemplate) -> CollectionCase:
+    """An unsaved sample case to render previews with (no real borrower's data on screen)."""
+    jurisdiction = "CN" if template.language == "zh-Hans" else "US"
+    borrower = Borrower(
+        name="王伟" if jurisdiction == "CN" else "Avery Stone",
+        phone="+8613800138000" if jurisdiction == "CN" else "+14155550100",
+        email="borrower@example.com",
+        preferred_language=template.language,
+        jurisdiction=jurisdiction,
+    )
+    loan = Loan(
+        external_id="SAMPLE-1",
+        borrower=borrower,
+        currency="CNY" if jurisdiction == "CN" else "USD",
+        principal=1200,
+        outstanding_balance=1200,
+        due_date=timezone.localdate(),
+    )
+    return CollectionCase(
+        loan=loan,
+        amount_overdue=300,
+        overdue_since=timezone.localdate() - timezone.timedelta(days=12),
+    )
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = (
+            "key",
+            "channel",
+            "language",
+            "stage",
+            "subject",
+            "body",
+            "html_body",
+            "is_active",
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = MessageTemplate(**{k: data.get(k, "") for k in TEMPLATE_FIELDS})
+        try:
+            render_template(candidate, preview_case(candidate))
+        except TemplateRenderError as exc:
+            raise forms.ValidationError(f"This template cannot be rendered: {exc}") from exc
+        return data
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    form = TemplateForm
+    list_display = ("key", "channel", "language", "stage", "is_active", "updated_at")
+    list_filter = ("channel", "language", "stage", "is_active")
+    search_fields = ("key", "body")
+    readonly_fields = ("preview",)
+
+    @admin.display(description="Preview (sample borrower)")
+    def preview(self, obj: MessageTemplate) -> str:
+        if obj.pk is None:
+            return "Save to see a preview."
+        try:
+            rendered = render_template(obj, preview_case(obj))
+        except TemplateRenderError as exc:
+            return format_html('<strong style="color:#ba2121">{}</strong>', exc)
+        parts = rendered.sms
+        cost = (
+            f"{parts.encoding}, {parts.units} units, {parts.segments} segment(s)" if parts else ""
+        )
+        return format_html(
+            "<div><strong>{}</strong></div><pre style='white-space:pre-wrap'>{}</pre><div>{}</div>",
+            rendered.subject,
+            rendered.body,
+            cost,
+        )
+
+
+class AttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = (
+        "number",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "provider_id",
+        "error_code",
+        "error_message",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "case",
+        "channel",
+        "template_key",
+        "status",
+        "scheduled_at",
+        "sent_at",
+        "error_code",
+    )
+    list_filter = ("status", "channel", "template_key")
+    raw_id_fields = ("case", "borrower", "created_by")
+    show_full_result_count = False
+    inlines = [AttemptInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in OutboundMessage._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # through the policy run, or "Send now" on a case
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SendNowForm(forms.Form):
+    channel = forms.ChoiceField(choices=[("sms", "SMS"), ("email", "Email"), ("voice", "Call")])
+    template_key = forms.ChoiceField(label="Template")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        keys = sorted(
+            set(MessageTemplate.objects.filter(is_active=True).values_list("key", flat=True))
+        )
+        self.fields["template_key"].choices = [(k, k) for k in keys]
+
+
+class SendNowMixin:
+    """Adds "Send now" to the case admin: the same outbox, the same gate, right away."""
+
+    def get_urls(self) -> list[URLPattern]:
+        send = path(
+            "<int:case_id>/send/",
+            self.admin_site.admin_view(self.send_now_view),
+            name="collections_app_collectioncase_send",
+        )
+        return [send, *super().get_urls()]
+
+    def send_now_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        if not request.user.has_perm("collections_app.send_manual_message"):
+            raise PermissionDenied
+        case = get_object_or_404(
+            CollectionCase.objects.select_related("loan__borrower"), pk=case_id
+        )
+        form = SendNowForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            self._send_now(request, case, **form.cleaned_data)
+            return HttpResponseRedirect(
+                reverse("admin:collections_app_collectioncase_change", args=[case.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Send a message now: case {case.pk}",
+            "opts": CollectionCase._meta,
+            "original": case,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/collections_app/send_now.html", context)
+
+    def _send_now(
+        self, request: HttpRequest, case: CollectionCase, channel: str, template_key: str
+    ) -> None:
+        from collections_app.tasks import send_messages
+
+        with transaction.atomic():
+            message, _ = outbox_enqueue(
+                case=case,
+                channel=channel,
+                template_key=template_key,
+                step="manual",
+                scheduled_at=timezone.now(),
+                actor=request.user,
+                key=manual_key(case),
+            )
+            result = dispatch_batch(ids=[message.pk])
+            if result.allowed:
+                transaction.on_commit(lambda: send_messages.delay(result.allowed))
+        message.refresh_from_db()
+        if result.allowed:
+            self.message_user(
+                request, f"{message.get_channel_display()} is being sent.", messages.SUCCESS
+            )
+        elif message.status == OutboundMessage.Status.QUEUED:
+            self.message_user(
+                request,
+                f"Held by the {message.error_code} rule: {message.error_message} "
+                f"It will go at {timezone.localtime(message.scheduled_at):%Y-%m-%d %H:%M %Z}.",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request, f"Not sent ({message.error_code}): {message.error_message}", messages.ERROR
+            )
