@@ -51,19 +51,22 @@ def preview_case(template: MessageTemplate) -> CollectionCase:
     )
 
 
+TEMPLATE_FIELDS = (
+    "key",
+    "channel",
+    "language",
+    "stage",
+    "subject",
+    "body",
+    "html_body",
+    "is_active",
+)
+
+
 class TemplateForm(forms.ModelForm):
     class Meta:
         model = MessageTemplate
-        fields = (
-            "key",
-            "channel",
-            "language",
-            "stage",
-            "subject",
-            "body",
-            "html_body",
-            "is_active",
-        )
+        fields = TEMPLATE_FIELDS
 
     def clean(self) -> dict:
         data = super().clean()
