@@ -1,0 +1,1 @@
+"""Tools for tests, benchmarks and the simulator. Nothing here runs in production."""
