@@ -1,0 +1,309 @@
+"""Outbox throughput through the real path, against a local server shaped like Twilio.
+
+    python benchmarks/dispatch.py --messages 10000
+
+For each server latency (0 ms and 200 ms): N messages due now are dispatched by the real
+dispatcher task (claim, render, compliance gate on PostgreSQL), sent by real Celery workers on
+Redis (async Twilio SDK client, shared rate limit) to a loopback server that counts what it
+receives; then a bare loop (the same async Twilio client, the same number of requests in flight)
+sends N requests to the same server. Prints messages/second side by side, then a JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, free_port, machine, setup_django, use_database
+
+DB = "collections_bench_dispatch"
+
+
+def start_server(latency: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "collections_app.devtools.twilio_server",
+            "--port",
+            str(port),
+            "--latency",
+            str(latency),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.readline()  # {"listening": ...}
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/_stats", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    return proc, url
+
+
+def server_stats(url: str) -> dict:
+    with urllib.request.urlopen(f"{url}/_stats", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def reset_server(url: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{url}/_reset", method="POST"), timeout=10)
+
+
+def bench_env(server: str, concurrency: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SMS_PROVIDER="twilio",
+        TWILIO_API_BASE_URL=server,
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN="bench-token",
+        TWILIO_FROM_NUMBER="+14155550000",
+        SMS_MESSAGES_PER_SECOND="100000",
+        OUTBOX_SEND_CONCURRENCY=str(concurrency),
+        TWILIO_MAX_CONNECTIONS=str(concurrency),
+        CELERY_TASK_DEFAULT_QUEUE="bench-dispatch",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def prepare(n: int) -> None:
+    """N open cases in a zone where it is daytime now, each with one SMS due now."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from collections_app.models import Borrower, CollectionCase, Loan, OutboundMessage
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE collections_app_contactattempt, collections_app_contactdecision, "
+            "collections_app_deliveryattempt, collections_app_outboundmessage, "
+            "collections_app_contactledger, collections_app_caseevent, "
+            "collections_app_collectioncase, collections_app_loan, collections_app_borrower "
+            "RESTART IDENTITY CASCADE"
+        )
+    zone = next(
+        z
+        for z in (
+            "America/New_York",
+            "Europe/London",
+            "Asia/Shanghai",
+            "Pacific/Auckland",
+            "America/Los_Angeles",
+            "Asia/Kolkata",
+            "Pacific/Honolulu",
+        )
+        if dt.time(9) <= timezone.now().astimezone(ZoneInfo(z)).time() < dt.time(19)
+    )
+    today = timezone.localdate()
+    borrowers = Borrower.objects.bulk_create(
+        Borrower(
+            external_id=f"BB{i}",
+            name=f"Bench {i}",
+            phone=f"+1415{2000000 + i:07d}",
+            email=f"b{i}@example.com",
+            time_zone=zone,
+            jurisdiction="US",
+        )
+        for i in range(n)
+    )
+    loans = Loan.objects.bulk_create(
+        Loan(
+            external_id=f"BL{i}",
+            borrower=b,
+            currency="USD",
+            principal=1000,
+            outstanding_balance=1000,
+            due_date=today - dt.timedelta(days=5),
+        )
+        for i, b in enumerate(borrowers)
+    )
+    cases = CollectionCase.objects.bulk_create(
+        CollectionCase(loan=loan, amount_overdue=250, overdue_since=loan.due_date) for loan in loans
+    )
+    now = timezone.now()
+    OutboundMessage.objects.bulk_create(
+        OutboundMessage(
+            case=c,
+            borrower_id=c.loan.borrower_id,
+            channel="sms",
+            template_key="reminder-notice",
+            step="bench",
+            scheduled_at=now,
+            idempotency_key=f"bench:{c.pk}",
+        )
+        for c in cases
+    )
+
+
+def run_engine(n: int, server: str, workers: int, concurrency: int) -> float:
+    from collections_app.models import OutboundMessage
+
+    env = bench_env(server, concurrency)
+    log = open(ROOT / "var" / "bench-dispatch-worker.log", "w")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "WARNING",
+            "--concurrency",
+            str(workers),
+            "--queues",
+            "bench-dispatch",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--prefetch-multiplier",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(4)  # worker boot
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); "
+                "from collections_app.tasks import dispatch_outbox; dispatch_outbox.delay()",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        while True:
+            done = OutboundMessage.objects.filter(status__in=["sent", "failed", "unknown"]).count()
+            if done >= n:
+                break
+            if time.perf_counter() - started > 600:
+                raise SystemExit(f"only {done} of {n} messages done after 600 s")
+            time.sleep(0.1)
+        return n / (time.perf_counter() - started)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+
+
+def run_bare(n: int, server: str, in_flight: int) -> float:
+    """The floor: the same async Twilio client, the same requests in flight, nothing else."""
+    from django.test import override_settings
+
+    env = bench_env(server, in_flight)
+    with override_settings(
+        TWILIO_API_BASE_URL=server,
+        TWILIO_ACCOUNT_SID=env["TWILIO_ACCOUNT_SID"],
+        TWILIO_AUTH_TOKEN=env["TWILIO_AUTH_TOKEN"],
+        TWILIO_MAX_CONNECTIONS=in_flight,
+    ):
+        from collections_app.channels.twilio_client import async_twilio_client
+
+        async def main() -> float:
+            client = async_twilio_client()
+            semaphore = asyncio.Semaphore(in_flight)
+
+            async def one(i: int) -> None:
+                async with semaphore:
+                    await client.messages.create_async(
+                        to=f"+1415{2000000 + i:07d}",
+                        from_="+14155550000",
+                        body="bench",
+                        status_callback=f"http://127.0.0.1/cb?m=bare{i}",
+                    )
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(i) for i in range(n)))
+            elapsed = time.perf_counter() - started
+            await client.http_client.close()
+            return n / elapsed
+
+        return asyncio.run(main())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--latencies", type=float, nargs="+", default=[0.0, 0.2])
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+    parser.add_argument(
+        "--concurrency", type=int, default=100, help="requests in flight per worker"
+    )
+    args = parser.parse_args()
+
+    use_database(DB)
+    os.environ.update(bench_env("http://127.0.0.1:1", args.concurrency))
+    setup_django()
+    rows = []
+    for latency in args.latencies:
+        server, url = start_server(latency)
+        try:
+            prepare(args.messages)
+            engine = run_engine(args.messages, url, args.workers, args.concurrency)
+            stats = server_stats(url)
+            reset_server(url)
+            bare = run_bare(args.messages, url, args.workers * args.concurrency)
+        finally:
+            server.terminate()
+            server.wait()
+        rows.append(
+            {
+                "latency_ms": int(latency * 1000),
+                "engine_msgs_per_s": round(engine, 1),
+                "bare_loop_msgs_per_s": round(bare, 1),
+                "ratio": round(engine / bare, 2),
+                "received": stats["received"],
+                "duplicates": stats["duplicates"],
+            }
+        )
+    print(
+        f"\nmachine: {machine()}; messages: {args.messages}; workers: {args.workers} x "
+        f"{args.concurrency} in flight\n"
+    )
+    print(
+        f"{'latency':>8} {'engine msg/s':>13} {'bare loop msg/s':>16} {'ratio':>6} "
+        f"{'received':>9} {'dupes':>6}"
+    )
+    for r in rows:
+        print(
+            f"{r['latency_ms']:>6}ms {r['engine_msgs_per_s']:>13} {r['bare_loop_msgs_per_s']:>16} "
+            f"{r['ratio']:>6} {r['received']:>9} {r['duplicates']:>6}"
+        )
+    print(
+        json.dumps(
+            {
+                "benchmark": "dispatch",
+                "messages": args.messages,
+                "machine": machine(),
+                "results": rows,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
