@@ -12,7 +12,7 @@ from django.db import transaction
 
 from collections_app.models import CaseEvent, CollectionCase, Loan
 from collections_app.services.events import case_event_record, case_event_transition
-from collections_app.states import TRANSITIONS
+from collections_app.states import TRANSITIONS, CaseState
 
 
 class UnknownTransition(ValueError):
@@ -76,6 +76,11 @@ def case_transition(
                 reason=reason,
                 data={"transition": name, **kwargs, **(data or {})},
             )
+            if case.state == CaseState.NEGOTIATION and from_state != CaseState.NEGOTIATION:
+                # Entering negotiation is when a person takes over the case.
+                from collections_app.services.assignment import case_auto_assign
+
+                case_auto_assign(case=case)
     except Exception:
         # Leave the in-memory object as the database still has it.
         CollectionCase.state.field.set_state(case, from_state)

@@ -1,0 +1,65 @@
+"""A paginator that never counts a million rows to draw a page."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# Up to this many matching rows the count is exact (counting them is cheap); above it the
+# planner's estimate is shown. Nobody pages through more than 10,000 cases by hand.
+EXACT_COUNT_CAP = 10_000
+
+
+def table_estimate(queryset: QuerySet) -> int | None:
+    """PostgreSQL's own row estimate for the whole table (kept by autovacuum / ANALYZE)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [queryset.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    # -1: the table was never analyzed; no estimate to give.
+    return int(row[0]) if row and row[0] >= 0 else None
+
+
+def planner_estimate(queryset: QuerySet) -> int | None:
+    """How many rows PostgreSQL's planner expects the query to return (EXPLAIN, not run)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    """Exact counts for small results, estimates for large ones (PostgreSQL).
+
+    The unfiltered list reads pg_class.reltuples; a filtered one counts at most
+    EXACT_COUNT_CAP + 1 rows and, past that, asks the planner. Elsewhere (SQLite) it counts.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
+            return super().count
+        if not queryset.query.where:
+            estimate = table_estimate(queryset)
+            if estimate is not None and estimate > EXACT_COUNT_CAP:
+                return estimate
+        capped = queryset.order_by()[: EXACT_COUNT_CAP + 1].count()
+        if capped <= EXACT_COUNT_CAP:
+            return capped
+        return max(planner_estimate(queryset) or 0, capped)
