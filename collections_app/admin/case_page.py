@@ -9,12 +9,11 @@ import typing
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_POST
 from django_fsm.admin import FSMTransitionContext
 
 from collections_app.admin.forms import NoteForm, PromiseForm
@@ -176,18 +175,15 @@ class CasePageMixin:
         )
 
     def add_note_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return _add_note(self, request, object_id)
-
-
-@require_POST
-def _add_note(model_admin: CasePageMixin, request: HttpRequest, object_id: str) -> HttpResponse:
-    case = model_admin.get_object(request, unquote(object_id))
-    if case is None or not request.user.has_perm(NOTE_PERMISSION):
-        raise PermissionDenied
-    form = NoteForm(request.POST)
-    if form.is_valid() and form.cleaned_data["text"].strip():
-        case_add_note(case=case, text=form.cleaned_data["text"].strip(), actor=request.user)
-        model_admin.message_user(request, "Note added.", messages.SUCCESS)
-    else:
-        model_admin.message_user(request, "A note needs some text.", messages.ERROR)
-    return HttpResponseRedirect(model_admin._case_url(case) + "#case-timeline")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = self.get_object(request, unquote(object_id))
+        if case is None or not request.user.has_perm(NOTE_PERMISSION):
+            raise PermissionDenied
+        form = NoteForm(request.POST)
+        if form.is_valid() and form.cleaned_data["text"].strip():
+            case_add_note(case=case, text=form.cleaned_data["text"].strip(), actor=request.user)
+            self.message_user(request, "Note added.", messages.SUCCESS)
+        else:
+            self.message_user(request, "A note needs some text.", messages.ERROR)
+        return HttpResponseRedirect(self._case_url(case) + "#case-timeline")

@@ -58,12 +58,11 @@ class BorrowerAdmin(admin.ModelAdmin):
             readonly += ["masked_phone", "masked_email"]
         return readonly
 
-    def get_form(
-        self, request: HttpRequest, obj: Borrower | None = None, change: bool = False, **kwargs
-    ) -> type:
+    def get_exclude(self, request: HttpRequest, obj: Borrower | None = None) -> list[str]:
+        exclude = list(super().get_exclude(request, obj) or [])
         if obj is not None and not can_view_pii(request.user):
-            kwargs["exclude"] = [*(kwargs.get("exclude") or []), *PII_FIELDS]
-        return super().get_form(request, obj, change, **kwargs)
+            exclude += PII_FIELDS
+        return exclude
 
     def change_view(
         self,
