@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # Up to this many matching rows the count is exact (counting them is cheap); above it the
-# planner's estimate is shown. Nobody pages through more than 10,000 cases by hand.
-EXACT_COUNT_CAP = 10_000
+# planner's estimate is shown: 20 pages of 50 are exact, nobody pages further by hand.
+EXACT_COUNT_CAP = 1_000
+# ... and counting them may take this long (ms). A queue defined by a subquery (promises due,
+# new replies) can need a large scan to find even 1,000 rows; past the budget the planner's
+# estimate is shown instead of keeping the agent waiting.
+COUNT_BUDGET_MS = 40
 
 
 def table_estimate(queryset: QuerySet) -> int | None:
@@ -43,11 +47,28 @@ def planner_estimate(queryset: QuerySet) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def bounded_count(queryset: QuerySet, *, cap: int, budget_ms: int) -> int | None:
+    """min(count, cap + 1), or None when PostgreSQL could not count it within budget_ms."""
+    connection = connections[queryset.db]
+    try:
+        with transaction.atomic(using=queryset.db):
+            with connection.cursor() as cursor:
+                # LOCAL: only this transaction (or savepoint, if a caller's one is open).
+                cursor.execute(f"SET LOCAL statement_timeout = {int(budget_ms)}")
+            count = queryset.order_by()[: cap + 1].count()
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = DEFAULT")
+            return count
+    except OperationalError:  # canceled by the timeout; the savepoint is rolled back
+        return None
+
+
 class EstimatedCountPaginator(Paginator):
     """Exact counts for small results, estimates for large ones (PostgreSQL).
 
     The unfiltered list reads pg_class.reltuples; a filtered one counts at most
-    EXACT_COUNT_CAP + 1 rows and, past that, asks the planner. Elsewhere (SQLite) it counts.
+    EXACT_COUNT_CAP + 1 rows within COUNT_BUDGET_MS and, past either, asks the planner.
+    Elsewhere (SQLite) it counts.
     """
 
     @cached_property
@@ -59,7 +80,7 @@ class EstimatedCountPaginator(Paginator):
             estimate = table_estimate(queryset)
             if estimate is not None and estimate > EXACT_COUNT_CAP:
                 return estimate
-        capped = queryset.order_by()[: EXACT_COUNT_CAP + 1].count()
-        if capped <= EXACT_COUNT_CAP:
+        capped = bounded_count(queryset, cap=EXACT_COUNT_CAP, budget_ms=COUNT_BUDGET_MS)
+        if capped is not None and capped <= EXACT_COUNT_CAP:
             return capped
-        return max(planner_estimate(queryset) or 0, capped)
+        return max(planner_estimate(queryset) or 0, capped or 0)
