@@ -172,7 +172,11 @@ def test_the_timeline_is_capped_and_links_to_the_full_audit_trail(client, agent,
     html = timeline(client.get(page_url(case)).content.decode())
     assert html.count('<tr class="timeline-') == 50
     assert "note 59" in html and "note 5<" not in html
-    assert f"case__id__exact={case.pk}" in html
+    full = re.search(r'href="([^"]+case__id__exact=\d+)"', html).group(1)
+    trail = client.get(full.replace("&amp;", "&"))
+    assert trail.status_code == 200
+    assert trail.content.decode().count('class="action-select"') == 0  # read-only, no actions
+    assert "note 59</td>" in trail.content.decode()
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from collections_app.admin.search import search_borrowers
+from collections_app.admin.search import search_borrowers, search_loans
 from collections_app.models import Borrower, ChannelConsent, Loan
 from collections_app.services.pii import borrower_contact_for, can_view_pii, mask_email, mask_phone
 
@@ -94,7 +94,13 @@ class LoanAdmin(admin.ModelAdmin):
         "outstanding_balance",
         "due_date",
     )
-    search_fields = ("external_id", "borrower__name")
+    search_fields = ("external_id",)  # see get_search_results
+    search_help_text = "Loan id, or the borrower's exact phone or email or the start of the name."
     list_select_related = ("borrower",)
     raw_id_fields = ("borrower",)
     show_full_result_count = False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        return search_loans(queryset, search_term), False

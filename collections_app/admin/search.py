@@ -56,3 +56,10 @@ def search_borrowers(borrowers: QuerySet, term: str) -> QuerySet:
     if not term:
         return borrowers
     return borrowers.filter(pk__in=borrower_ids_matching(term))
+
+
+def search_loans(loans: QuerySet, term: str) -> QuerySet:
+    term = term.strip()
+    if not term:
+        return loans
+    return loans.filter(Q(external_id=term) | Q(borrower_id__in=borrower_ids_matching(term)))
