@@ -25,15 +25,19 @@ def agent_pick_for_case(*, case: CollectionCase) -> AbstractBaseUser | None:
     """The least-loaded active agent who serves the borrower's jurisdiction and language.
 
     Load is the number of open cases assigned; ties go to the agent who joined first, so the
-    choice is repeatable. The matching profiles are locked (inside the caller's transaction) so
-    two cases entering negotiation at once are counted one after the other.
+    choice is repeatable. The matching profiles are locked (call it inside a transaction) so two
+    cases entering negotiation at once are counted one after the other.
     """
     borrower = case.loan.borrower
-    profiles = [
-        p
-        for p in AgentProfile.objects.select_for_update()
+    # of=("self",): lock the profiles only, not the joined user and group rows.
+    candidates = (
+        AgentProfile.objects.select_for_update(of=("self",))
         .filter(accepts_cases=True, user__is_active=True, user__groups__name=AGENT_ROLE)
         .order_by("user_id")
+    )
+    profiles = [
+        p
+        for p in candidates
         if p.serves(jurisdiction=borrower.jurisdiction, language=borrower.preferred_language)
     ]
     if not profiles:
@@ -57,9 +61,10 @@ def case_auto_assign(*, case: CollectionCase) -> AbstractBaseUser | None:
     current = case.assigned_agent
     if current is not None and current.is_active:
         return current
-    agent = agent_pick_for_case(case=case)
-    if agent is not None:
-        case_assign(case=case, agent=agent, actor=None)
+    with transaction.atomic():  # the pick's row locks last until the assignment is written
+        agent = agent_pick_for_case(case=case)
+        if agent is not None:
+            case_assign(case=case, agent=agent, actor=None)
     return agent
 
 
