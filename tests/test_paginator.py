@@ -61,3 +61,23 @@ def test_a_count_over_its_time_budget_gives_up_without_breaking_the_transaction(
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.django_db
+def test_a_page_reads_ids_first_then_the_rows_in_the_same_order() -> None:
+    cases = [CaseFactory() for _ in range(7)]
+    queryset = CollectionCase.objects.select_related("loan__borrower").order_by("-pk")
+    captured: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        page = EstimatedCountPaginator(queryset, 3).page(2)
+        rows = [(c.pk, c.loan.borrower.name) for c in page.object_list]
+
+    expected = sorted(cases, key=lambda c: -c.pk)[3:6]
+    assert rows == [(c.pk, c.loan.borrower.name) for c in expected]
+    ids_query = next(sql for sql in captured if "LIMIT 3 OFFSET 3" in sql)
+    assert "JOIN" not in ids_query  # the offset walks the case table alone
