@@ -72,6 +72,8 @@ class CollectionCaseAdmin(CasePageMixin, CaseActionsMixin, FSMAdminMixin, admin.
     search_help_text = "Case number, loan id, exact phone or email, or the start of the name."
     paginator = EstimatedCountPaginator
     list_per_page = 50
+    # Facet counts would COUNT every filter choice over a million cases on each page.
+    show_facets = admin.ShowFacets.NEVER
     readonly_fields = (
         "loan",
         "assigned_agent",  # changed through assignment (bulk reassign, automatic), audited
@@ -163,6 +165,7 @@ class CaseEventAdmin(admin.ModelAdmin):
     ordering = ("-id",)
     paginator = EstimatedCountPaginator
     list_per_page = 50
+    show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -34,6 +34,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     search_fields = ("external_id",)  # see get_search_results: exact / prefix, index-served
     search_help_text = "Borrower id, exact phone or email, or the start of the name."
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     inlines = [ChannelConsentInline, LoanInline]
 
     @admin.display(description="Phone")
