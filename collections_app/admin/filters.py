@@ -44,6 +44,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
 
     title = "jurisdiction"
     parameter_name = "jurisdiction"
+    field_path = "loan__borrower__jurisdiction"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
         codes = dict(Jurisdiction.choices)
@@ -55,8 +56,12 @@ class JurisdictionFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value():
-            return queryset.filter(loan__borrower__jurisdiction=self.value())
+            return queryset.filter(**{self.field_path: self.value()})
         return queryset
+
+
+class BorrowerJurisdictionFilter(JurisdictionFilter):
+    field_path = "jurisdiction"
 
 
 class AgentFilter(admin.SimpleListFilter):

@@ -7,6 +7,8 @@ from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from collections_app.admin.filters import BorrowerJurisdictionFilter
+from collections_app.admin.paginator import EstimatedCountPaginator
 from collections_app.admin.search import search_borrowers, search_loans
 from collections_app.models import Borrower, ChannelConsent, Loan
 from collections_app.services.pii import borrower_contact_for, can_view_pii, mask_email, mask_phone
@@ -30,11 +32,12 @@ class LoanInline(admin.TabularInline):
 @admin.register(Borrower)
 class BorrowerAdmin(admin.ModelAdmin):
     list_display = ("external_id", "name", "jurisdiction", "preferred_language", "time_zone")
-    list_filter = ("jurisdiction", "preferred_language")
+    list_filter = (BorrowerJurisdictionFilter, "preferred_language")
     search_fields = ("external_id",)  # see get_search_results: exact / prefix, index-served
     search_help_text = "Borrower id, exact phone or email, or the start of the name."
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
     inlines = [ChannelConsentInline, LoanInline]
 
     @admin.display(description="Phone")
@@ -100,6 +103,7 @@ class LoanAdmin(admin.ModelAdmin):
     list_select_related = ("borrower",)
     raw_id_fields = ("borrower",)
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
