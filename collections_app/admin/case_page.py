@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -14,7 +15,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django_fsm.admin import FSMTransitionContext
+from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
 
 from collections_app.admin.forms import NoteForm, PromiseForm
 from collections_app.models import CollectionCase
@@ -22,7 +23,7 @@ from collections_app.selectors.timeline import case_timeline
 from collections_app.services.cases import case_add_note
 from collections_app.services.payments import promise_create
 from collections_app.services.pii import borrower_contact_for
-from collections_app.states import OPEN_STATES, CaseState
+from collections_app.states import OPEN_STATES, TRANSITIONS, CaseState
 
 # The state the page was drawn with; a POST carrying another state than the database's is from
 # a stale page, and nothing of it is applied.
@@ -96,6 +97,17 @@ class CasePageMixin:
             "can_record_promise": self._can_record_promise(request, case),
             "promise_url": self._case_url(case, "promise"),
         }
+
+    def _get_fsm_extra_context(
+        self, *, request: HttpRequest, obj: CollectionCase | None
+    ) -> Iterator[FSMObjectTransition]:
+        """The buttons in the order of the transition table, not django-fsm's (unordered)."""
+        order = list(TRANSITIONS)
+        for block in super()._get_fsm_extra_context(request=request, obj=obj):
+            block.available_transitions.sort(
+                key=lambda t: order.index(t.name) if t.name in order else len(order)
+            )
+            yield block
 
     # --- views
 
