@@ -4,12 +4,23 @@ import typing
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 
+from collections_app.admin.case_actions import CaseActionsMixin
+from collections_app.admin.case_page import CasePageMixin
+from collections_app.admin.filters import (
+    AgentFilter,
+    DaysPastDueFilter,
+    JurisdictionFilter,
+    QueueFilter,
+)
 from collections_app.admin.forms import PauseForm, ResolveForm, WriteOffForm
 from collections_app.admin.outreach import SendNowMixin
+from collections_app.admin.paginator import EstimatedCountPaginator
+from collections_app.admin.search import search_cases
 from collections_app.models import (
     BulkAction,
     CaseEvent,
@@ -20,22 +31,6 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.services.cases import case_transition
-
-
-class CaseEventInline(admin.TabularInline):
-    model = CaseEvent
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "kind", "from_state", "to_state", "actor", "reason")
-    readonly_fields = fields
-    ordering = ("-created_at", "-id")
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class PromiseInline(admin.TabularInline):
@@ -50,7 +45,9 @@ class PromiseInline(admin.TabularInline):
 
 
 @admin.register(CollectionCase)
-class CollectionCaseAdmin(SendNowMixin, FSMAdminMixin, admin.ModelAdmin):
+class CollectionCaseAdmin(
+    SendNowMixin, CasePageMixin, CaseActionsMixin, FSMAdminMixin, admin.ModelAdmin
+):
     fsm_fields = ["state"]
     fsm_forms = {"pause": PauseForm, "resolve": ResolveForm, "write_off": WriteOffForm}
     list_display = (
@@ -64,16 +61,25 @@ class CollectionCaseAdmin(SendNowMixin, FSMAdminMixin, admin.ModelAdmin):
         "assigned_agent",
         "next_action_at",
     )
-    list_filter = ("state", "segment", "loan__borrower__jurisdiction")
-    list_select_related = ("loan__borrower", "assigned_agent")
-    search_fields = (
-        "loan__external_id",
-        "loan__borrower__name",
-        "loan__borrower__phone",
-        "loan__borrower__email",
+    list_filter = (
+        QueueFilter,
+        "state",
+        "segment",
+        DaysPastDueFilter,
+        JurisdictionFilter,
+        AgentFilter,
     )
-    raw_id_fields = ("loan",)
+    list_select_related = ("loan__borrower", "assigned_agent")
+    # Shown so the search box appears; get_search_results does exact / prefix matches instead.
+    search_fields = ("loan__external_id",)
+    search_help_text = "Case number, loan id, exact phone or email, or the start of the name."
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    # Facet counts would COUNT every filter choice over a million cases on each page.
+    show_facets = admin.ShowFacets.NEVER
     readonly_fields = (
+        "loan",
+        "assigned_agent",  # changed through assignment (bulk reassign, automatic), audited
         "state",
         "paused_from",
         "pause_reason",
@@ -98,8 +104,17 @@ class CollectionCaseAdmin(SendNowMixin, FSMAdminMixin, admin.ModelAdmin):
         "opened_at",
         "closed_at",
     )
-    inlines = [PromiseInline, CaseEventInline]
+    # The timeline (case_page.py) replaces an inline of every event: it is bounded.
+    inlines = [PromiseInline]
     show_full_result_count = False  # no COUNT(*) over every case on each page
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CollectionCase]:
+        return super().get_queryset(request).select_related("loan__borrower", "assigned_agent")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        return search_cases(queryset, search_term), False
 
     @admin.display(description="Borrower", ordering="loan__borrower__name")
     def borrower_name(self, obj: CollectionCase) -> str:
@@ -148,6 +163,12 @@ class CaseEventAdmin(admin.ModelAdmin):
     list_select_related = ("case", "actor")
     raw_id_fields = ("case",)
     show_full_result_count = False
+    # Newest first by the primary key: served by its index at millions of rows (the model's
+    # created_at ordering would sort the whole table for the unfiltered list).
+    ordering = ("-id",)
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -47,3 +47,6 @@ __all__ += [
     "ContactLedger",
     "JurisdictionProfile",
 ]
+from collections_app.models.workspace import AgentProfile, PiiAccessLog  # noqa: E402
+
+__all__ += ["AgentProfile", "PiiAccessLog"]

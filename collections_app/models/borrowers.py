@@ -35,6 +35,7 @@ class Borrower(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["phone"]), models.Index(fields=["email"])]
+        permissions = [("view_pii", "Can see borrowers' unmasked phone and email")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.external_id})"

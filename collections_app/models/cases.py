@@ -69,6 +69,9 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "next_action_at"]),
             models.Index(fields=["assigned_agent", "state"]),
             models.Index(fields=["overdue_since"]),
+            # Agent workspace queues (admin list filters), newest first.
+            models.Index(fields=["segment", "id"], name="case_segment_id_idx"),
+            models.Index(fields=["state", "id"], name="case_state_id_idx"),
         ]
         permissions = [
             ("negotiate_case", "Can move a case to negotiation"),
@@ -78,6 +81,8 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
             ("resume_case", "Can resume a paused case"),
             ("resolve_case", "Can resolve a case"),
             ("write_off_case", "Can write off a case"),
+            ("assign_case", "Can assign cases to agents"),
+            ("note_case", "Can add a note to a case"),
         ]
 
     def __str__(self) -> str:

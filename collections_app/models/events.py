@@ -51,7 +51,11 @@ class CaseEvent(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["case", "created_at"])]
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            # The "new replies" queue reads recent replies across all cases.
+            models.Index(fields=["kind", "created_at"], name="caseevent_kind_created_idx"),
+        ]
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -82,6 +82,11 @@ def case_transition(
             )
             if case.state in _STOPS_OUTREACH:
                 outbox_cancel_for_case(case=case, reason=f"case {case.state}")
+            if case.state == CaseState.NEGOTIATION and from_state != CaseState.NEGOTIATION:
+                # Entering negotiation is when a person takes over the case.
+                from collections_app.services.assignment import case_auto_assign
+
+                case_auto_assign(case=case)
     except Exception:
         # Leave the in-memory object as the database still has it.
         CollectionCase.state.field.set_state(case, from_state)

@@ -62,3 +62,13 @@ def test_send_now_needs_the_permission(client, daytime_zone) -> None:
         client.post(url, {"channel": "sms", "template_key": "reminder-notice"}).status_code == 403
     )
     assert not OutboundMessage.objects.exists()
+
+
+def test_the_case_page_offers_send_now_to_those_who_may(client, daytime_zone) -> None:
+    case = make_case(daytime_zone)
+    send_url = reverse("admin:collections_app_collectioncase_send", args=[case.pk])
+    page_url = reverse("admin:collections_app_collectioncase_change", args=[case.pk])
+    client.force_login(make_user("agent-x", "agent"))
+    assert send_url in client.get(page_url).content.decode()
+    client.force_login(make_user("legal-x", "legal"))
+    assert send_url not in client.get(page_url).content.decode()

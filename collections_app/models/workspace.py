@@ -1,0 +1,58 @@
+"""What the agent workspace needs to know about people: who works which cases, who saw what."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from collections_app.models.borrowers import Borrower
+from collections_app.models.cases import CollectionCase
+
+
+class AgentProfile(models.Model):
+    """Which cases automatic assignment may give an agent. Empty lists mean "any"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile"
+    )
+    jurisdictions = models.JSONField(
+        default=list, blank=True, help_text='Jurisdiction codes, e.g. ["US"]. Empty: any.'
+    )
+    languages = models.JSONField(
+        default=list, blank=True, help_text='Language codes, e.g. ["en", "zh-Hans"]. Empty: any.'
+    )
+    accepts_cases = models.BooleanField(
+        default=True, help_text="Off while on leave: automatic assignment skips this agent."
+    )
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+    def serves(self, *, jurisdiction: str, language: str) -> bool:
+        return (not self.jurisdictions or jurisdiction in self.jurisdictions) and (
+            not self.languages or language in self.languages
+        )
+
+
+class PiiAccessLog(models.Model):
+    """One row each time a person was shown a borrower's unmasked phone or email.
+
+    A table of its own rather than CaseEvent: a borrower page has no case, and one row per page
+    view would drown the case timeline agents read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="pii_views")
+    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, null=True, blank=True)
+    fields = models.CharField(max_length=100, help_text="Which fields were shown, e.g. phone,email")
+    path = models.CharField(max_length=300, blank=True)
+    viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["borrower", "viewed_at"]),
+            models.Index(fields=["user", "viewed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} saw {self.fields} of borrower {self.borrower_id}"

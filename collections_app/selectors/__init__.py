@@ -1,0 +1,1 @@
+"""Reads (Django-Styleguide "selectors"): querysets and views of data for pages, no writes."""
