@@ -8,6 +8,7 @@ connect (the request was not sent: retrying is safe) and read (it may have reach
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import os
 import weakref
@@ -49,6 +50,11 @@ def form_fields(data: dict[str, object] | None, *, bracket_arrays: bool) -> list
         else:
             fields.append((name, value))
     return fields
+
+
+def basic_auth(username: str, password: str) -> str:
+    # aiohttp deprecates both its `auth=` argument and BasicAuth (3.14); the header is simple.
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
 
 
 class RewritingHttpClient(TwilioHttpClient):
@@ -133,13 +139,15 @@ class AsyncRewritingHttpClient(AsyncTwilioHttpClient):
         allow_redirects: bool = False,
     ) -> Response:
         off_twilio = self.base_url != TWILIO_API
+        headers = dict(headers or {})
+        if auth:
+            headers["Authorization"] = basic_auth(*auth)
         kwargs: dict[str, Any] = {
             "method": method.upper(),
             "url": rewrite_url(url, self.base_url),
             "params": params,
             "data": form_fields(data, bracket_arrays=off_twilio) if data is not None else None,
             "headers": headers,
-            "auth": aiohttp.BasicAuth(auth[0], auth[1]) if auth else None,
             "allow_redirects": allow_redirects,
         }
         self.log_request(kwargs)
