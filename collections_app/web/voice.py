@@ -83,10 +83,14 @@ def third_party_safe_message(borrower: Borrower) -> str:
     )
 
 
-def machine_answered(answered_by: str) -> bool:
-    # machine_start, machine_end_beep, machine_end_silence, machine_end_other, fax; "unknown"
-    # (AMD could not tell) is treated as a person, as Twilio's own guidance does.
-    return answered_by.startswith("machine") or answered_by == "fax"
+def person_answered(answered_by: str) -> bool:
+    """Only a detected person hears about the debt.
+
+    machine_* and fax get the third-party-safe message; so do `unknown` (detection timed out,
+    e.g. silence) and a missing value: a debt read out to a voicemail box is a disclosure that
+    cannot be taken back, while a person who got the safe message can still call back.
+    """
+    return answered_by == "human"
 
 
 def twiml(response: VoiceResponse) -> HttpResponse:
@@ -111,7 +115,7 @@ def answer(request: HttpRequest, message_id: int) -> HttpResponse:
 
     language = language_of(message.borrower)
     say_language = SAY_LANGUAGE[language]
-    if machine_answered(request.POST.get("AnsweredBy", "")):
+    if not person_answered(request.POST.get("AnsweredBy", "")):
         response.say(third_party_safe_message(message.borrower), language=say_language)
         response.hangup()
         return twiml(response)
