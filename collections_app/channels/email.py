@@ -79,7 +79,7 @@ class EmailChannel(Channel):
             # Connect, TLS and login first: a failure here means nothing of the message left.
             connection.open()
         except (OSError, smtplib.SMTPException) as exc:
-            code = str(getattr(exc, "smtp_code", "") or "")
+            code = str(getattr(exc, "smtp_code", "") or "connect-failed")
             raise ChannelError(f"mail server not reached: {exc}", code=code) from exc
         try:
             email.connection = connection
@@ -92,7 +92,7 @@ class EmailChannel(Channel):
             raise ChannelError(str(exc), permanent=permanent, code=str(exc.smtp_code)) from exc
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             # The server may have accepted the message before the connection dropped.
-            raise ChannelError(str(exc), unknown=True) from exc
+            raise ChannelError(str(exc), unknown=True, code="disconnected") from exc
         finally:
             connection.close()
         return message_id

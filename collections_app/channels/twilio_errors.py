@@ -67,27 +67,40 @@ def from_page_error(exc: TwilioException) -> ChannelError | None:
     )
 
 
-def _never_sent(exc: requests.RequestException) -> bool:
-    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+# Short codes for failures below HTTP; they fit OutboundMessage.error_code (20 characters).
+CONNECT_TIMEOUT = "connect-timeout"
+CONNECT_FAILED = "connect-failed"
+READ_TIMEOUT = "read-timeout"
+DISCONNECTED = "disconnected"
+
+
+def _transport_code(exc: BaseException) -> str:
+    """Which of the four it was; the first two mean the request never left."""
+    if isinstance(exc, requests.RequestException):
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        # Refused, DNS, or a failed TLS handshake: nothing of the request was written. (urllib3's
+        # NewConnectionError subclasses ConnectTimeoutError, so it is tested first.)
+        if isinstance(exc, requests.exceptions.SSLError) or isinstance(reason, NewConnectionError):
+            return CONNECT_FAILED
+        if isinstance(exc, requests.ConnectTimeout) or isinstance(reason, ConnectTimeoutError):
+            return CONNECT_TIMEOUT
+        return READ_TIMEOUT if isinstance(exc, requests.ReadTimeout) else DISCONNECTED
+    # aiohttp's ConnectionTimeoutError is also a TimeoutError: test it before read timeouts.
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return CONNECT_TIMEOUT
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return CONNECT_FAILED
+    return READ_TIMEOUT if isinstance(exc, TimeoutError) else DISCONNECTED
 
 
 def from_transport(exc: BaseException) -> ChannelError:
     """A failure below HTTP (requests or aiohttp): did the request leave, or not?"""
-    name = type(exc).__name__
-    if isinstance(exc, requests.RequestException):
-        if _never_sent(exc):
-            return ChannelError(f"Twilio not reached ({name}): {exc}", code=name)
-        # Read timeout, connection reset or closed after the request was written.
-        return ChannelError(f"Twilio may have the request ({name}): {exc}", unknown=True, code=name)
-    # ConnectionTimeoutError is also a TimeoutError: test it before the read timeouts.
-    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
-        return ChannelError(f"Twilio not reached ({name}): {exc}", code=name)
-    if isinstance(exc, aiohttp.ClientError | OSError):
-        return ChannelError(f"Twilio may have the request ({name}): {exc}", unknown=True, code=name)
-    raise TypeError(f"not a transport error: {exc!r}")
+    code = _transport_code(exc)
+    detail = f"{type(exc).__name__}: {exc}"
+    if code in (CONNECT_TIMEOUT, CONNECT_FAILED):
+        return ChannelError(f"Twilio not reached ({detail})", code=code)
+    # A read timeout, or a connection reset or closed after the request was written.
+    return ChannelError(f"Twilio may have the request ({detail})", unknown=True, code=code)
 
 
 @contextmanager

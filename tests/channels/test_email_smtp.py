@@ -176,3 +176,4 @@ def test_no_mail_server_is_transient_not_unknown(settings, zh_case) -> None:
         get_channel("email").send(chinese_email(row))
     # Nothing was sent: a retry cannot send it twice.
     assert not error.value.permanent and not error.value.unknown
+    assert error.value.code == "connect-failed"

@@ -44,8 +44,8 @@ CASES = {
     "20429 too many": (twilio_error(20429, 429, "Too Many Requests"), TRANSIENT, "20429"),
     "500 server error": (twilio_error(20500, 500, "Internal Server Error"), TRANSIENT, "20500"),
     "503 not json": (Answer(status=503, body="<html>Unavailable</html>"), TRANSIENT, "503"),
-    "read timeout": (Answer(behaviour="hang"), UNKNOWN, None),
-    "dropped after the request": (Answer(behaviour="drop"), UNKNOWN, None),
+    "read timeout": (Answer(behaviour="hang"), UNKNOWN, "read-timeout"),
+    "dropped after the request": (Answer(behaviour="drop"), UNKNOWN, "disconnected"),
 }
 
 
@@ -60,8 +60,7 @@ def test_it_classifies_what_twilio_answers(seam, kind, mode, case) -> None:
         send(kind, mode)
 
     assert (error.value.permanent, error.value.unknown) == (permanent, unknown), error.value
-    if code:
-        assert error.value.code == code
+    assert error.value.code == code
     # The request did reach the server: these are answers (or silences) to a sent request.
     assert len(seam.received) == 1
 
@@ -72,6 +71,7 @@ def test_a_closed_port_is_transient(settings, mode) -> None:
     with pytest.raises(ChannelError) as error:
         send("sms", mode)
     assert not error.value.permanent and not error.value.unknown, error.value
+    assert error.value.code == "connect-failed"
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -87,7 +87,17 @@ def test_a_connect_timeout_is_transient(settings, mode) -> None:
     finally:
         backlog.close()
     assert not error.value.permanent and not error.value.unknown, error.value
+    assert error.value.code == "connect-timeout"
     assert time.monotonic() - started < 3  # the connect timeout, not the read timeout's wait
+
+
+def test_every_code_fits_the_outbox_error_code_column() -> None:
+    from collections_app.models import OutboundMessage
+
+    width = OutboundMessage._meta.get_field("error_code").max_length
+    codes = [code for _answer, _kind, code in CASES.values()]
+    codes += ["connect-failed", "connect-timeout"]
+    assert max(len(code) for code in codes) <= width
 
 
 def test_a_2xx_without_a_sid_is_unknown(seam) -> None:
