@@ -61,6 +61,14 @@ def _refusal_is_permanent(exc: smtplib.SMTPRecipientsRefused) -> tuple[bool, str
     return all(500 <= code < 600 for code in codes), str(codes[0] if codes else "")
 
 
+def _close_quietly(connection: object) -> None:
+    # A failing QUIT must not replace the outcome of the send (or its ChannelError).
+    try:
+        connection.close()
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning("closing the mail connection failed: %s", exc)
+
+
 class EmailChannel(Channel):
     def send(self, message: OutgoingMessage) -> str:
         message_id = make_msgid(idstring=message.idempotency_key or uuid.uuid4().hex)
@@ -94,5 +102,5 @@ class EmailChannel(Channel):
             # The server may have accepted the message before the connection dropped.
             raise ChannelError(str(exc), unknown=True, code="disconnected") from exc
         finally:
-            connection.close()
+            _close_quietly(connection)
         return message_id

@@ -29,6 +29,7 @@ class Recorder:
         self.envelopes: list = []
         self.rcpt_reply = ""
         self.data_reply = ""
+        self.drop_after_data = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         if self.rcpt_reply:
@@ -37,6 +38,10 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.drop_after_data:
+            # The message is in, the "250" never leaves: did it get sent? Nobody knows.
+            server.transport.close()
+            return "250 OK"
         if self.data_reply:
             return self.data_reply
         self.envelopes.append(envelope)
@@ -165,6 +170,15 @@ def test_a_refusal_after_the_data_is_classified_too(smtp, zh_case) -> None:
     with pytest.raises(ChannelError) as error:
         get_channel("email").send(chinese_email(row))
     assert (error.value.permanent, error.value.code) == (False, "452")
+
+
+def test_a_connection_lost_after_the_data_is_unknown(smtp, zh_case) -> None:
+    smtp.drop_after_data = True
+    row = outbox_message(zh_case, "email")
+    with pytest.raises(ChannelError) as error:
+        get_channel("email").send(chinese_email(row))
+    assert error.value.unknown and not error.value.permanent
+    assert error.value.code == "disconnected"
 
 
 def test_no_mail_server_is_transient_not_unknown(settings, zh_case) -> None:
