@@ -144,19 +144,19 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID")
-# Only tests and local contract mocks change this; production talks to api.twilio.com.
-TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "https://api.twilio.com")
-TWILIO_MESSAGES_PER_SECOND = envfloat("TWILIO_MESSAGES_PER_SECOND", 100.0)
-PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET")
 # Connect vs read: a connect timeout means the request was never sent (safe to retry); a read
 # timeout means Twilio may have it (recorded as unknown, checked by lookup, never resent blindly).
 TWILIO_CONNECT_TIMEOUT = envfloat("TWILIO_CONNECT_TIMEOUT", 5.0)
 TWILIO_READ_TIMEOUT = envfloat("TWILIO_READ_TIMEOUT", 15.0)
 # Open connections per process (sync pool) / per event loop (async batch sends).
 TWILIO_MAX_CONNECTIONS = envint("TWILIO_MAX_CONNECTIONS", 100)
-# Said on answering machines (a message safe for anyone to hear) and shown on pages to borrowers.
-COMPANY_NAME = env("COMPANY_NAME", "Collections")
-COMPANY_CALLBACK_NUMBER = env("COMPANY_CALLBACK_NUMBER")
+# Only tests and local contract mocks change this; production talks to api.twilio.com.
+TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "https://api.twilio.com")
+TWILIO_MESSAGES_PER_SECOND = envfloat("TWILIO_MESSAGES_PER_SECOND", 100.0)
+PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET")
+# Named in messages and in the voicemail-safe call script.
+COMPANY_NAME = env("COMPANY_NAME", "Example Lending")
+COMPANY_CALLBACK_NUMBER = env("COMPANY_CALLBACK_NUMBER", "+14155550000")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -9,7 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from collections_app.channels.base import Channel, ChannelError, OutgoingMessage
-from collections_app.channels.twilio_client import async_twilio_client, twilio_client
+from collections_app.channels.twilio_client import (
+    async_twilio_client,
+    close_async_twilio_clients,
+    twilio_client,
+)
 from collections_app.channels.twilio_errors import twilio_errors
 
 # One borrower gets a handful of messages a day: the newest page holds any we could have sent,
@@ -59,6 +63,10 @@ class TwilioSMSChannel(Channel):
         with twilio_errors():
             created = await async_twilio_client().messages.create_async(**params)
         return provider_sid(created, MESSAGE_SID_PREFIXES)
+
+    async def aclose(self) -> None:
+        """End of a batch: close the running loop's aiohttp session."""
+        await close_async_twilio_clients()
 
     def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
         filters: dict[str, Any] = {"to": message.to, "date_sent_after": since}

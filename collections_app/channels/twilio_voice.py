@@ -10,7 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from collections_app.channels.base import Channel, OutgoingMessage
-from collections_app.channels.twilio_client import async_twilio_client, twilio_client
+from collections_app.channels.twilio_client import (
+    async_twilio_client,
+    close_async_twilio_clients,
+    twilio_client,
+)
 from collections_app.channels.twilio_errors import twilio_errors
 from collections_app.channels.twilio_sms import LOOKUP_PAGE_SIZE, provider_sid
 
@@ -55,6 +59,10 @@ class TwilioVoiceChannel(Channel):
         with twilio_errors():
             created = await async_twilio_client().calls.create_async(**params)
         return provider_sid(created, ("CA",))
+
+    async def aclose(self) -> None:
+        """End of a batch: close the running loop's aiohttp session."""
+        await close_async_twilio_clients()
 
     def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
         """The first call to this number from ours since `since`.

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from collections_app.channels import ChannelError, OutgoingMessage, get_channel
+from collections_app.channels.twilio_client import async_twilio_client
 from collections_app.channels.twilio_sms import TwilioSMSChannel
 from collections_app.channels.twilio_voice import TwilioVoiceChannel
 from tests.channels.conftest import MESSAGING_SERVICE_SID, run_async
@@ -65,8 +66,16 @@ def test_it_places_a_call_the_contract_accepts(on_mock) -> None:
 
 
 def test_it_places_a_call_with_the_async_client(on_mock) -> None:
-    sid = run_async(lambda: get_channel("voice").asend(CALL))
+    async def call_then_close():
+        channel = get_channel("voice")
+        sid = await channel.asend(CALL)
+        session = async_twilio_client().http_client.session
+        await channel.aclose()  # what a batch does at its end
+        return sid, session
+
+    sid, session = run_async(call_then_close)
     assert sid.startswith("CA") and len(sid) == 34
+    assert session.closed
 
 
 @pytest.mark.parametrize(
