@@ -30,6 +30,13 @@ CONTACT_POINT_UNUSABLE_CODES = {
     21614: "'To' number is not a mobile number",
 }
 TOO_MANY_REQUESTS = 20429
+# Nothing was sent because our side is not set up (no sender number, no answer URL): a retry
+# after the settings are fixed will send it, and the borrower's address is not to blame.
+NOT_CONFIGURED = "not-configured"
+
+
+def not_configured(problem: str) -> ChannelError:
+    return ChannelError(f"Twilio channel not configured: {problem}", code=NOT_CONFIGURED)
 
 
 def from_twilio_response(exc: TwilioRestException | TwilioServiceException) -> ChannelError:

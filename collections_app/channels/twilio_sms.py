@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from collections_app.channels.base import Channel, ChannelError, OutgoingMessage
 from collections_app.channels.twilio_client import (
@@ -14,7 +13,7 @@ from collections_app.channels.twilio_client import (
     close_async_twilio_clients,
     twilio_client,
 )
-from collections_app.channels.twilio_errors import twilio_errors
+from collections_app.channels.twilio_errors import not_configured, twilio_errors
 
 # One borrower gets a handful of messages a day: the newest page holds any we could have sent,
 # so lookups read one page and never follow `next_page_uri`.
@@ -44,7 +43,7 @@ class TwilioSMSChannel(Channel):
             return {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
         if settings.TWILIO_FROM_NUMBER:
             return {"from_": settings.TWILIO_FROM_NUMBER}
-        raise ImproperlyConfigured("Set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
+        raise not_configured("set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
 
     def _params(self, message: OutgoingMessage) -> dict[str, str]:
         params = {"to": message.to, "body": message.body, **self._sender()}

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from collections_app.channels.base import Channel, OutgoingMessage
 from collections_app.channels.twilio_client import (
@@ -15,7 +14,7 @@ from collections_app.channels.twilio_client import (
     close_async_twilio_clients,
     twilio_client,
 )
-from collections_app.channels.twilio_errors import twilio_errors
+from collections_app.channels.twilio_errors import not_configured, twilio_errors
 from collections_app.channels.twilio_sms import LOOKUP_PAGE_SIZE, provider_sid
 
 STATUS_CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
@@ -27,12 +26,12 @@ class TwilioVoiceChannel(Channel):
     def _from(self) -> str:
         if not settings.TWILIO_FROM_NUMBER:
             # Messaging Services do not place calls: a caller id number is required.
-            raise ImproperlyConfigured("Set TWILIO_FROM_NUMBER to place calls")
+            raise not_configured("set TWILIO_FROM_NUMBER to place calls")
         return settings.TWILIO_FROM_NUMBER
 
     def _params(self, message: OutgoingMessage) -> dict[str, Any]:
         if not message.answer_url:
-            raise ValueError("a call needs message.answer_url (where Twilio fetches its TwiML)")
+            raise not_configured("a call needs an answer_url (where Twilio fetches its TwiML)")
         params: dict[str, Any] = {
             "to": message.to,
             "from_": self._from(),

@@ -91,12 +91,30 @@ def test_a_connect_timeout_is_transient(settings, mode) -> None:
     assert time.monotonic() - started < 3  # the connect timeout, not the read timeout's wait
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("kind", ["sms", "voice"])
+def test_without_a_sender_nothing_is_sent_and_it_is_retryable(seam, settings, kind, mode):
+    settings.TWILIO_FROM_NUMBER = ""
+    with pytest.raises(ChannelError) as error:
+        send(kind, mode)
+    assert (error.value.permanent, error.value.unknown) == (False, False)
+    assert error.value.code == "not-configured"
+    assert seam.received == []
+
+
+def test_a_call_without_an_answer_url_is_not_placed(seam) -> None:
+    with pytest.raises(ChannelError) as error:
+        get_channel("voice").send(OutgoingMessage(to="+14155550100", body=""))
+    assert error.value.code == "not-configured" and not error.value.unknown
+    assert seam.received == []
+
+
 def test_every_code_fits_the_outbox_error_code_column() -> None:
     from collections_app.models import OutboundMessage
 
     width = OutboundMessage._meta.get_field("error_code").max_length
     codes = [code for _answer, _kind, code in CASES.values()]
-    codes += ["connect-failed", "connect-timeout"]
+    codes += ["connect-failed", "connect-timeout", "not-configured"]
     assert max(len(code) for code in codes) <= width
 
 
