@@ -149,6 +149,12 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID")
+# Connect vs read: a connect timeout means the request was never sent (safe to retry); a read
+# timeout means Twilio may have it (recorded as unknown, checked by lookup, never resent blindly).
+TWILIO_CONNECT_TIMEOUT = envfloat("TWILIO_CONNECT_TIMEOUT", 5.0)
+TWILIO_READ_TIMEOUT = envfloat("TWILIO_READ_TIMEOUT", 15.0)
+# Open connections per process (sync pool) / per event loop (async batch sends).
+TWILIO_MAX_CONNECTIONS = envint("TWILIO_MAX_CONNECTIONS", 100)
 # Only tests and local contract mocks change this; production talks to api.twilio.com.
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "https://api.twilio.com")
 PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET")
@@ -228,3 +234,10 @@ LOGGING = {
 if TESTING:
     # Hashing test users' passwords at full strength would dominate the suite's run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The twilio SDK logs every request and response at INFO (six lines each): at hundreds of
+# messages a second that drowns everything else. Our channels log what matters.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "twilio": {"level": env("TWILIO_LOG_LEVEL", "WARNING")},
+}

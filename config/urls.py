@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from collections_app import views
 
@@ -10,4 +10,5 @@ admin.site.index_title = "Workspace"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("collections_app.web.urls")),
 ]

@@ -25,7 +25,7 @@ def test_unknown_provider_is_a_clear_error(settings) -> None:
         get_channel("voice")
 
 
-def test_email_goes_through_the_django_backend_with_both_parts(settings, mailoutbox) -> None:
+def test_email_goes_through_the_django_backend_with_both_parts(db, settings, mailoutbox) -> None:
     message_id = get_channel("email").send(
         OutgoingMessage(
             to="borrower@example.com",

@@ -22,6 +22,8 @@ PROVIDERS: dict[str, dict[str, str]] = {
     },
     "email": {"django": "collections_app.channels.email.EmailChannel"},
 }
+PROVIDERS["sms"]["twilio"] = "collections_app.channels.twilio_sms.TwilioSMSChannel"
+PROVIDERS["voice"]["twilio"] = "collections_app.channels.twilio_voice.TwilioVoiceChannel"
 
 
 def provider_name(kind: str) -> str:

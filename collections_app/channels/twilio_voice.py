@@ -1,0 +1,84 @@
+"""Voice calls through Twilio's Calls API. Twilio fetches the call's TwiML from
+`message.answer_url` (collections_app.web.voice) once it knows who answered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from collections_app.channels.base import Channel, OutgoingMessage
+from collections_app.channels.twilio_client import (
+    async_twilio_client,
+    close_async_twilio_clients,
+    twilio_client,
+)
+from collections_app.channels.twilio_errors import not_configured, twilio_errors
+from collections_app.channels.twilio_sms import LOOKUP_PAGE_SIZE, provider_sid
+
+STATUS_CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
+
+
+class TwilioVoiceChannel(Channel):
+    can_lookup = True
+
+    def _from(self) -> str:
+        if not settings.TWILIO_FROM_NUMBER:
+            # Messaging Services do not place calls: a caller id number is required.
+            raise not_configured("set TWILIO_FROM_NUMBER to place calls")
+        return settings.TWILIO_FROM_NUMBER
+
+    def _params(self, message: OutgoingMessage) -> dict[str, Any]:
+        if not message.answer_url:
+            raise not_configured("a call needs an answer_url (where Twilio fetches its TwiML)")
+        params: dict[str, Any] = {
+            "to": message.to,
+            "from_": self._from(),
+            "url": message.answer_url,
+            "method": "POST",
+            # Answering-machine detection that waits for the greeting to end, so the message
+            # left on a machine (third-party safe, see web/voice.py) is recorded whole.
+            "machine_detection": "DetectMessageEnd",
+        }
+        if message.status_callback_url:
+            params["status_callback"] = message.status_callback_url
+            params["status_callback_method"] = "POST"
+            params["status_callback_event"] = STATUS_CALLBACK_EVENTS
+        return params
+
+    def send(self, message: OutgoingMessage) -> str:
+        params = self._params(message)
+        with twilio_errors():
+            created = twilio_client().calls.create(**params)
+        return provider_sid(created, ("CA",))
+
+    async def asend(self, message: OutgoingMessage) -> str:
+        params = self._params(message)
+        with twilio_errors():
+            created = await async_twilio_client().calls.create_async(**params)
+        return provider_sid(created, ("CA",))
+
+    async def aclose(self) -> None:
+        """End of a batch: close the running loop's aiohttp session."""
+        await close_async_twilio_clients()
+
+    def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
+        """The first call to this number from ours since `since`.
+
+        A call has no body to match on; the compliance gate lets one contact per borrower
+        through at a time, so a call to the number since the claim is this message's call.
+        """
+        with twilio_errors():
+            page = twilio_client().calls.page(
+                to=message.to,
+                from_=self._from(),
+                start_time_after=since,
+                page_size=LOOKUP_PAGE_SIZE,
+            )
+            found = list(page)
+        calls = [call for call in found if (call.sid or "").startswith("CA")]
+        if not calls:
+            return None
+        # Newest first from Twilio; the earliest is the one our interrupted send placed.
+        return min(calls, key=lambda call: call.date_created or since).sid

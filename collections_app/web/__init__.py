@@ -1,0 +1,1 @@
+"""Pages and endpoints outsiders reach: Twilio's voice requests, email unsubscribe links."""

@@ -1,0 +1,130 @@
+"""TwiML for our outbound calls: Twilio asks `answer` what to say once the call connects.
+
+Answering-machine detection (`machine_detection=DetectMessageEnd` on the call) tells us who
+picked up in `AnsweredBy`. A machine, or a fax, may be heard by anyone in the household: it gets
+only who is calling and a number to call back, never a word about a debt (12 CFR 1006.6(d),
+third-party disclosure; the CN profile has the same rule). A person hears the message and a
+keypad menu that the gather webhook (issue 5) answers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.twiml.voice_response import VoiceResponse
+
+from collections_app.channels.voice_script import voice_script
+from collections_app.models import Borrower, OutboundMessage
+from collections_app.web.twilio_signature import twilio_signed
+
+logger = logging.getLogger(__name__)
+
+# Issue 5's endpoint for the keypad menu (a stable path, documented in the README).
+GATHER_PATH = "/webhooks/twilio/voice/gather/"
+
+# Twilio <Say> language codes for the borrower's preferred language.
+SAY_LANGUAGE = {"zh-Hans": "zh-CN", "en": "en-US"}
+
+THIRD_PARTY_SAFE = {
+    "en": "This is a message for {name} from {company}. Please call us back at {number}.",
+    "zh-Hans": "这是给{name}的留言，来自{company}。请回电{number}。",
+}
+THIRD_PARTY_SAFE_NO_NUMBER = {
+    "en": "This is a message for {name} from {company}. Please call us back.",
+    "zh-Hans": "这是给{name}的留言，来自{company}。请给我们回电。",
+}
+MENU = {
+    "en": (
+        "To promise a payment, press 1. To ask for a call back, press 2. "
+        "To dispute this debt, press 3."
+    ),
+    "zh-Hans": "承诺还款请按1，要求回电请按2，对欠款有异议请按3。",
+}
+NO_INPUT = {
+    "en": "We did not receive your choice. Goodbye.",
+    "zh-Hans": "我们没有收到您的选择。再见。",
+}
+
+
+def voice_answer_url(message_id: int) -> str:
+    """The absolute URL to give Twilio as a call's `url` (OutgoingMessage.answer_url)."""
+    return settings.PUBLIC_BASE_URL + reverse("twilio-voice-answer", args=[message_id])
+
+
+def language_of(borrower: Borrower) -> str:
+    return "zh-Hans" if borrower.preferred_language == "zh-Hans" else "en"
+
+
+def first_name(borrower: Borrower, language: str) -> str:
+    # Chinese names are written family name first without spaces: say the whole name.
+    if language == "zh-Hans":
+        return borrower.name.strip()
+    return (borrower.name.split() or [""])[0]
+
+
+def spoken_digits(number: str) -> str:
+    """'+18005550100' → '1 8 0 0 5 5 5 0 1 0 0': read digit by digit, not as a large number."""
+    return " ".join(ch for ch in number if ch.isdigit())
+
+
+def third_party_safe_message(borrower: Borrower) -> str:
+    language = language_of(borrower)
+    number = settings.COMPANY_CALLBACK_NUMBER
+    text = (THIRD_PARTY_SAFE if number else THIRD_PARTY_SAFE_NO_NUMBER)[language]
+    return text.format(
+        name=first_name(borrower, language),
+        company=settings.COMPANY_NAME,
+        number=spoken_digits(number),
+    )
+
+
+def person_answered(answered_by: str) -> bool:
+    """Only a detected person hears about the debt.
+
+    machine_* and fax get the third-party-safe message; so do `unknown` (detection timed out,
+    e.g. silence) and a missing value: a debt read out to a voicemail box is a disclosure that
+    cannot be taken back, while a person who got the safe message can still call back.
+    """
+    return answered_by == "human"
+
+
+def twiml(response: VoiceResponse) -> HttpResponse:
+    return HttpResponse(str(response), content_type="text/xml; charset=utf-8")
+
+
+@csrf_exempt
+@require_POST
+@twilio_signed
+def answer(request: HttpRequest, message_id: int) -> HttpResponse:
+    response = VoiceResponse()
+    message = (
+        OutboundMessage.objects.select_related("borrower", "case__loan")
+        .filter(pk=message_id, channel="voice")
+        .first()
+    )
+    if message is None:
+        # Answer 200 with nothing to say: an error would make Twilio retry and play its own
+        # error message to whoever answered.
+        logger.warning("voice answer for unknown message %s", message_id)
+        return twiml(response)
+
+    language = language_of(message.borrower)
+    say_language = SAY_LANGUAGE[language]
+    if not person_answered(request.POST.get("AnsweredBy", "")):
+        response.say(third_party_safe_message(message.borrower), language=say_language)
+        response.hangup()
+        return twiml(response)
+
+    gather_url = f"{settings.PUBLIC_BASE_URL}{GATHER_PATH}?message={message.pk}"
+    gather = response.gather(num_digits=1, action=gather_url, method="POST")
+    gather.say(voice_script(message), language=say_language)
+    gather.say(MENU[language], language=say_language)
+    # Reached only when no key was pressed before the gather timed out.
+    response.say(NO_INPUT[language], language=say_language)
+    response.hangup()
+    return twiml(response)
