@@ -71,3 +71,12 @@ def case(db):
     from tests.factories import CaseFactory
 
     return CaseFactory()
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for servers a test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,202 @@
+"""1,000 queued messages; a real Celery worker on Redis + PostgreSQL is killed with SIGKILL half
+way and restarted. Counted at the receiving server: every message arrives exactly once."""
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from collections_app.models import Borrower, CollectionCase, Loan, OutboundMessage
+from tests.worker import ROOT, worker_env
+
+N = 1000
+
+
+def _server(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "collections_app.devtools.twilio_server",
+            "--port",
+            str(port),
+            "--latency",
+            "0.02",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.readline()
+    return proc
+
+
+def _stats(url: str) -> dict:
+    for _ in range(50):
+        try:
+            with urllib.request.urlopen(f"{url}/_stats", timeout=5) as response:
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("the Twilio-shaped server did not answer")
+
+
+def _worker(env: dict[str, str], log) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--queues",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: SIGKILL takes the pool children too
+    )
+
+
+def _queue_messages(n: int) -> None:
+    zone = next(
+        z
+        for z in (
+            "America/New_York",
+            "Europe/London",
+            "Asia/Shanghai",
+            "Pacific/Auckland",
+            "America/Los_Angeles",
+            "Asia/Kolkata",
+            "Pacific/Honolulu",
+            "Asia/Dubai",
+        )
+        if dt.time(8, 30) <= timezone.now().astimezone(ZoneInfo(z)).time() < dt.time(20, 0)
+    )
+    today = timezone.localdate()
+    borrowers = Borrower.objects.bulk_create(
+        Borrower(
+            external_id=f"K{i}",
+            name=f"K {i}",
+            phone=f"+1415{3000000 + i:07d}",
+            time_zone=zone,
+            jurisdiction="US",
+        )
+        for i in range(n)
+    )
+    loans = Loan.objects.bulk_create(
+        Loan(
+            external_id=f"KL{i}",
+            borrower=b,
+            currency="USD",
+            principal=500,
+            outstanding_balance=500,
+            due_date=today - dt.timedelta(days=3),
+        )
+        for i, b in enumerate(borrowers)
+    )
+    cases = CollectionCase.objects.bulk_create(
+        CollectionCase(loan=loan, amount_overdue=100, overdue_since=loan.due_date) for loan in loans
+    )
+    OutboundMessage.objects.bulk_create(
+        OutboundMessage(
+            case=c,
+            borrower_id=c.loan.borrower_id,
+            channel="sms",
+            template_key="reminder-notice",
+            step="kill-test",
+            scheduled_at=timezone.now(),
+            idempotency_key=f"kill:{c.pk}",
+        )
+        for c in cases
+    )
+
+
+def _sent() -> int:
+    close_old_connections()
+    return OutboundMessage.objects.filter(status="sent").count()
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_way_loses_nothing_and_sends_nothing_twice(tmp_path) -> None:
+    from tests.conftest import free_port
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = _server(port)
+    env = worker_env(
+        SMS_PROVIDER="twilio",
+        TWILIO_API_BASE_URL=url,
+        TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+        TWILIO_AUTH_TOKEN="kill-test",
+        TWILIO_FROM_NUMBER="+14155550000",
+        SMS_MESSAGES_PER_SECOND="100000",
+        OUTBOX_SEND_BATCH="50",
+        OUTBOX_SEND_CONCURRENCY="10",
+        OUTBOX_CLAIM_TTL="5",
+        OUTBOX_SENDING_TIMEOUT="3",
+        CELERY_VISIBILITY_TIMEOUT="5",
+    )
+    log = (tmp_path / "worker.log").open("w")
+    try:
+        _queue_messages(N)
+        worker = _worker(env, log)
+        from collections_app.tasks import dispatch_outbox, sweep_outbox
+
+        dispatch_outbox.delay()
+        deadline = time.monotonic() + 60
+        while _stats(url)["received"] < N // 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(worker.pid, signal.SIGKILL)  # mid-way: requests in flight, rows in `sending`
+        worker.wait()
+        at_kill = _stats(url)["received"]
+        assert 0 < at_kill < N, f"the kill did not land mid-way ({at_kill} of {N})"
+
+        worker = _worker(env, log)
+        deadline = time.monotonic() + 120
+        while _sent() < N and time.monotonic() < deadline:
+            # what beat does every minute, compressed
+            sweep_outbox.delay()
+            dispatch_outbox.delay()
+            time.sleep(1)
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    finally:
+        server_stats = _stats(url)
+        server.terminate()
+        server.wait()
+        log.close()
+
+    close_old_connections()
+    from django.db.models import Count
+
+    statuses = dict(OutboundMessage.objects.values_list("status").annotate(n=Count("id")))
+    assert _sent() == N, (statuses, (tmp_path / "worker.log").read_text()[-3000:])
+    per_message = server_stats["per_message"]
+    ids = set(OutboundMessage.objects.values_list("pk", flat=True))
+    assert {int(k) for k in per_message} == ids  # none lost
+    assert set(per_message.values()) == {1}  # none twice
+    assert server_stats["received"] == N
