@@ -167,9 +167,9 @@ PAYMENT_URL_TEMPLATE = env("PAYMENT_URL_TEMPLATE", "https://pay.example.com/loan
 # --- Outbox ---------------------------------------------------------------------------------
 # Messages claimed per dispatcher batch, and per send task.
 OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 500)
-OUTBOX_SEND_BATCH = envint("OUTBOX_SEND_BATCH", 250)
+OUTBOX_SEND_BATCH = envint("OUTBOX_SEND_BATCH", 500)
 # Requests in flight per send task (async I/O).
-OUTBOX_SEND_CONCURRENCY = envint("OUTBOX_SEND_CONCURRENCY", 100)
+OUTBOX_SEND_CONCURRENCY = envint("OUTBOX_SEND_CONCURRENCY", 200)
 # A claimed message not sent within this many seconds goes back to the gate (the hour may
 # have changed); the gate also requires the contact window to stay open this long.
 OUTBOX_CLAIM_TTL = envint("OUTBOX_CLAIM_TTL", 120)

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from collections_app.compliance.gate import ContactRequest, gate_many
+from collections_app.db import fast_update
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
 from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
 from collections_app.services.events import case_event_record
@@ -141,7 +142,7 @@ def dispatch_batch(
                 reason=f"{message.channel} message not sent: {message.error_message}",
                 data={"message": message.pk, "error": "template"},
             )
-        OutboundMessage.objects.bulk_update(
+        fast_update(
             changed,
             [
                 "status",

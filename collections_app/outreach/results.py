@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collections_app.channels import ChannelError
+from collections_app.db import fast_update
 from collections_app.models import (
     BadContactPoint,
     CaseEvent,
@@ -104,7 +105,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                 kind = "failed"
             counts[kind] += 1
             messages.append(message)
-        OutboundMessage.objects.bulk_update(
+        fast_update(
             messages,
             [
                 "status",
@@ -122,7 +123,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
         OutboundMessage.objects.filter(pk__in=sent, status=Status.SENDING).update(
             status=Status.SENT
         )
-        DeliveryAttempt.objects.bulk_update(
+        fast_update(
             attempt_rows, ["finished_at", "provider_id", "error_code", "error_message", "outcome"]
         )
         # The ledger holds the time the request actually went out, not the time of the claim.
@@ -133,7 +134,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
         )
         for row in ledger:
             row.occurred_at = by_id[row.message_id].started_at
-        ContactAttempt.objects.bulk_update(ledger, ["occurred_at"])
+        fast_update(ledger, ["occurred_at"])
         ContactAttempt.objects.filter(
             message_id__in=released, outcome=ContactAttempt.Outcome.PENDING
         ).update(outcome=ContactAttempt.Outcome.NOT_SENT)

@@ -1,0 +1,30 @@
+"""Database helpers for hot paths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+
+def fast_update(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write `fields` of each object by primary key, in one pipelined executemany.
+
+    Django's bulk_update builds one CASE WHEN per field over every row: for a batch of 500
+    messages and 10 fields that cost seconds of Python. This sends the same UPDATE per row with
+    parameters, which psycopg pipelines and SQLite runs as a prepared statement.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    params = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
