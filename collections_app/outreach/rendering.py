@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import timezone
 
 from collections_app.models import Borrower, CollectionCase, MessageTemplate
@@ -72,9 +73,15 @@ def message_context(
     }
 
 
+@lru_cache(maxsize=512)
+def _compiled(engine: Engine, source: str) -> Template:
+    # Templates are compiled once per process and text (an edit is a new text, a new entry).
+    return engine.from_string(source)
+
+
 def _render(engine: Engine, source: str, context: dict[str, object], what: str) -> str:
     try:
-        text = engine.from_string(source).render(Context(context))
+        text = _compiled(engine, source).render(Context(context))
     except TemplateSyntaxError as exc:
         raise TemplateRenderError(f"{what}: {exc}") from exc
     if "\x00missing:" in text:
