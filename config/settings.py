@@ -199,3 +199,10 @@ LOGGING = {
 if TESTING:
     # Hashing test users' passwords at full strength would dominate the suite's run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Nightly escalation run (collections_app/services/escalation.py) --------------------------
+# The hour (UTC, CELERY_TIMEZONE) the beat entry is created with; supervisors change it in admin
+# (Periodic tasks). Chunks: cases per worker task; batches: cases per transaction.
+ESCALATION_HOUR = envint("ESCALATION_HOUR", 1)
+ESCALATION_CHUNK_SIZE = envint("ESCALATION_CHUNK_SIZE", 5000)
+ESCALATION_BATCH_SIZE = envint("ESCALATION_BATCH_SIZE", 1000)

@@ -46,3 +46,7 @@ __all__ += [
     "ContactLedger",
     "JurisdictionProfile",
 ]
+from collections_app.models.escalation import EscalationChunk, EscalationRun  # noqa: E402
+from collections_app.models.policies import CollectionPolicy  # noqa: E402
+
+__all__ += ["CollectionPolicy", "EscalationChunk", "EscalationRun"]
