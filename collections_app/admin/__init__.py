@@ -1,1 +1,1 @@
-from collections_app.admin import cases, parties  # noqa: F401  (registers the admin pages)
+from collections_app.admin import cases, escalation, parties  # noqa: F401  (registers the admin pages)

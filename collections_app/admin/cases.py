@@ -82,6 +82,9 @@ class CollectionCaseAdmin(FSMAdminMixin, admin.ModelAdmin):
         "segment",
         "amount_overdue",
         "overdue_since",
+        "segment_reasons",
+        "policy_key",
+        "policy_variant",
     )
     fields = (
         "loan",
@@ -90,6 +93,9 @@ class CollectionCaseAdmin(FSMAdminMixin, admin.ModelAdmin):
         "overdue_since",
         "assigned_agent",
         "segment",
+        "segment_reasons",
+        "policy_key",
+        "policy_variant",
         "next_action_at",
         "paused_from",
         "pause_reason",
