@@ -79,6 +79,13 @@ def clone(template_url: str, work_url: str) -> None:
 # --- children -----------------------------------------------------------------------------
 
 
+# Our own table names only; restarts each id sequence after the generated rows.
+SETVAL = (
+    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+    "coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+)
+
+
 def build(url: str, n: int, today: dt.date) -> dict:
     django_setup(url)
     from django.core.management import call_command
@@ -111,10 +118,7 @@ def build(url: str, n: int, today: dt.date) -> dict:
         )
         cur.execute((HERE / "generate.sql").read_text().format(n=n, today=today.isoformat()))
         for table in tables:
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('collections_app_{table}', 'id'), "
-                f"coalesce((SELECT max(id) FROM collections_app_{table}), 0) + 1, false)"
-            )
+            cur.execute(SETVAL.format(table=f"collections_app_{table}"))
         cur.execute("ANALYZE")
         cur.execute(
             "SELECT count(*) FROM collections_app_collectioncase WHERE state IN "
@@ -220,12 +224,12 @@ def measure_one_by_one(url: str, sample: int, today: dt.date) -> dict:
             dpd = case.days_past_due(today)
             jurisdiction = case.loan.borrower.jurisdiction
             name = None
-            if days_in_stage > 0 and case.state in ("reminder", "negotiation"):
-                if broke or dpd >= 30:
-                    name = "escalate"
+            legal_floor = 3000 if jurisdiction == "CN" else 500
+            moving = days_in_stage > 0 and case.state in ("reminder", "negotiation")
+            if moving and (broke or dpd >= 30):
+                name = "escalate"
             elif days_in_stage >= 14 and case.state == "escalation" and dpd >= 90:
-                if case.amount_overdue >= (3000 if jurisdiction == "CN" else 500):
-                    name = "refer_to_legal"
+                name = "refer_to_legal" if case.amount_overdue >= legal_floor else None
             if name:
                 case_transition(case=case, name=name, reason="Nightly run (one by one)")
                 days_in_stage = 0
@@ -342,8 +346,10 @@ def main() -> None:
         ("(c) hand-written SQL", results["c"]),
     ]
     print(f"\nN = {args.cases} cases, {active} active; {os.cpu_count()} CPUs")
-    print(f"{'method':<24}{'cases':>10}{'seconds':>10}{'cases/s':>10}{'peak RSS MB':>13}"
-          f"{'moves':>8}{'events':>8}{'outbox':>9}")
+    print(
+        f"{'method':<24}{'cases':>10}{'seconds':>10}{'cases/s':>10}{'peak RSS MB':>13}"
+        f"{'moves':>8}{'events':>8}{'outbox':>9}"
+    )
     for label, r in rows:
         print(
             f"{label:<24}{r['cases']:>10}{r['seconds']:>10.1f}{r['rate']:>10.0f}"
