@@ -140,6 +140,15 @@ def _channels(row: dict[str, Any]) -> tuple[str, ...]:
     return (*phone, "email") if row["loan__borrower__email"] else phone
 
 
+def _entered_on(entered: dt.datetime, nightly_run_date: str | None) -> dt.date:
+    """The date the case entered its stage. A move by the nightly run counts from the run's date
+    (which `--date` may set), so re-running a date sees the same stage day as the first run."""
+    entered_on = timezone.localdate(entered)
+    if nightly_run_date:
+        entered_on = max(entered_on, dt.date.fromisoformat(nightly_run_date))
+    return entered_on
+
+
 def _evaluate(
     rows: list[dict[str, Any]], batch: BatchSignals, book: PolicyBook, today: dt.date
 ) -> list[tuple[dict[str, Any], Decision]]:
@@ -154,7 +163,7 @@ def _evaluate(
         case = CaseInput(
             id=row["id"],
             state=row["state"],
-            days_in_stage=(today - timezone.localdate(entered)).days,
+            days_in_stage=(today - _entered_on(entered, batch.nightly_entered.get(row["id"]))).days,
             jurisdiction=row["loan__borrower__jurisdiction"],
             product=row["loan__product"] or "",
             zone=borrower_zone(

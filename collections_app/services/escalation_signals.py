@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from collections_app.models import (
@@ -77,6 +78,7 @@ class BatchSignals:
     """Per case id (or borrower id) facts, each from one grouped query."""
 
     entered: dict[int, dt.datetime] = field(default_factory=dict)  # last transition
+    nightly_entered: dict[int, str] = field(default_factory=dict)  # its run date, if nightly
     replies: dict[int, int] = field(default_factory=dict)
     disputes: set[int] = field(default_factory=set)  # case ids
     last_reply: dict[int, dt.datetime] = field(default_factory=dict)
@@ -103,6 +105,7 @@ def batch_signals(
         .values("case_id")
         .annotate(
             entered=Max("created_at", filter=Q(kind=CaseEvent.Kind.TRANSITION)),
+            nightly=Max(KT("data__run_date"), filter=Q(kind=CaseEvent.Kind.TRANSITION)),
             replies=Count("id", filter=reply & Q(created_at__gte=since)),
             disputes=Count("id", filter=reply & Q(created_at__gte=since, data__intent="dispute")),
             last_reply=Max("created_at", filter=reply),
@@ -112,6 +115,8 @@ def batch_signals(
         case_id = row["case_id"]
         if row["entered"]:
             out.entered[case_id] = row["entered"]
+        if row["nightly"]:
+            out.nightly_entered[case_id] = row["nightly"]
         if row["last_reply"]:
             out.last_reply[case_id] = row["last_reply"]
         out.replies[case_id] = row["replies"]
