@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 OPS = {
@@ -46,7 +46,7 @@ class Signals:
     other_loans_current: int = 0  # lender_data: the borrower keeps paying other lenders
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return vars(self)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,15 +92,19 @@ class BatchSignals:
 
 
 def batch_signals(
-    *, case_ids: Sequence[int], borrower_ids: Iterable[int], since: dt.datetime
+    *, id_range: tuple[int, int], borrower_ids: Iterable[int], since: dt.datetime
 ) -> BatchSignals:
-    """`since`: the start of the policy's lookback window."""
+    """Facts about the cases with ids in `id_range` (a batch: contiguous ids; rows of the
+    paused or closed cases between them are read and ignored, cheaper than a list of ids)
+    and their borrowers. `since`: the start of the policy's lookback window."""
     out = BatchSignals()
     borrower_ids = list(set(borrower_ids))
     reply = Q(kind=CaseEvent.Kind.REPLY)
     for row in (
         CaseEvent.objects.filter(
-            case_id__in=case_ids, kind__in=(CaseEvent.Kind.REPLY, CaseEvent.Kind.TRANSITION)
+            case_id__gte=id_range[0],
+            case_id__lte=id_range[1],
+            kind__in=(CaseEvent.Kind.REPLY, CaseEvent.Kind.TRANSITION),
         )
         .values("case_id")
         .annotate(
@@ -142,19 +146,24 @@ def batch_signals(
         ).values_list("borrower_id", flat=True)
     )
     for case_id, status, resolved_at in PromiseToPay.objects.filter(
-        case_id__in=case_ids,
+        case_id__gte=id_range[0],
+        case_id__lte=id_range[1],
         status__in=(PromiseToPay.Status.KEPT, PromiseToPay.Status.BROKEN),
     ).values_list("case_id", "status", "resolved_at"):
         out.promises[case_id].append((status, resolved_at))
     out.payments = dict(
-        Payment.objects.filter(case_id__in=case_ids, received_at__gte=since)
+        Payment.objects.filter(
+            case_id__gte=id_range[0], case_id__lte=id_range[1], received_at__gte=since
+        )
         .values("case_id")
         .annotate(n=Count("id"))
         .order_by()
         .values_list("case_id", "n")
     )
     for case_id, due_date in PlanInstallment.objects.filter(
-        plan__case_id__in=case_ids, status=PlanInstallment.Status.MISSED
+        plan__case_id__gte=id_range[0],
+        plan__case_id__lte=id_range[1],
+        status=PlanInstallment.Status.MISSED,
     ).values_list("plan__case_id", "due_date"):
         out.missed[case_id].append(due_date)
     return out
