@@ -22,7 +22,7 @@ OPS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: built a million times a night, and frozen __init__ is slower
 class Signals:
     """What we know about one case tonight. Windowed counts use the policy's lookback."""
 

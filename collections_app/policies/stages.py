@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from collections_app.states import TRANSITIONS, CaseState, is_allowed
@@ -29,6 +30,9 @@ STAGE_RANK = {
     CaseState.ESCALATION: 2,
     CaseState.LEGAL: 3,
 }
+
+
+_FURTHEST_FIRST = sorted(STAGE_RANK, key=STAGE_RANK.get, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ CONDITIONS: dict[str, Callable[[StageFacts, Any], bool]] = {
 }
 
 
+@lru_cache(maxsize=64)
 def transition_to(source: str, target: str) -> str | None:
     """The transition of the one table that goes from `source` to `target`, if any."""
     for name, spec in TRANSITIONS.items():
@@ -80,7 +85,7 @@ def stage_move(facts: StageFacts, stages: Mapping[str, Any]) -> Move | None:
     rank = STAGE_RANK.get(facts.state)
     if rank is None or facts.days_in_stage == 0:
         return None
-    for target in sorted(STAGE_RANK, key=STAGE_RANK.get, reverse=True):
+    for target in _FURTHEST_FIRST:
         if STAGE_RANK[target] <= rank:
             break
         name = transition_to(facts.state, target)
@@ -99,6 +104,11 @@ class Step:
     channel: str
     at: dt.time  # preferred local time
     switched_from: str = ""
+
+
+@lru_cache(maxsize=256)
+def _time(value: str) -> dt.time:
+    return dt.time.fromisoformat(value)
 
 
 def _applies(step: Mapping[str, Any], segment: str) -> bool:
@@ -133,7 +143,7 @@ def due_steps(
                 step=f"{stage}:{step['day']}:{channel}",
                 template_key=template,
                 channel=channel,
-                at=dt.time.fromisoformat(step["at"]),
+                at=_time(step["at"]),
                 switched_from=original if channel != original else "",
             )
         )
@@ -145,7 +155,7 @@ def next_step_day(
 ) -> tuple[int, dt.time] | None:
     """The first cadence step after today in this stage: (day, local time), or None."""
     later = [
-        (step["day"], dt.time.fromisoformat(step["at"]))
+        (step["day"], _time(step["at"]))
         for step in stages.get(stage, {}).get("cadence", ())
         if step["day"] > days_in_stage and _applies(step, segment)
     ]

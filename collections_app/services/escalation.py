@@ -25,8 +25,8 @@ from collections_app.services.escalation_batch import dry_run_guard, process_bat
 from collections_app.services.escalation_signals import current_policies
 from collections_app.states import ACTIVE_STATES
 
-CHUNK_SIZE = getattr(settings, "ESCALATION_CHUNK_SIZE", 5000)
-BATCH_SIZE = getattr(settings, "ESCALATION_BATCH_SIZE", 1000)
+CHUNK_SIZE = getattr(settings, "ESCALATION_CHUNK_SIZE", 10000)
+BATCH_SIZE = getattr(settings, "ESCALATION_BATCH_SIZE", 2000)
 # A chunk `running` this long has lost its worker (a batch takes seconds).
 STALE_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 3

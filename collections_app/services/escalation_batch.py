@@ -153,7 +153,7 @@ def _channels(row: dict[str, Any]) -> tuple[str, ...]:
 def _entered_on(entered: dt.datetime, nightly_run_date: str | None) -> dt.date:
     """The date the case entered its stage. A move by the nightly run counts from the run's date
     (which `--date` may set), so re-running a date sees the same stage day as the first run."""
-    entered_on = timezone.localdate(entered)
+    entered_on = entered.astimezone(timezone.get_current_timezone()).date()
     if nightly_run_date:
         entered_on = max(entered_on, dt.date.fromisoformat(nightly_run_date))
     return entered_on

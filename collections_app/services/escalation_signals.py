@@ -182,7 +182,8 @@ def case_signals(
     replies = batch.replies.get(case_id, 0)
     delivered = contacts.get("delivered", 0)
     engaged = [d for d in (batch.last_reply.get(case_id), contacts.get("last_connected")) if d]
-    days_since_contact = (today - timezone.localdate(max(engaged))).days if engaged else 9999
+    tz = timezone.get_current_timezone()
+    days_since_contact = (today - max(engaged).astimezone(tz).date()).days if engaged else 9999
     promises = batch.promises.get(case_id, ())
     lender = row["loan__lender_data"] or {}
     income = str(lender.get("income_band", "")).lower()
@@ -205,7 +206,7 @@ def case_signals(
         income_low=int(income == "low"),
         other_loans_current=int(lender.get("other_loans_current") is True),
     )
-    entered_on = timezone.localdate(stage_entered)
+    entered_on = stage_entered.astimezone(tz).date()
     stage = {
         "promises_broken": sum(
             1
