@@ -223,9 +223,7 @@ def process_batch(
         (p.segmentation.get("lookback_days", 30) for p, _ in policy_of.values()), default=30
     )
     since = dt.datetime.combine(today - dt.timedelta(days=lookback), dt.time(), tzinfo=dt.UTC)
-    batch = batch_signals(
-        id_range=id_range, borrower_ids=(r["loan__borrower_id"] for r in rows), since=since
-    )
+    batch = batch_signals(id_range=id_range, since=since)
     decisions = _evaluate(rows, batch, book, today)
     events += _write_cases(decisions, now, run, counts)
     bulk_insert(CaseEvent, events, now)

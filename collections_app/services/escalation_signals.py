@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +17,14 @@ from collections_app.models import (
     CollectionPolicy,
     ContactAttempt,
     ContactHold,
+    Loan,
     Payment,
     PlanInstallment,
     PromiseToPay,
 )
 from collections_app.policies.segmentation import Signals
 from collections_app.policies.selection import PolicySnapshot
+from collections_app.states import ACTIVE_STATES
 
 # Delivered to the borrower (a text or email arrived, a call rang out or reached voicemail).
 DELIVERED = (
@@ -91,14 +92,15 @@ class BatchSignals:
     missed: dict[int, list[dt.date]] = field(default_factory=lambda: defaultdict(list))
 
 
-def batch_signals(
-    *, id_range: tuple[int, int], borrower_ids: Iterable[int], since: dt.datetime
-) -> BatchSignals:
+def batch_signals(*, id_range: tuple[int, int], since: dt.datetime) -> BatchSignals:
     """Facts about the cases with ids in `id_range` (a batch: contiguous ids; rows of the
     paused or closed cases between them are read and ignored, cheaper than a list of ids)
     and their borrowers. `since`: the start of the policy's lookback window."""
     out = BatchSignals()
-    borrower_ids = list(set(borrower_ids))
+    # The batch's borrowers as a subquery: a list of ids would be thousands of parameters.
+    borrower_ids = Loan.objects.filter(
+        cases__id__gte=id_range[0], cases__id__lte=id_range[1], cases__state__in=ACTIVE_STATES
+    ).values("borrower_id")
     reply = Q(kind=CaseEvent.Kind.REPLY)
     for row in (
         CaseEvent.objects.filter(
