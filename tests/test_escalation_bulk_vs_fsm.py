@@ -71,7 +71,7 @@ def test_the_bulk_path_refuses_a_move_the_table_forbids(monkeypatch) -> None:
     run = escalation_run_start(run_date=day(1), enqueue=False)
     chunk = run.chunks.get()
     # when
-    with pytest.raises(AssertionError, match="not allowed"):
+    with pytest.raises(TransitionNotAllowed, match="not allowed"):
         escalation_chunk_process(chunk_id=chunk.pk)
     # then: nothing written, the chunk waits for a retry with the error recorded
     case.refresh_from_db()

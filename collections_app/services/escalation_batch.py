@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed
 
 from collections_app.models import (
     CaseEvent,
@@ -244,9 +245,10 @@ def _write_cases(
     for row, d in decisions:
         target = d.target_state or row["state"]
         if d.move is not None:
-            # The same table django-fsm's decorators come from (tests assert they agree).
+            # The same table django-fsm's decorators come from (tests assert they agree); the
+            # bulk path refuses what the FSM would refuse, and the batch rolls back.
             if not is_allowed(d.move.transition, row["state"]):
-                raise AssertionError(f"{d.move} not allowed from {row['state']}")
+                raise TransitionNotAllowed(f"{d.move} not allowed from {row['state']}")
             counts[f"transition:{d.move.transition}"] += 1
             events.append(
                 dict(
