@@ -280,9 +280,9 @@ def measure_floor(url: str, today: dt.date) -> dict:
 
 
 def child(args: list[str]) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
