@@ -17,19 +17,19 @@ SELECT g, 'B' || g, 'Borrower ' || g,
        CASE WHEN g % 10 < 7 THEN 'zh-Hans' ELSE 'en' END,
        CASE WHEN g % 10 < 7 THEN 'CN' ELSE 'US' END,
        now(), now()
-FROM generate_series(1::bigint, {n}) g;
+FROM generate_series(1, {n}) g;
 
 INSERT INTO collections_app_loan
     (id, external_id, product, currency, principal, outstanding_balance, due_date, lender_data,
      created_at, updated_at, borrower_id)
 SELECT g, 'L' || g, 'cash-loan-12m', CASE WHEN g % 10 < 7 THEN 'CNY' ELSE 'USD' END,
-       5000, 3000, DATE '{today}' - ((g * 7919) % 120) - 1,
+       5000, 3000, DATE '{today}' - (((g::bigint * 7919) % 120)::int) - 1,
        jsonb_build_object(
            'income_band', CASE (g / 10) % 5 WHEN 0 THEN 'high' WHEN 1 THEN 'low'
                                           WHEN 2 THEN 'low' ELSE 'medium' END,
            'other_loans_current', (g / 10) % 4 = 0),
        now(), now(), g
-FROM generate_series(1::bigint, {n}) g;
+FROM generate_series(1, {n}) g;
 
 INSERT INTO collections_app_collectioncase
     (id, state, paused_from, pause_reason, close_reason, amount_overdue, overdue_since, segment,
@@ -42,14 +42,14 @@ SELECT g, st, CASE WHEN st = 'paused' THEN 'reminder' ELSE '' END,
        (DATE '{today}' - dpd)::timestamp AT TIME ZONE 'UTC' + interval '3 hours',
        CASE WHEN st = 'resolved' THEN now() END, now(), NULL, g, '', '', '[]'::jsonb
 FROM (
-    SELECT g, (g * 7919) % 120 AS dpd,
+    SELECT g, ((g::bigint * 7919) % 120)::int AS dpd,
            CASE WHEN (g / 3) % 20 <= 10 THEN 'reminder'
                 WHEN (g / 3) % 20 <= 13 THEN 'negotiation'
                 WHEN (g / 3) % 20 <= 16 THEN 'escalation'
                 WHEN (g / 3) % 20 = 17 THEN 'legal'
                 WHEN (g / 3) % 20 = 18 THEN 'paused'
                 ELSE 'resolved' END AS st
-    FROM generate_series(1::bigint, {n}) g
+    FROM generate_series(1, {n}) g
 ) s;
 
 INSERT INTO collections_app_caseevent
@@ -85,7 +85,7 @@ SELECT 'sms', 'generated', now() - (k * 5) * interval '1 day',
                         WHEN 2 THEN CASE k WHEN 1 THEN 'connected' ELSE 'delivered' END
                         ELSE 'voicemail' END,
        g, g, NULL
-FROM generate_series(1::bigint, {n}) g, generate_series(1, 3) k
+FROM generate_series(1, {n}) g, generate_series(1, 3) k
 WHERE g % 5 IN (1, 2);
 
 -- Promises on 10 % of cases: due yesterday (broken tonight), due later, kept, broken before.
