@@ -93,7 +93,9 @@ def evaluate_case(
     champion = book.champion(case.jurisdiction, case.product, segmentation.segment) or base
     policy = scoring if champion.key == base.key else book.for_case(case.id, champion)
     decision = Decision(case.id, policy, segmentation)
-    if segmentation.segment in policy.segmentation.get("hold", ()):
+    # The hold list belongs with the segmentation that produced the segment (a segment-scoped
+    # policy may carry stages only).
+    if segmentation.segment in scoring.segmentation.get("hold", ()):
         decision.held = True  # e.g. an open dispute: no move, no outreach, no next action
         return decision
 
