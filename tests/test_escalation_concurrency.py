@@ -156,3 +156,31 @@ def test_a_redelivered_chunk_task_does_nothing() -> None:
     run = run_night(day(1))
     chunk = run.chunks.get()
     assert escalation_chunk_process(chunk_id=chunk.pk) is None
+
+
+@pytest.mark.django_db
+def test_a_case_that_changed_state_during_the_batch_is_not_overwritten(monkeypatch) -> None:
+    """The guarded UPDATE (`state=<source>` in its WHERE) notices; the batch rolls back whole
+    and the chunk is retried, deciding again from the case's new state."""
+    from collections_app.models import CollectionCase
+    from collections_app.services import escalation_batch
+
+    cases = [make_case(dpd=45) for _ in range(3)]
+    evaluate = escalation_batch._evaluate
+
+    def agent_acts_meanwhile(rows, *args):
+        decisions = evaluate(rows, *args)
+        # an agent resolves one case after the batch read it (the same connection here, so
+        # the row lock that would make a real agent wait does not apply)
+        CollectionCase.objects.filter(pk=cases[1].pk).update(state=CaseState.RESOLVED)
+        return decisions
+
+    monkeypatch.setattr(escalation_batch, "_evaluate", agent_acts_meanwhile)
+    run = escalation_run_start(run_date=day(1), enqueue=False)
+    chunk = run.chunks.get()
+    with pytest.raises(escalation_batch.ConcurrentBatchChange):
+        escalation_chunk_process(chunk_id=chunk.pk)
+    assert not CaseEvent.objects.filter(reason__startswith="Nightly").exists()
+    chunk.refresh_from_db()
+    assert chunk.status == EscalationChunk.Status.PENDING
+    assert "changed state meanwhile" in chunk.error

@@ -349,3 +349,17 @@ def test_the_command_runs_the_night_and_prints_totals(capsys) -> None:
     assert "transition escalate" in out
     case.refresh_from_db()
     assert case.state == CaseState.ESCALATION
+
+
+def test_beat_entries_for_the_nightly_run_and_its_sweeper_are_installed(settings) -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    from config.celery import app
+
+    nightly = PeriodicTask.objects.get(name="Nightly escalation run")
+    assert nightly.task == "collections.start_nightly_escalation"
+    assert nightly.crontab.hour == str(settings.ESCALATION_HOUR)
+    sweeper = PeriodicTask.objects.get(task="collections.sweep_escalation_runs")
+    assert (sweeper.interval.every, sweeper.interval.period) == (5, "minutes")
+    app.loader.import_default_modules()
+    assert {nightly.task, sweeper.task, "collections.process_escalation_chunk"} <= set(app.tasks)

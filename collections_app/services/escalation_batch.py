@@ -303,7 +303,7 @@ def _write_cases(
             updated_at=now,
         )
         if updated != len(ids):
-            raise ConcurrentBatchChange(f"{len(ids) - updated} cases left {source} meanwhile")
+            raise ConcurrentBatchChange(f"{len(ids) - updated} cases changed state meanwhile")
         counts["cases_updated"] += updated
     return events
 
