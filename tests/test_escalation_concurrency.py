@@ -184,3 +184,15 @@ def test_a_case_that_changed_state_during_the_batch_is_not_overwritten(monkeypat
     chunk.refresh_from_db()
     assert chunk.status == EscalationChunk.Status.PENDING
     assert "changed state meanwhile" in chunk.error
+
+
+@pytest.mark.django_db
+def test_the_sweeper_requeues_only_chunks_left_untouched() -> None:
+    make_case(dpd=45)
+    run = escalation_run_start(run_date=day(1), enqueue=False)
+    chunk = run.chunks.get()
+    # just queued: its task is on its way, no copy
+    assert escalation_runs_resume() == []
+    # nobody took it for longer than STALE_AFTER: its task was lost, queue it again
+    later = timezone.now() + STALE_AFTER + dt.timedelta(seconds=1)
+    assert escalation_runs_resume(now=later) == [chunk.pk]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from collections_app.models import CollectionCase, EscalationChunk, EscalationRun
@@ -199,15 +199,19 @@ def escalation_run_finish_if_complete(*, run_id: int) -> EscalationRun | None:
 
 
 def escalation_runs_resume(*, now: dt.datetime | None = None) -> list[int]:
-    """Sweeper: chunks whose worker died go back to pending; returns the pending chunk ids of
-    unfinished runs, for the caller to enqueue."""
+    """Sweeper: chunks whose worker died go back to pending; returns the ids of pending chunks
+    nobody has touched for STALE_AFTER (their task was lost), for the caller to enqueue. A chunk
+    still waiting its turn in the queue is left alone, so the queue does not fill with copies."""
     now = now or timezone.now()
+    cutoff = now - STALE_AFTER
     EscalationChunk.objects.filter(
-        status=EscalationChunk.Status.RUNNING, claimed_at__lt=now - STALE_AFTER
+        status=EscalationChunk.Status.RUNNING, claimed_at__lt=cutoff
     ).update(status=EscalationChunk.Status.PENDING)
     return list(
         EscalationChunk.objects.filter(
-            status=EscalationChunk.Status.PENDING, run__status=EscalationRun.Status.RUNNING
+            Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, run__started_at__lt=cutoff),
+            status=EscalationChunk.Status.PENDING,
+            run__status=EscalationRun.Status.RUNNING,
         ).values_list("pk", flat=True)
     )
 
