@@ -50,3 +50,37 @@ def sweep_outbox() -> dict:
     from collections_app.outreach.sweeper import sweep_outbox as sweep
 
     return dataclasses.asdict(sweep())
+
+
+# --- The nightly escalation run (services/escalation.py) -------------------------------------
+
+
+@shared_task(name="collections.start_nightly_escalation")
+def start_nightly_escalation() -> int:
+    """Beat fires this at the configured hour; a second beat firing it finds the same run."""
+    from collections_app.services.escalation import escalation_run_start
+
+    return escalation_run_start().pk
+
+
+@shared_task(
+    name="collections.process_escalation_chunk",
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def process_escalation_chunk(chunk_id: int) -> dict | None:
+    from collections_app.services.escalation import escalation_chunk_process
+
+    chunk = escalation_chunk_process(chunk_id=chunk_id)
+    return chunk.stats if chunk else None
+
+
+@shared_task(name="collections.sweep_escalation_runs")
+def sweep_escalation_runs() -> int:
+    from collections_app.services.escalation import escalation_runs_resume
+
+    ids = escalation_runs_resume()
+    for chunk_id in ids:
+        process_escalation_chunk.delay(chunk_id)
+    return len(ids)

@@ -241,3 +241,10 @@ LOGGING["loggers"] = {
     **LOGGING.get("loggers", {}),
     "twilio": {"level": env("TWILIO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Nightly escalation run (collections_app/services/escalation.py) --------------------------
+# The hour (UTC, CELERY_TIMEZONE) the beat entry is created with; supervisors change it in admin
+# (Periodic tasks). Chunks: cases per worker task; batches: cases per transaction.
+ESCALATION_HOUR = envint("ESCALATION_HOUR", 1)
+ESCALATION_CHUNK_SIZE = envint("ESCALATION_CHUNK_SIZE", 10000)
+ESCALATION_BATCH_SIZE = envint("ESCALATION_BATCH_SIZE", 2000)

@@ -1,6 +1,7 @@
 from collections_app.admin import (  # noqa: F401  (registers the pages)
     cases,
     compliance,
+    escalation,
     outreach,
     parties,
     workspace,

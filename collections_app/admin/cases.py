@@ -89,6 +89,9 @@ class CollectionCaseAdmin(
         "segment",
         "amount_overdue",
         "overdue_since",
+        "segment_reasons",
+        "policy_key",
+        "policy_variant",
     )
     fields = (
         "loan",
@@ -97,6 +100,9 @@ class CollectionCaseAdmin(
         "overdue_since",
         "assigned_agent",
         "segment",
+        "segment_reasons",
+        "policy_key",
+        "policy_variant",
         "next_action_at",
         "paused_from",
         "pause_reason",

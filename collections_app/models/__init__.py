@@ -50,3 +50,8 @@ __all__ += [
 from collections_app.models.workspace import AgentProfile, PiiAccessLog  # noqa: E402
 
 __all__ += ["AgentProfile", "PiiAccessLog"]
+
+from collections_app.models.escalation import EscalationChunk, EscalationRun  # noqa: E402
+from collections_app.models.policies import CollectionPolicy  # noqa: E402
+
+__all__ += ["CollectionPolicy", "EscalationChunk", "EscalationRun"]

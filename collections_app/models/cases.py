@@ -56,6 +56,11 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the nightly run (services/escalation): why the case has its segment, and which
+    # policy variant it was assigned (stable per case, so champion and challenger can be compared).
+    segment_reasons = models.JSONField(default=list, blank=True)
+    policy_key = models.CharField(max_length=64, blank=True)
+    policy_variant = models.CharField(max_length=32, blank=True)
 
     class Meta:
         constraints = [

@@ -162,3 +162,26 @@ def default_templates() -> list[dict[str, str]]:
                 }
             )
     return rows
+
+
+# The wording each stage's policy steps use (policies/defaults.py names its steps
+# `<stage>-day<N>-<channel>`; each gets its stage's wording on its channel).
+STAGE_WORDING = {
+    "reminder": "reminder-notice",
+    "negotiation": "negotiation-followup",
+    "escalation": "escalation-notice",
+    "legal": "legal-referral",
+}
+
+
+def policy_step_templates(step_keys: tuple[str, ...]) -> list[dict[str, str]]:
+    """Template rows for the default policies' steps, in both languages."""
+    by_wording = {(r["key"], r["channel"], r["language"]): r for r in default_templates()}
+    rows = []
+    for step_key in step_keys:
+        stage, _day, channel = step_key.split("-")
+        for language in (EN, ZH):
+            row = dict(by_wording[(STAGE_WORDING[stage], channel, language)])
+            row["key"] = step_key
+            rows.append(row)
+    return rows

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.template import Context, Engine, Template, TemplateSyntaxError

@@ -36,9 +36,13 @@ class SendOutcome:
     started_at: dt.datetime
     provider_id: str = ""
     error: ChannelError | None = None
+    # The batch's deadline passed before this request started: nothing was sent.
+    not_started: bool = False
 
     @property
     def kind(self) -> str:
+        if self.not_started:
+            return "not_started"
         if self.error is None:
             return "sent"
         if self.error.unknown:
@@ -52,10 +56,24 @@ def retry_delay(attempt: int) -> dt.timedelta:
 
 
 def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
+    """Write the outcomes of rows still held by the send_token they were taken with; a row the
+    sweeper has since taken over is left to the sweeper."""
     now = timezone.now()
     counts: Counter[str] = Counter()
-    by_id = {o.message.pk: o for o in outcomes}
     with transaction.atomic():
+        held: set[int] = set()
+        for token in {o.message.send_token for o in outcomes}:
+            held |= set(
+                # Any status: a delivery callback may already have moved a sent row on.
+                OutboundMessage.objects.filter(
+                    pk__in=[o.message.pk for o in outcomes if o.message.send_token == token],
+                    send_token=token,
+                )
+                .select_for_update()
+                .values_list("pk", flat=True)
+            )
+        by_id = {o.message.pk: o for o in outcomes if o.message.pk in held}
+        counts["superseded"] = len(outcomes) - len(by_id)
         attempts = {
             a.message_id: a
             for a in DeliveryAttempt.objects.filter(message_id__in=by_id, finished_at__isnull=True)
@@ -78,6 +96,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                     "unknown": Outcome.UNKNOWN,
                     "failed": Outcome.PERMANENT_ERROR,
                     "transient": Outcome.TRANSIENT_ERROR,
+                    "not_started": Outcome.TRANSIENT_ERROR,
                 }[outcome.kind]
                 attempt_rows.append(attempt)
             message.error_code = error.code if error else ""
@@ -92,6 +111,16 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                 events.append(
                     _event(message, "may or may not have been sent; check before resending")
                 )
+            elif kind == "not_started":
+                # Never sent: back through the gate at once (the attempt row says why; it does
+                # not count towards OUTBOX_MAX_ATTEMPTS, which only transient errors reach).
+                message.status, message.send_token, message.claimed_at = Status.QUEUED, "", None
+                message.scheduled_at = now
+                message.error_message = (
+                    "not sent (batch deadline passed, or not found at the provider)"
+                )
+                released.append(message_id)
+                kind = "requeued"
             elif kind == "transient" and message.attempt_count < settings.OUTBOX_MAX_ATTEMPTS:
                 message.status, message.send_token, message.claimed_at = Status.QUEUED, "", None
                 message.scheduled_at = now + retry_delay(message.attempt_count)
@@ -105,8 +134,15 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                 kind = "failed"
             counts[kind] += 1
             messages.append(message)
+        # Sent rows: the provider id and time, never the status (a callback may have moved it
+        # on while we sent; only `sending` becomes `sent` below). Other rows: everything.
+        sent_ids = set(sent)
         fast_update(
-            messages,
+            [m for m in messages if m.pk in sent_ids],
+            ["provider", "provider_id", "sent_at", "error_code", "error_message"],
+        )
+        fast_update(
+            [m for m in messages if m.pk not in sent_ids],
             [
                 "status",
                 "send_token",

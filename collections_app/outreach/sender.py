@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from collections_app.channels import ChannelError, OutgoingMessage, get_channel
@@ -69,12 +70,10 @@ def _take(ids: Sequence[int], now: dt.datetime) -> tuple[list[OutboundMessage], 
     """Take the fresh claims among `ids` for this worker; stale ones go back to the gate."""
     fresh_after = now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
     with transaction.atomic():
-        stale = OutboundMessage.objects.filter(
-            pk__in=ids, status=Status.SENDING, send_token="", claimed_at__lt=fresh_after
+        stale_ids = requeue_unstarted(
+            OutboundMessage.objects.filter(pk__in=ids, claimed_at__lt=fresh_after),
+            reason="claim expired before sending",
         )
-        stale_ids = list(stale.values_list("pk", flat=True))
-        if stale_ids:
-            requeue(stale_ids, reason="claim expired before sending")
         token = uuid.uuid4().hex
         OutboundMessage.objects.filter(
             pk__in=ids, status=Status.SENDING, send_token="", claimed_at__gte=fresh_after
@@ -87,8 +86,26 @@ def _take(ids: Sequence[int], now: dt.datetime) -> tuple[list[OutboundMessage], 
     return mine, len(stale_ids)
 
 
+def requeue_unstarted(
+    candidates: QuerySet[OutboundMessage], *, reason: str, limit: int | None = None
+) -> list[int]:
+    """Requeue the claimed-but-unstarted rows among `candidates`, re-checked under row locks:
+    a worker that took one meanwhile (set its send_token) keeps it. Call inside a transaction."""
+    locked = (
+        candidates.filter(status=Status.SENDING, send_token="")
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    ids = list(locked[:limit] if limit else locked)
+    if ids:
+        requeue(ids, reason=reason)
+    return ids
+
+
 def requeue(ids: Sequence[int], *, reason: str, delay: dt.timedelta | None = None) -> None:
-    """Back to the queue (and through the gate again); their ledger reservations are released."""
+    """Back to the queue (and through the gate again); their ledger reservations are released.
+    Only for rows the caller holds (locked, or taken with its own send_token)."""
     now = timezone.now()
     OutboundMessage.objects.filter(pk__in=ids).update(
         status=Status.QUEUED,
@@ -102,7 +119,15 @@ def requeue(ids: Sequence[int], *, reason: str, delay: dt.timedelta | None = Non
     ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
 
 
+def send_deadline_seconds() -> float:
+    """No request of a batch starts later than this after the batch was taken, so that once
+    OUTBOX_SENDING_TIMEOUT has passed nothing of it can still be in flight (the sweeper relies
+    on that before it asks the provider and requeues what never arrived)."""
+    return max(1.0, settings.OUTBOX_SENDING_TIMEOUT - settings.TWILIO_READ_TIMEOUT - 2.0)
+
+
 async def _send_all(messages: list[OutboundMessage]) -> list[SendOutcome]:
+    deadline = time.monotonic() + send_deadline_seconds()
     limiter = make_rate_limiter()
     channels: dict[str, Channel] = {}
     semaphore = asyncio.Semaphore(settings.OUTBOX_SEND_CONCURRENCY)
@@ -111,6 +136,8 @@ async def _send_all(messages: list[OutboundMessage]) -> list[SendOutcome]:
         channel = channels.setdefault(message.channel, get_channel(message.channel))
         async with semaphore:
             await limiter.acquire(message.channel)
+            if time.monotonic() > deadline:
+                return SendOutcome(message, timezone.now(), not_started=True)
             started = timezone.now()
             try:
                 provider_id = await channel.asend(item)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils import timezone
 from collections_app.channels import ChannelError, get_channel
 from collections_app.models import DeliveryAttempt, OutboundMessage
 from collections_app.outreach.results import SendOutcome, record_outcomes
-from collections_app.outreach.sender import outgoing, requeue
+from collections_app.outreach.sender import outgoing, requeue_unstarted
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -38,40 +39,48 @@ class SweepResult:
 def sweep_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
-    never_started = list(
-        OutboundMessage.objects.filter(
-            status=Status.SENDING,
-            send_token="",
-            claimed_at__lt=now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL),
-        ).values_list("pk", flat=True)[:limit]
-    )
-    if never_started:
-        with transaction.atomic():
-            requeue(never_started, reason="send task lost; back through the gate")
-        result.requeued = len(never_started)
-
-    stuck = list(
-        OutboundMessage.objects.filter(
-            status=Status.SENDING,
-            claimed_at__lt=now - dt.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT),
+    with transaction.atomic():
+        result.requeued = len(
+            requeue_unstarted(
+                OutboundMessage.objects.filter(
+                    claimed_at__lt=now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
+                ),
+                reason="send task lost; back through the gate",
+                limit=limit,
+            )
         )
-        .exclude(send_token="")
-        .select_related("borrower")[:limit]
+
+    # Started long enough ago that no request of that batch can still be in flight (the sender
+    # starts none after its deadline): take each row over with a token of our own, so a worker
+    # that is somehow still alive cannot write over what we decide.
+    timeout = dt.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    started = dict(
+        DeliveryAttempt.objects.filter(
+            message__status=Status.SENDING,
+            finished_at__isnull=True,
+            started_at__lt=now - timeout,
+        )
+        .exclude(message__send_token="")
+        .values_list("message_id", "started_at")[:limit]
     )
-    open_attempts = {
-        a.message_id: a
-        for a in DeliveryAttempt.objects.filter(message__in=stuck, finished_at__isnull=True)
-    }
+    token = uuid.uuid4().hex
+    stuck: list[OutboundMessage] = []
+    for message in OutboundMessage.objects.filter(pk__in=started).select_related("borrower"):
+        taken = OutboundMessage.objects.filter(
+            pk=message.pk, send_token=message.send_token, status=Status.SENDING
+        ).update(send_token=token)
+        if taken:
+            message.send_token = token
+            stuck.append(message)
     outcomes: list[SendOutcome] = []
     for message in stuck:
-        attempt = open_attempts.get(message.pk)
-        started = attempt.started_at if attempt else message.claimed_at
+        since = started[message.pk]
         channel = get_channel(message.channel)
         if not channel.can_lookup:
             outcomes.append(
                 SendOutcome(
                     message,
-                    started,
+                    since,
                     error=ChannelError(
                         "worker died mid-send; provider cannot be asked", unknown=True
                     ),
@@ -80,18 +89,16 @@ def sweep_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> SweepRe
             result.unknown += 1
             continue
         try:
-            provider_id = channel.lookup(outgoing(message), since=started - LOOKUP_SLACK)
+            provider_id = channel.lookup(outgoing(message), since=since - LOOKUP_SLACK)
         except ChannelError as exc:
             logger.warning("lookup for message %s failed, will retry: %s", message.pk, exc)
             continue
         if provider_id:
-            outcomes.append(SendOutcome(message, started, provider_id=provider_id))
+            outcomes.append(SendOutcome(message, since, provider_id=provider_id))
             result.found_sent += 1
         else:
-            # The provider never got it: a fresh attempt is safe (the gate decides again).
-            outcomes.append(
-                SendOutcome(message, started, error=ChannelError("not found at the provider"))
-            )
+            # The provider never got it: back through the gate at once (nothing was sent).
+            outcomes.append(SendOutcome(message, since, not_started=True))
             result.not_found += 1
     if outcomes:
         record_outcomes(outcomes)

@@ -271,3 +271,20 @@ def test_manual_keys_let_an_agent_send_twice(daytime_zone) -> None:
         key=manual_key(case),
     )
     assert created_a and created_b and a.pk != b.pk
+
+
+def test_a_delivery_callback_before_the_result_is_written_is_kept(daytime_zone) -> None:
+    """The provider's 'delivered' can arrive before the sender records 'sent'."""
+    from collections_app.outreach.results import SendOutcome, record_outcomes
+    from collections_app.outreach.sender import _take
+
+    case = make_case(daytime_zone)
+    message = enqueue(case)
+    dispatch_batch()
+    [taken], _ = _take([message.pk], timezone.now())
+    OutboundMessage.objects.filter(pk=message.pk).update(status="delivered")  # the callback
+
+    record_outcomes([SendOutcome(taken, timezone.now(), provider_id="SM123")])
+
+    message.refresh_from_db()
+    assert (message.status, message.provider_id) == ("delivered", "SM123")

@@ -159,6 +159,7 @@ def test_a_worker_killed_mid_way_loses_nothing_and_sends_nothing_twice(tmp_path)
         OUTBOX_CLAIM_TTL="5",
         OUTBOX_SENDING_TIMEOUT="3",
         CELERY_VISIBILITY_TIMEOUT="5",
+        TWILIO_READ_TIMEOUT="1",
     )
     log = (tmp_path / "worker.log").open("w")
     try:

@@ -105,3 +105,17 @@ def test_a_broken_template_is_a_clear_error(body: str, message: str) -> None:
     template = MessageTemplate(key="x", channel="sms", language="en", body=body)
     with pytest.raises(TemplateRenderError, match=re.escape(message)):
         render_template(template, CaseFactory())
+
+
+@pytest.mark.django_db
+def test_every_step_of_the_default_policies_has_its_template_in_both_languages() -> None:
+    from collections_app.policies.defaults import DEFAULT_TEMPLATE_KEYS
+
+    case = case_for("zh-Hans", "CN")
+    for key in DEFAULT_TEMPLATE_KEYS:
+        channel = key.rsplit("-", 1)[1]
+        for language in ("en", "zh-Hans"):
+            template = MessageTemplate.objects.get(
+                key=key, channel=channel, language=language, is_active=True
+            )
+            assert "USD 300.00" in render_template(template, case).body

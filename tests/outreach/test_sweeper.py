@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def age(message: OutboundMessage, seconds: int) -> None:
-    OutboundMessage.objects.filter(pk=message.pk).update(
-        claimed_at=timezone.now() - dt.timedelta(seconds=seconds)
-    )
+    """Make the claim (and the send attempt, if one started) `seconds` old."""
+    then = timezone.now() - dt.timedelta(seconds=seconds)
+    OutboundMessage.objects.filter(pk=message.pk).update(claimed_at=then)
+    DeliveryAttempt.objects.filter(message=message).update(started_at=then)
 
 
 def test_a_claim_whose_send_task_was_lost_is_requeued(daytime_zone, settings) -> None:
@@ -91,3 +92,51 @@ def test_a_fresh_send_in_progress_is_left_alone(daytime_zone) -> None:
     assert sweep_outbox() == type(sweep_outbox())()
     message.refresh_from_db()
     assert message.status == "sending"
+
+
+def test_a_row_taken_by_a_worker_while_the_sweeper_looks_is_not_requeued(daytime_zone, settings):
+    """The sweeper re-checks under the row lock: a claim a worker has just taken stays taken."""
+    from collections_app.outreach.sender import requeue_unstarted
+
+    message = enqueue(make_case(daytime_zone))
+    dispatch_batch()
+    age(message, settings.OUTBOX_CLAIM_TTL + 5)
+    stale = OutboundMessage.objects.filter(pk=message.pk)  # what the sweeper selected
+    OutboundMessage.objects.filter(pk=message.pk).update(send_token="worker-took-it")
+    assert requeue_unstarted(stale, reason="lost") == []
+    message.refresh_from_db()
+    assert (message.status, message.send_token) == ("sending", "worker-took-it")
+
+
+def test_a_late_result_from_a_worker_the_sweeper_took_over_is_ignored(
+    daytime_zone, settings, _file_provider
+) -> None:
+    from collections_app.outreach.results import SendOutcome, record_outcomes
+
+    message = enqueue(make_case(daytime_zone))
+    dispatch_batch()
+    [claimed], _ = _take([message.pk], timezone.now())
+    age(message, settings.OUTBOX_SENDING_TIMEOUT + 5)
+    sweep_outbox()  # not found at the provider: requeued
+    counts = record_outcomes([SendOutcome(claimed, timezone.now(), provider_id="late")])
+    assert counts["superseded"] == 1
+    message.refresh_from_db()
+    assert (message.status, message.provider_id) == ("queued", "")
+
+
+def test_no_request_starts_after_the_batch_deadline(daytime_zone, settings, _file_provider):
+    from collections_app.outreach import sender
+
+    message = enqueue(make_case(daytime_zone))
+    ids = dispatch_batch().allowed
+    settings.OUTBOX_SENDING_TIMEOUT = 0  # the deadline is already behind us
+    original = sender.send_deadline_seconds
+    sender.send_deadline_seconds = lambda: -1.0
+    try:
+        summary = sender.send_claimed(ids)
+    finally:
+        sender.send_deadline_seconds = original
+    assert summary.sent == 0
+    message.refresh_from_db()
+    assert (message.status, message.sent_at) == ("queued", None)
+    assert not (_file_provider / "sms.jsonl").exists()

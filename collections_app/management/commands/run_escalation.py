@@ -1,0 +1,65 @@
+"""Run the nightly escalation by hand: `run_escalation [--date YYYY-MM-DD] [--dry-run]`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from collections_app.models import EscalationRun
+from collections_app.services.escalation import (
+    escalation_dry_run,
+    escalation_run_start,
+    escalation_run_work,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the nightly escalation for a date in this process (chunks are claimed, so Celery "
+        "workers may help). Running it again for the same date changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Compute everything, write nothing."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            run_date = (
+                dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+            )
+        except ValueError as exc:
+            raise CommandError(f"--date: {exc}") from exc
+        if options["dry_run"]:
+            totals = escalation_dry_run(run_date=run_date)
+            self.stdout.write(f"Dry run for {run_date}: nothing was written.")
+            self._summary(
+                dict(totals),
+                {k.split(":", 1)[1]: v for k, v in totals.items() if k.startswith("transition:")},
+            )
+            return
+        run = escalation_run_start(run_date=run_date, enqueue=False)
+        if run.status == EscalationRun.Status.RUNNING:
+            escalation_run_work(run_id=run.pk)
+        run.refresh_from_db()
+        self.stdout.write(
+            f"Escalation run {run.run_date}: {run.get_status_display()}, "
+            f"{run.chunk_count} chunks, {run.errors} failed"
+        )
+        self._summary({"cases_seen": run.cases_seen, **run.totals}, run.transitions)
+
+    def _summary(self, totals: dict[str, int], transitions: dict[str, int]) -> None:
+        totals = {k: v for k, v in totals.items() if not k.startswith(("transition:", "_"))}
+        for key in sorted(totals):
+            self.stdout.write(f"  {key:<24} {totals[key]}")
+        for name in sorted(transitions):
+            self.stdout.write(f"  transition {name:<13} {transitions[name]}")
+        self.stdout.write(
+            json.dumps({"totals": totals, "transitions": transitions}, sort_keys=True)
+        )

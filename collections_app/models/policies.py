@@ -1,0 +1,71 @@
+"""Collection policies: which stage a case belongs in, what to send, and the segment rules.
+
+One row per (key, variant, version). Rows are never edited in place: a change saved in admin
+writes a new version (services/policies.py), and every automated CaseEvent records the version and
+the rule that acted, so last month's decisions can still be explained with last month's rules.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from collections_app.models.choices import Segment
+
+CHAMPION = "champion"
+
+
+class CollectionPolicy(models.Model):
+    key = models.SlugField(max_length=64, help_text="e.g. us-default; its variants share it.")
+    variant = models.SlugField(
+        max_length=32,
+        default=CHAMPION,
+        help_text="'champion', or a challenger's name (e.g. fast-escalation).",
+    )
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    name = models.CharField(max_length=200)
+    # Scope: blank means "any". The most specific current champion that matches a case wins.
+    jurisdiction = models.CharField(max_length=16, blank=True)
+    product = models.CharField(max_length=64, blank=True, help_text="Loan.product, blank: any.")
+    segment = models.CharField(
+        max_length=20, choices=Segment.choices, blank=True, help_text="Blank: any segment."
+    )
+    traffic_percent = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Challengers only: share of the champion's cases (0-100) they take instead.",
+    )
+    # {"lookback_days": 30, "rules": [{segment, signal, op, value, weight}], "thresholds": {...},
+    #  "priority": [...], "default": "self_cure"}; see policies/segmentation.py.
+    segmentation = models.JSONField(default=dict)
+    # {"reminder": {"entry": [rules], "cadence": [steps]}, "negotiation": {...}, ...};
+    # see policies/stages.py.
+    stages = models.JSONField(default=dict)
+    # {"sms": "email", ...}: the channel unreachable cases are switched to.
+    channel_switch = models.JSONField(default=dict, blank=True)
+    default_time_zone = models.CharField(
+        max_length=64, blank=True, help_text="When neither the borrower nor the phone says."
+    )
+    change_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "collection policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "variant", "version"], name="one_policy_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["key", "variant"],
+                condition=models.Q(is_current=True),
+                name="one_current_policy_per_variant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        variant = "" if self.variant == CHAMPION else f" [{self.variant}]"
+        return f"{self.key}{variant} v{self.version}"

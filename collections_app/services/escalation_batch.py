@@ -1,0 +1,380 @@
+"""One batch of the nightly run: expire promises, default plans, score, move, queue outreach.
+
+Everything is set-based: a fixed number of reads (escalation_signals), then grouped UPDATEs guarded
+by the source state, bulk_create for the audit rows and the outbox. Cases are locked for the
+batch (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock),
+so an agent acting at the same moment waits, then gets django-fsm's ConcurrentTransition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from collections_app.models import (
+    CaseEvent,
+    CollectionCase,
+    OutboundMessage,
+    PaymentPlan,
+    PlanInstallment,
+    PromiseToPay,
+)
+from collections_app.policies.evaluate import CaseInput, Decision, PolicyBook, evaluate_case
+from collections_app.policies.selection import PolicySnapshot
+from collections_app.policies.timezones import borrower_zone
+from collections_app.services.escalation_signals import (
+    CASE_COLUMNS,
+    BatchSignals,
+    batch_signals,
+    case_signals,
+)
+from collections_app.services.escalation_writes import bulk_insert
+from collections_app.states import ACTIVE_STATES, is_allowed
+
+
+class ConcurrentBatchChange(RuntimeError):
+    """A guarded update touched fewer rows than expected: the batch rolls back and is retried."""
+
+
+def _policy_data(policy: PolicySnapshot, rule: str, run: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "policy": policy.key,
+        "policy_version": policy.version,
+        "variant": policy.variant,
+        "rule": rule,
+        **run,
+    }
+
+
+def _load_cases(first_id: int, last_id: int, limit: int) -> list[dict[str, Any]]:
+    qs = CollectionCase.objects.filter(
+        pk__gte=first_id, pk__lte=last_id, state__in=ACTIVE_STATES
+    ).order_by("pk")
+    if connection.features.has_select_for_update_of:
+        qs = qs.select_for_update(of=("self",))
+    return list(qs.values(*CASE_COLUMNS)[:limit])
+
+
+def _expire_promises(
+    id_range: tuple[int, int], today: dt.date, now: dt.datetime, policy_of: dict, run: dict
+) -> list[dict[str, Any]]:
+    expired = [
+        p
+        for p in PromiseToPay.objects.filter(
+            case_id__gte=id_range[0],
+            case_id__lte=id_range[1],
+            case__state__in=ACTIVE_STATES,
+            status=PromiseToPay.Status.ACTIVE,
+            due_date__lt=today,
+        ).values_list("pk", "case_id", "amount", "due_date", "amount_paid")
+        if p[1] in policy_of  # the batch's cases (locked), covered by a policy
+    ]
+    if not expired:
+        return []
+    PromiseToPay.objects.filter(
+        pk__in=[p[0] for p in expired], status=PromiseToPay.Status.ACTIVE
+    ).update(status=PromiseToPay.Status.BROKEN, resolved_at=now)
+    return [
+        dict(
+            case_id=case_id,
+            kind=CaseEvent.Kind.PROMISE,
+            from_state=policy_of[case_id][1],
+            to_state=policy_of[case_id][1],
+            reason=f"Promise broken: {amount} was due {due}, {paid} paid",
+            data={
+                "promise_id": pk,
+                "status": PromiseToPay.Status.BROKEN,
+                **_policy_data(policy_of[case_id][0], "promise-expired", run),
+            },
+            created_at=now,
+        )
+        for pk, case_id, amount, due, paid in expired
+    ]
+
+
+def _miss_installments(
+    id_range: tuple[int, int], today: dt.date, now: dt.datetime, policy_of: dict, run: dict
+) -> list[dict[str, Any]]:
+    missed = [
+        m
+        for m in PlanInstallment.objects.filter(
+            plan__case_id__gte=id_range[0],
+            plan__case_id__lte=id_range[1],
+            plan__case__state__in=ACTIVE_STATES,
+            plan__status=PaymentPlan.Status.ACTIVE,
+            status=PlanInstallment.Status.PENDING,
+            due_date__lt=today,
+        ).values_list("pk", "plan_id", "plan__case_id", "sequence", "due_date")
+        if m[2] in policy_of
+    ]
+    if not missed:
+        return []
+    PlanInstallment.objects.filter(pk__in=[m[0] for m in missed]).update(
+        status=PlanInstallment.Status.MISSED
+    )
+    # A missed installment defaults the plan: the case goes back to the policy's stage rules.
+    by_plan: dict[tuple[int, int], list[tuple[int, dt.date]]] = defaultdict(list)
+    for _, plan_id, case_id, sequence, due in missed:
+        by_plan[(plan_id, case_id)].append((sequence, due))
+    PaymentPlan.objects.filter(
+        pk__in=[plan_id for plan_id, _ in by_plan], status=PaymentPlan.Status.ACTIVE
+    ).update(status=PaymentPlan.Status.DEFAULTED)
+    return [
+        dict(
+            case_id=case_id,
+            kind=CaseEvent.Kind.PLAN,
+            from_state=policy_of[case_id][1],
+            to_state=policy_of[case_id][1],
+            reason="Plan defaulted: installment "
+            + ", ".join(f"#{seq} due {due}" for seq, due in items)
+            + " missed",
+            data={
+                "plan": plan_id,
+                "missed": [seq for seq, _ in items],
+                "status": PaymentPlan.Status.DEFAULTED,
+                **_policy_data(policy_of[case_id][0], "plan-installment-missed", run),
+            },
+            created_at=now,
+        )
+        for (plan_id, case_id), items in by_plan.items()
+    ]
+
+
+def _channels(row: dict[str, Any]) -> tuple[str, ...]:
+    phone = ("sms", "voice") if row["loan__borrower__phone"] else ()
+    return (*phone, "email") if row["loan__borrower__email"] else phone
+
+
+def _entered_on(entered: dt.datetime, nightly_run_date: str | None) -> dt.date:
+    """The date the case entered its stage. A move by the nightly run counts from the run's date
+    (which `--date` may set), so re-running a date sees the same stage day as the first run."""
+    entered_on = entered.astimezone(timezone.get_current_timezone()).date()
+    if nightly_run_date:
+        entered_on = max(entered_on, dt.date.fromisoformat(nightly_run_date))
+    return entered_on
+
+
+def _evaluate(
+    rows: list[dict[str, Any]], batch: BatchSignals, book: PolicyBook, today: dt.date
+) -> list[tuple[dict[str, Any], Decision]]:
+    decisions = []
+    for row in rows:
+        entered = batch.entered.get(row["id"], row["opened_at"])
+        signals, stage_signals = case_signals(
+            row=row, batch=batch, today=today, stage_entered=entered
+        )
+        base = book.champion(row["loan__borrower__jurisdiction"], row["loan__product"] or "", None)
+        fallback_zone = base.default_time_zone if base else ""
+        case = CaseInput(
+            id=row["id"],
+            state=row["state"],
+            days_in_stage=(today - _entered_on(entered, batch.nightly_entered.get(row["id"]))).days,
+            jurisdiction=row["loan__borrower__jurisdiction"],
+            product=row["loan__product"] or "",
+            zone=borrower_zone(
+                row["loan__borrower__time_zone"], row["loan__borrower__phone"], fallback_zone
+            ),
+            channels=_channels(row),
+        )
+        decision = evaluate_case(case, signals, stage_signals, book, today)
+        if decision is not None:
+            decisions.append((row, decision))
+    return decisions
+
+
+def process_batch(
+    *,
+    first_id: int,
+    last_id: int,
+    limit: int,
+    today: dt.date,
+    book: PolicyBook,
+    run: dict[str, Any],
+    now: dt.datetime | None = None,
+) -> tuple[int | None, Counter]:
+    """Process up to `limit` active cases with first_id <= id <= last_id, in the caller's
+    transaction. Returns (last case id processed or None when there were none, counts)."""
+    now = now or timezone.now()
+    counts: Counter = Counter()
+    rows = _load_cases(first_id, last_id, limit)
+    if not rows:
+        return None, counts
+    ids = [r["id"] for r in rows]
+    counts["cases_seen"] = len(rows)
+    policy_of = {}
+    for r in rows:
+        base = book.champion(r["loan__borrower__jurisdiction"], r["loan__product"] or "", None)
+        if base is not None:
+            policy_of[r["id"]] = (book.for_case(r["id"], base), r["state"])
+    counts["no_policy"] = len(rows) - len(policy_of)
+    id_range = (ids[0], ids[-1])
+    events = _expire_promises(id_range, today, now, policy_of, run)
+    counts["promises_broken"] = len(events)
+    plan_events = _miss_installments(id_range, today, now, policy_of, run)
+    counts["plans_defaulted"] = len(plan_events)
+    events += plan_events
+
+    lookback = max(
+        (p.segmentation.get("lookback_days", 30) for p, _ in policy_of.values()), default=30
+    )
+    since = dt.datetime.combine(today - dt.timedelta(days=lookback), dt.time(), tzinfo=dt.UTC)
+    batch = batch_signals(id_range=id_range, since=since)
+    decisions = _evaluate(rows, batch, book, today)
+    events += _write_cases(decisions, now, run, counts)
+    bulk_insert(CaseEvent, events, now)
+    _write_outbox(decisions, today, now, counts)
+    return ids[-1], counts
+
+
+def _write_cases(
+    decisions: list[tuple[dict[str, Any], Decision]],
+    now: dt.datetime,
+    run: dict[str, Any],
+    counts: Counter,
+) -> list[dict[str, Any]]:
+    """Group the cases whose fields change by the values to write: one UPDATE per group, with
+    `state=<source>` in its WHERE so a concurrent change is never overwritten."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    events = []
+    for row, d in decisions:
+        target = d.target_state or row["state"]
+        if d.move is not None:
+            # The same table django-fsm's decorators come from (tests assert they agree); the
+            # bulk path refuses what the FSM would refuse, and the batch rolls back.
+            if not is_allowed(d.move.transition, row["state"]):
+                raise TransitionNotAllowed(f"{d.move} not allowed from {row['state']}")
+            counts[f"transition:{d.move.transition}"] += 1
+            events.append(
+                dict(
+                    case_id=row["id"],
+                    kind=CaseEvent.Kind.TRANSITION,
+                    from_state=row["state"],
+                    to_state=target,
+                    reason=f"Nightly run: rule {d.move.rule}",
+                    data={
+                        "transition": d.move.transition,
+                        **_policy_data(d.policy, d.move.rule, run),
+                        "segment": d.segmentation.segment,
+                        "segment_reasons": list(d.segmentation.reasons),
+                    },
+                    created_at=now,
+                )
+            )
+        reasons = list(d.segmentation.reasons)
+        values = (
+            target,
+            d.segmentation.segment,
+            tuple(reasons),
+            d.policy.key,
+            d.policy.variant,
+            d.next_action_at,
+        )
+        current = (
+            row["state"],
+            row["segment"],
+            tuple(row["segment_reasons"] or ()),
+            row["policy_key"],
+            row["policy_variant"],
+            row["next_action_at"],
+        )
+        if values != current:
+            groups[(row["state"], *values)].append(row["id"])
+        if d.held:
+            counts["held"] += 1
+        if d.segmentation.segment != row["segment"]:
+            counts[f"segment:{d.segmentation.segment or 'none'}"] += 1
+    if groups and connection.vendor == "postgresql":
+        counts["cases_updated"] += _update_cases_postgresql(groups, now)
+        return events
+    for (source, target, segment, reasons, key, variant, next_at), ids in groups.items():
+        updated = CollectionCase.objects.filter(pk__in=ids, state=source).update(
+            state=target,
+            segment=segment,
+            segment_reasons=list(reasons),
+            policy_key=key,
+            policy_variant=variant,
+            next_action_at=next_at,
+            updated_at=now,
+        )
+        if updated != len(ids):
+            raise ConcurrentBatchChange(f"{len(ids) - updated} cases changed state meanwhile")
+        counts["cases_updated"] += updated
+    return events
+
+
+_PG_UPDATE = """
+UPDATE collections_app_collectioncase AS c
+SET state = v.target, segment = v.segment, segment_reasons = v.reasons::jsonb,
+    policy_key = v.key, policy_variant = v.variant, next_action_at = v.next_at, updated_at = %s
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+            %s::text[], %s::timestamptz[])
+     AS v(id, source, target, segment, reasons, key, variant, next_at)
+WHERE c.id = v.id AND c.state = v.source
+"""
+
+
+def _update_cases_postgresql(groups: dict[tuple, list[int]], now: dt.datetime) -> int:
+    """The same guarded update as the portable path, as one statement per batch (grouping by
+    value gives dozens of groups: each zone has its own next_action_at). Arrays, not a VALUES
+    list: eight parameters instead of eight per case."""
+    columns: list[list[Any]] = [[] for _ in range(8)]
+    for (source, target, segment, reasons, key, variant, next_at), ids in groups.items():
+        values = (source, target, segment, json.dumps(list(reasons)), key, variant, next_at)
+        for case_id in ids:
+            columns[0].append(case_id)
+            for column, value in zip(columns[1:], values, strict=True):
+                column.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_UPDATE, [now, *columns])
+        updated = cursor.rowcount
+    if updated != len(columns[0]):
+        raise ConcurrentBatchChange(f"{len(columns[0]) - updated} cases changed state meanwhile")
+    return updated
+
+
+def _write_outbox(
+    decisions: list[tuple[dict[str, Any], Decision]],
+    today: dt.date,
+    now: dt.datetime,
+    counts: Counter,
+) -> None:
+    """Queue the outreach due today. The idempotency key (case, step, local date) makes a re-run
+    a no-op; the dispatcher sends and applies the compliance gate at send time."""
+    messages = {}
+    for row, d in decisions:
+        for step, scheduled_at in d.steps:
+            key = f"{row['id']}:{step.step}:{today.isoformat()}"
+            messages[key] = dict(
+                case_id=row["id"],
+                borrower_id=row["loan__borrower_id"],
+                channel=step.channel,
+                template_key=step.template_key,
+                step=step.step,
+                scheduled_at=scheduled_at,
+                idempotency_key=key,
+                created_at=now,
+            )
+    if not messages:
+        return
+    case_ids = [row["id"] for row, _ in decisions]
+    existing = set(
+        OutboundMessage.objects.filter(
+            case_id__gte=min(case_ids),
+            case_id__lte=max(case_ids),
+            idempotency_key__endswith=f":{today.isoformat()}",
+        ).values_list("idempotency_key", flat=True)
+    )
+    new = [m for k, m in messages.items() if k not in existing]
+    bulk_insert(OutboundMessage, new, now)
+    counts["outbox_queued"] += len(new)
+
+
+def dry_run_guard() -> None:
+    """Roll back the current atomic block: a dry run computes exactly what a run would write."""
+    transaction.set_rollback(True)
