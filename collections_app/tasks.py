@@ -50,3 +50,9 @@ def sweep_outbox() -> dict:
     from collections_app.outreach.sweeper import sweep_outbox as sweep
 
     return dataclasses.asdict(sweep())
+
+
+# Webhook tasks live beside their code; imported here so every worker registers them.
+from collections_app.webhooks.tasks import process_webhook_event, sweep_webhooks  # noqa: E402
+
+__all__ = ["process_webhook_event", "sweep_webhooks"]

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from collections_app import views
 
@@ -11,3 +11,4 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+urlpatterns += [path("webhooks/", include("collections_app.webhooks.urls"))]

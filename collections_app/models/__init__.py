@@ -47,3 +47,6 @@ __all__ += [
     "ContactLedger",
     "JurisdictionProfile",
 ]
+from collections_app.models.webhooks import WebhookEvent  # noqa: E402
+
+__all__ += ["WebhookEvent"]
