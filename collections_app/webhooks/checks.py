@@ -29,4 +29,14 @@ def webhook_secrets_configured(app_configs: Any = None, **kwargs: Any) -> list[C
                 id="collections.E502",
             )
         )
+    if not (getattr(settings, "ANYMAIL", None) or {}).get("WEBHOOK_SECRET"):
+        errors.append(
+            Error(
+                "ANYMAIL_WEBHOOK_SECRET is empty: anyone could post email bounces and "
+                "unsubscribes to /webhooks/anymail/.",
+                hint="Set ANYMAIL_WEBHOOK_SECRET to the user:password configured at the email "
+                "provider.",
+                id="collections.E503",
+            )
+        )
     return errors

@@ -41,7 +41,7 @@ US_OPT_OUT = [
     "OPTOUT",
     "CANCEL",
     "UNSUBSCRIBE",
-    "ＳＴＯＰ",
+    "\uff33\uff34\uff2f\uff30",  # full-width STOP, as some phone keyboards type it
     "stop.",
 ]
 CN_OPT_OUT = ["退订", "TD", "td", "T", "t", "STOP", " 退订 "]
