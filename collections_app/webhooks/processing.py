@@ -63,18 +63,37 @@ def webhook_process(*, event_id: int) -> Outcome | None:
     return Outcome(event.pk, event.processed_at is not None, retry=retry, note=note)
 
 
-def webhooks_unprocessed(*, older_than: dt.timedelta, limit: int = 1000) -> list[int]:
-    """Rows a lost task or a failed attempt left behind (attempts left), oldest first."""
-    cutoff = timezone.now() - older_than
-    return list(
-        WebhookEvent.objects.filter(
-            processed_at__isnull=True,
-            received_at__lt=cutoff,
-            attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS,
-        )
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:limit]
+def webhooks_unprocessed(
+    *, older_than: dt.timedelta, limit: int = 1000, retries: bool = True
+) -> list[int]:
+    """Rows not processed yet, oldest first: with `retries`, also those tried before (attempts
+    left); without, only rows never tried (a retry waits for its delay, not the next drain)."""
+    rows = WebhookEvent.objects.filter(
+        processed_at__isnull=True,
+        received_at__lt=timezone.now() - older_than,
+        attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS if retries else 1,
     )
+    return list(rows.order_by("received_at").values_list("pk", flat=True)[:limit])
+
+
+@dataclass
+class DrainResult:
+    seen: int = 0
+    processed: int = 0
+    waiting: int = 0
+
+
+def webhooks_drain(*, limit: int, retries: bool = False) -> DrainResult:
+    """Process up to `limit` unprocessed rows, however recent (the drain task)."""
+    result = DrainResult()
+    ids = webhooks_unprocessed(older_than=dt.timedelta(0), limit=limit, retries=retries)
+    for event_id in ids:
+        outcome = webhook_process(event_id=event_id)
+        result.seen += 1
+        if outcome is not None:
+            result.processed += outcome.done
+            result.waiting += outcome.retry
+    return result
 
 
 def webhooks_sweep(*, older_than: dt.timedelta | None = None, limit: int = 1000) -> int:

@@ -21,6 +21,28 @@ def process_webhook_event(event_id: int) -> str | None:
     return outcome.note
 
 
+# Rows one drain task processes before it hands the rest to a fresh task (other workers may
+# take those meanwhile: rows are claimed with SKIP LOCKED).
+DRAIN_BATCH = 500
+
+
+@shared_task(name="collections.drain_webhooks")
+def drain_webhooks(retries: bool = False) -> int:
+    """Process stored webhooks, oldest first. Woken by the intake (intake.kick_drain), and
+    with `retries` a few seconds after an attempt that has to be repeated."""
+    from collections_app.webhooks.intake import kick_clear
+    from collections_app.webhooks.processing import webhooks_drain
+
+    if not retries:
+        kick_clear()  # first: a row stored from now on wakes another drain
+    result = webhooks_drain(limit=DRAIN_BATCH, retries=retries)
+    if result.seen >= DRAIN_BATCH:
+        drain_webhooks.delay(retries)
+    if result.waiting:
+        drain_webhooks.apply_async((True,), countdown=NOT_YET_DELAY)
+    return result.processed
+
+
 @shared_task(name="collections.sweep_webhooks")
 def sweep_webhooks() -> int:
     from collections_app.webhooks.processing import webhooks_sweep

@@ -142,7 +142,7 @@ def minimal_sms_status(request: HttpRequest) -> HttpResponse:
         cursor.execute(
             "INSERT INTO collections_app_webhookevent "
             "(provider, kind, dedupe_key, payload, received_at, attempts, error) "
-            "VALUES (%s, %s, %s, %s::jsonb, now(), 0, '')",
+            "VALUES (%s, %s, %s, %s::jsonb, now(), 0, '') ON CONFLICT (dedupe_key) DO NOTHING",
             ["bench", "bench.minimal", f"bench:{sid}:{status}", json.dumps(request.POST.dict())],
         )
     return HttpResponse(status=204)

@@ -1,0 +1,332 @@
+"""Webhook intake under load: the real SMS status endpoint vs a minimal view, same server.
+
+    python benchmarks/webhooks.py [--duration 30] [--connections 16] [--rate 400]
+
+Runs the app under gunicorn (2 sync workers) on loopback against PostgreSQL (database
+collections_bench5) with Redis as the broker, and drives signed Twilio status callbacks:
+
+1. at full speed with wrk (a Lua script cycling through pre-signed callbacks, every one unique)
+   for --duration seconds, first against a minimal view (parse the form, check Twilio's HMAC,
+   one INSERT; mounted only because this script sets WEBHOOK_BENCH_MINIMAL_VIEW=1), then
+   against /webhooks/twilio/sms/status/; requests/s and p50/p99 side by side;
+2. at a fixed --rate (open loop: each request is sent at its scheduled time whatever the
+   answers before it; latency is measured from that time) with an asyncio client, every tenth
+   request a retry of an earlier callback; then checks that every callback answered 2xx is
+   stored exactly once.
+
+No worker runs: this measures intake. Tasks published meanwhile go to a queue of this run's own,
+deleted at the end. Prints a table, then one JSON line. Needs `wrk` (apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/4")
+DB = "collections_bench5"
+# Signs requests to the loopback server this script starts; never a real account's token.
+TOKEN = "bench-auth-token-0123456789abcdef"  # noqa: S105
+QUEUE = f"bench-webhooks-{os.getpid()}"
+MINIMAL = "/webhooks/bench/minimal/sms/status/"
+REAL = "/webhooks/twilio/sms/status/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def environment(port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"{PG}/{DB}",
+        CELERY_BROKER_URL=REDIS,
+        CELERY_TASK_DEFAULT_QUEUE=QUEUE,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        TWILIO_AUTH_TOKEN=TOKEN,
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        WEBHOOK_BENCH_MINIMAL_VIEW="1",
+        DJANGO_DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="WARNING",
+        TESTING="0",
+    )
+    return env
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+        wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    return wrk
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    exists = subprocess.run(
+        ["psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],  # noqa: S608
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    psql(env, "TRUNCATE collections_app_webhookevent")
+
+
+def psql(env: dict[str, str], sql: str) -> str:
+    out = subprocess.run(
+        ["psql", env["DATABASE_URL"], "-tAc", sql], capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2",
+            "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    sys.exit("gunicorn did not start")
+
+
+def signed_requests(port: int, path: str, tag: str, count: int) -> list[tuple[str, str, str]]:
+    """`count` distinct status callbacks as Twilio would send them: (path?query, sig, body)."""
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(TOKEN)
+    out = []
+    for i in range(count):
+        message_sid = f"SM{tag}{i:030x}"[:34]
+        form = {
+            "AccountSid": "AC" + "0" * 32,
+            "ApiVersion": "2010-04-01",
+            "From": "+14155550000",
+            "To": "+14152220001",
+            "MessageSid": message_sid,
+            "MessageStatus": "delivered",
+            "SmsSid": message_sid,
+            "SmsStatus": "delivered",
+            "MessagingServiceSid": "MG" + "0" * 32,
+        }
+        full = f"{path}?m={i + 1}"
+        signature = validator.compute_signature(f"http://127.0.0.1:{port}{full}", form)
+        out.append((full, signature, urlencode(form)))
+    return out
+
+
+def run_wrk(wrk: str, port: int, data: Path, args: argparse.Namespace, seconds: int) -> dict:
+    threads = 2
+    command = [
+        wrk, f"-t{threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "5s",
+        "-s", str(ROOT / "benchmarks" / "webhooks_load.lua"),
+        f"http://127.0.0.1:{port}", "--", str(data), str(threads),
+    ]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+async def fixed_rate(port: int, requests: list, rate: float, seconds: int) -> dict:
+    """Open-loop load: request i is sent at start + i/rate; every tenth re-sends an earlier
+    callback (a provider retry). Returns latencies and the callbacks answered 2xx."""
+    import aiohttp
+
+    total = int(rate * seconds)
+    latencies: list[float] = []
+    answered: set[str] = set()
+    statuses: dict[int, int] = {}
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=256)
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        start = time.perf_counter()
+
+        async def one(i: int, scheduled: float) -> None:
+            nonlocal errors
+            index = i - 5 if i % 10 == 9 else i  # a retry of a callback sent just before
+            path, signature, body = requests[index]
+            headers = {
+                "X-Twilio-Signature": signature,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            try:
+                async with session.post(
+                    f"http://127.0.0.1:{port}{path}", data=body, headers=headers
+                ) as response:
+                    await response.read()
+                    statuses[response.status] = statuses.get(response.status, 0) + 1
+                    if 200 <= response.status < 300:
+                        answered.add(path)
+            except (TimeoutError, aiohttp.ClientError):
+                errors += 1
+                return
+            latencies.append(time.perf_counter() - scheduled)
+
+        tasks = []
+        for i in range(total):
+            scheduled = start + i / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i, scheduled)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    return {
+        "sent": total,
+        "achieved_rps": total / elapsed,
+        "p50_ms": pct(50),
+        "p99_ms": pct(99),
+        "max_ms": latencies[-1] * 1000,
+        "statuses": statuses,
+        "errors": errors,
+        "answered": answered,
+    }
+
+
+def stored_keys(env: dict[str, str]) -> tuple[int, int]:
+    row = psql(
+        env,
+        "SELECT count(*), count(DISTINCT dedupe_key) FROM collections_app_webhookevent "
+        "WHERE kind = 'sms.status'",
+    )
+    total, distinct = row.split("|")
+    return int(total), int(distinct)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rate", type=float, default=400.0)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+
+    wrk = ensure_wrk()
+    port = free_port()
+    env = environment(port)
+    prepare_database(env)
+    # More callbacks than a run can send: every request is a distinct callback.
+    pool = max(60_000, args.duration * 3000)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+    files = {}
+    for name, path, tag in (("minimal", MINIMAL, "aa"), ("real", REAL, "bb")):
+        files[name] = tmp / f"{name}.tsv"
+        lines = ("\t".join(r) for r in signed_requests(port, path, tag, pool))
+        files[name].write_text("\n".join(lines) + "\n")
+    fixed_requests = signed_requests(port, REAL, "cc", int(args.rate * args.duration))
+
+    server = start_gunicorn(env, port)
+    try:
+        results = {}
+        for name in ("minimal", "real"):
+            run_wrk(wrk, port, files[name], args, 3)  # warm up: connections, imports
+        psql(env, "TRUNCATE collections_app_webhookevent")
+        for name in ("minimal", "real"):
+            results[name] = run_wrk(wrk, port, files[name], args, args.duration)
+            time.sleep(1)  # let requests in flight at the cut-off finish
+        stored_total, stored_distinct = stored_keys(env)
+        real = results["real"]
+        # Requests in flight when wrk stopped may or may not have been stored.
+        wrk_lost = max(0, real["requests"] - real["non2xx"] - stored_distinct)
+
+        psql(env, "TRUNCATE collections_app_webhookevent")
+        fixed = asyncio.run(fixed_rate(port, fixed_requests, args.rate, args.duration))
+        time.sleep(1)
+        fixed_total, fixed_distinct = stored_keys(env)
+        keys = psql(
+            env,
+            "SELECT payload->'query'->>'m' FROM collections_app_webhookevent "
+            "WHERE kind = 'sms.status'",
+        ).split()
+        stored_paths = {f"{REAL}?m={m}" for m in keys}
+        lost = len(fixed["answered"] - stored_paths)
+        duplicates = fixed_total - fixed_distinct
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+        subprocess.run(["redis-cli", "-u", REDIS, "DEL", QUEUE], capture_output=True, check=False)
+
+    minimal, real = results["minimal"], results["real"]
+    ratio = real["rps"] / minimal["rps"]
+    print(f"machine: {os.cpu_count()} cores; gunicorn 2 sync workers; PostgreSQL; Redis broker")
+    print(f"{'':28}{'minimal view':>16}{'/sms/status/':>16}")
+    label = f"requests/s (wrk, {args.connections} conns)"
+    print(
+        f"{label:28}{minimal['rps']:>16.0f}{real['rps']:>16.0f}   ratio {ratio:.2f} (target >= 0.8)"
+    )
+    print(f"{'p50 latency ms':28}{minimal['p50_ms']:>16.2f}{real['p50_ms']:>16.2f}")
+    print(f"{'p99 latency ms':28}{minimal['p99_ms']:>16.2f}{real['p99_ms']:>16.2f}")
+    print(f"{'non-2xx / socket errors':28}{minimal['non2xx']:>10} / {minimal['socket_errors']:<3}"
+          f"{real['non2xx']:>10} / {real['socket_errors']:<3}")  # fmt: skip
+    print(
+        f"full speed: {real['requests']} answered, {real['issued']} issued, "
+        f"{stored_distinct} stored ({stored_total} rows), lost {wrk_lost}"
+    )
+    print(
+        f"fixed {args.rate:.0f}/s for {args.duration}s (10% retries): achieved "
+        f"{fixed['achieved_rps']:.0f}/s, p50 {fixed['p50_ms']:.2f} ms, p99 {fixed['p99_ms']:.2f} ms"
+        f" (target < 100), statuses {fixed['statuses']}, errors {fixed['errors']}"
+    )
+    print(
+        f"exactly once: {len(fixed['answered'])} distinct callbacks answered 2xx, "
+        f"{fixed_distinct} stored, lost {lost}, duplicates {duplicates}"
+    )
+    summary = {
+        "benchmark": "webhooks",
+        "cores": os.cpu_count(),
+        "minimal": {k: round(minimal[k], 2) for k in ("rps", "p50_ms", "p99_ms")},
+        "real": {k: round(real[k], 2) for k in ("rps", "p50_ms", "p99_ms")},
+        "ratio": round(ratio, 3),
+        "fixed_rate": {
+            "rate": args.rate,
+            "achieved_rps": round(fixed["achieved_rps"], 1),
+            "p50_ms": round(fixed["p50_ms"], 2),
+            "p99_ms": round(fixed["p99_ms"], 2),
+            "errors": fixed["errors"],
+        },
+        "lost": lost + wrk_lost,
+        "duplicates": duplicates,
+        "ok": ratio >= 0.8 and fixed["p99_ms"] < 100 and lost + wrk_lost == 0 and duplicates == 0,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
