@@ -3,4 +3,5 @@ from collections_app.admin import (  # noqa: F401  (registers the pages)
     compliance,
     outreach,
     parties,
+    webhooks,
 )
