@@ -225,3 +225,20 @@ def test_a_retried_inbound_message_is_answered_once_and_counted_once(client) -> 
     assert "<Message>" in first.content.decode()
     assert second.content.decode().endswith("<Response />")
     assert WebhookEvent.objects.count() == 1
+
+
+def test_a_replayed_old_stop_does_not_undo_a_later_start(client) -> None:
+    # Twilio signs no timestamp: a captured request replayed later is the same MessageSid.
+    case = make_case()
+    stop = sms_inbound_form(case.loan.borrower.phone, "STOP")
+    post_twilio(client, PATH, stop)
+    post_twilio(client, PATH, sms_inbound_form(case.loan.borrower.phone, "START"))
+    process_all()
+
+    replay = post_twilio(client, PATH, stop)
+    process_all()
+
+    assert replay.status_code == 200
+    consent = ChannelConsent.objects.get(borrower=case.loan.borrower, channel="sms")
+    assert consent.status == "opted_in"
+    assert WebhookEvent.objects.count() == 2
