@@ -1,5 +1,5 @@
 -- wrk script for benchmarks/webhooks.py: cycles through pre-signed Twilio status callbacks.
--- Usage: wrk -s benchmarks/webhooks_load.lua URL -- DATAFILE
+-- Usage: wrk -s benchmarks/webhooks_load.lua URL -- DATAFILE THREADS OFFSET
 -- DATAFILE: one request per line, "path<TAB>signature<TAB>form body".
 local threads = {}
 local counter = 1
@@ -21,7 +21,8 @@ function init(args)
   end
   -- Thread k of n takes requests k, k+n, k+2n...: no two threads send the same callback.
   nthreads = tonumber(args[2])
-  index = id
+  -- Each round starts at its own offset, so no callback is sent twice across rounds.
+  index = tonumber(args[3] or "0") + id
   issued = 0
 end
 
