@@ -7,12 +7,9 @@ the same round trip whether the row is new, so only a new row is handed to a wor
 
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
-import redis
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -63,47 +60,9 @@ def webhook_store(
 
 
 def _enqueue(event_id: int) -> None:
+    from collections_app.webhooks.wakeup import wake_worker
+
     try:
-        kick_drain(event_id)
+        wake_worker(event_id)
     except Exception:  # the broker is down: the row is stored, the sweeper will process it
         logger.warning("webhook %s: could not wake a worker", event_id, exc_info=True)
-
-
-# One Celery publish costs more than the rest of the request (about 1 ms of CPU in kombu, 60% of
-# the view under load), so with Redis a request only sets this flag (one SET NX round trip) and
-# the request that set it publishes one drain task, which clears the flag *before* it reads the
-# unprocessed rows: a row committed before the flag was cleared is read by that drain, a row
-# committed after it sets the flag again and wakes another. The flag expires in case the drain
-# task is lost; the sweeper covers the rest.
-KICK_KEY = "collections:webhooks:drain-pending:{queue}"  # per queue: tests run their own
-KICK_TTL_SECONDS = 10
-
-
-@functools.cache
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-
-
-def kick_client() -> redis.Redis | None:
-    url = settings.CELERY_BROKER_URL
-    return _redis(url) if url.startswith(("redis://", "rediss://")) else None
-
-
-def _kick_key() -> str:
-    return KICK_KEY.format(queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-
-
-def kick_drain(event_id: int) -> None:
-    from collections_app.webhooks.tasks import drain_webhooks, process_webhook_event
-
-    client = kick_client()
-    if client is None:  # filesystem broker (development): a task per row is cheap enough
-        process_webhook_event.delay(event_id)
-    elif client.set(_kick_key(), "1", nx=True, ex=KICK_TTL_SECONDS):
-        drain_webhooks.delay()
-
-
-def kick_clear() -> None:
-    client = kick_client()
-    if client is not None:
-        client.delete(_kick_key())

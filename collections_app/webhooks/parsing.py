@@ -73,9 +73,14 @@ def _storable(value: Any) -> Any:
 
 def _form_payload(form: QueryDict, query: QueryDict) -> dict[str, Any]:
     """Every field as Twilio sent it (last value of each), and our own query parameters."""
-    return _storable(
-        {"form": {k: form.get(k) for k in form}, "query": {k: query.get(k) for k in query}}
-    )
+    payload = {"form": form.dict(), "query": query.dict()}
+    # Form data is decoded with errors="replace", so only NUL (sent as %00) can hurt; a flat
+    # check, as this runs on every status callback.
+    for part in payload.values():
+        for key, value in part.items():
+            if "\x00" in key or "\x00" in value:
+                raise Malformed("NUL character")
+    return payload
 
 
 def _message_ref(query: QueryDict, name: str) -> str:

@@ -82,6 +82,13 @@ class DrainResult:
     processed: int = 0
     waiting: int = 0
 
+    def __add__(self, other: DrainResult) -> DrainResult:
+        return DrainResult(
+            self.seen + other.seen,
+            self.processed + other.processed,
+            self.waiting + other.waiting,
+        )
+
 
 def webhooks_drain(*, limit: int, retries: bool = False) -> DrainResult:
     """Process up to `limit` unprocessed rows, however recent (the drain task)."""

@@ -28,14 +28,17 @@ DRAIN_BATCH = 500
 
 @shared_task(name="collections.drain_webhooks")
 def drain_webhooks(retries: bool = False) -> int:
-    """Process stored webhooks, oldest first. Woken by the intake (intake.kick_drain), and
+    """Process stored webhooks, oldest first. Woken by the intake (wakeup.wake_worker), and
     with `retries` a few seconds after an attempt that has to be repeated."""
-    from collections_app.webhooks.intake import kick_clear
+    from collections_app.webhooks import wakeup
     from collections_app.webhooks.processing import webhooks_drain
 
-    if not retries:
-        kick_clear()  # first: a row stored from now on wakes another drain
+    cleared_at = wakeup.drain_starting() if not retries else 0.0
     result = webhooks_drain(limit=DRAIN_BATCH, retries=retries)
+    if not retries:
+        # Rows whose process skipped the flag (wakeup.py) are committed by now: read once more.
+        wakeup.settle(cleared_at)
+        result += webhooks_drain(limit=DRAIN_BATCH, retries=False)
     if result.seen >= DRAIN_BATCH:
         drain_webhooks.delay(retries)
     if result.waiting:
