@@ -31,7 +31,8 @@ _flag_seen_at = float("-inf")  # per process (gunicorn and Celery prefork: one t
 
 @functools.cache
 def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    # Short timeouts: a hung Redis must not hold the answer to a provider (the sweeper catches up).
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def client() -> redis.Redis | None:
