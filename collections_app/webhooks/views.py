@@ -131,8 +131,8 @@ def payments(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def minimal_sms_status(request: HttpRequest) -> HttpResponse:
-    """Benchmark baseline only (WEBHOOK_BENCH_MINIMAL_VIEW): parse the form, check Twilio's
-    HMAC, one INSERT. What any status-callback view must do at the least."""
+    """Benchmark baseline only (WEBHOOK_BENCH_MINIMAL_VIEW, PostgreSQL): parse the form, check
+    Twilio's HMAC, one INSERT. What any status-callback view must do at the least."""
     url = settings.PUBLIC_BASE_URL + request.get_full_path()
     signature = request.headers.get("X-Twilio-Signature", "")
     if not RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature):
