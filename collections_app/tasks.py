@@ -53,6 +53,4 @@ def sweep_outbox() -> dict:
 
 
 # Webhook tasks live beside their code; imported here so every worker registers them.
-from collections_app.webhooks.tasks import process_webhook_event, sweep_webhooks  # noqa: E402
-
-__all__ = ["process_webhook_event", "sweep_webhooks"]
+from collections_app.webhooks import tasks as webhook_tasks  # noqa: E402, F401
