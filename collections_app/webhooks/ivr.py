@@ -53,7 +53,8 @@ _SAY = {
         "invalid": "对不起，没有这个选项。",
     },
 }
-_VOICE_LANGUAGE = {"en": "en-US", "zh-Hans": "cmn-CN"}
+# As the call's answer TwiML (collections_app/web/voice.py) speaks them.
+_VOICE_LANGUAGE = {"en": "en-US", "zh-Hans": "zh-CN"}
 
 
 @dataclass(frozen=True)

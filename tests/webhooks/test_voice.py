@@ -183,7 +183,7 @@ def test_keypad_in_chinese_for_a_chinese_speaking_borrower(client, call) -> None
     call.borrower.preferred_language = "zh-Hans"
     call.borrower.save()
     answer = press(client, call, "1", call.provider_id).content.decode()
-    assert "请输入您将支付的金额" in answer and 'language="cmn-CN"' in answer
+    assert "请输入您将支付的金额" in answer and 'language="zh-CN"' in answer
 
 
 def test_confirmed_promise_on_a_paused_case_becomes_an_agent_task(client, call) -> None:
