@@ -7,6 +7,7 @@ the same round trip whether the row is new, so only a new row is handed to a wor
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -19,7 +20,9 @@ logger = logging.getLogger(__name__)
 _FIELDS = ("provider", "kind", "dedupe_key", "payload", "received_at", "attempts", "error")
 
 
-def _insert_sql() -> str:
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    """Built once per database vendor (this runs on every callback)."""
     table = connection.ops.quote_name(WebhookEvent._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f) for f in _FIELDS)
     values = ", ".join(["%s"] * len(_FIELDS))
@@ -49,7 +52,7 @@ def webhook_store(
         "",
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(), params)
+        cursor.execute(_insert_sql(connection.vendor), params)
         row = cursor.fetchone()
     if row is None:
         return None
