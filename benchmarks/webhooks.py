@@ -193,7 +193,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rate", type=float, default=400.0)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per view")
+    parser.add_argument("--rounds", type=int, default=10, help="alternating rounds per view")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
 
@@ -227,7 +227,7 @@ def main() -> None:
                 # Past the warm-up's callbacks; each round in a region of its own of the pool.
                 offset = 20_000 + i * (pool - 20_000) // args.rounds
                 rounds[name].append(run_wrk(wrk, port, files[name], args, per_round, offset))
-                time.sleep(1)  # let requests in flight at the cut-off finish
+                time.sleep(0.3)  # let requests in flight at the cut-off finish
         results = {name: combine(runs) for name, runs in rounds.items()}
         stored_total, stored_distinct = stored_keys(env)
         real = results["real"]
