@@ -248,7 +248,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(tmp, ignore_errors=True)
-        subprocess.run(["redis-cli", "-u", REDIS, "DEL", QUEUE], capture_output=True, check=False)
+        # The run's queue and kombu's bindings for it.
+        keys = [QUEUE, f"_kombu.binding.{QUEUE}", f"_kombu.binding_permanent.{QUEUE}"]
+        subprocess.run(["redis-cli", "-u", REDIS, "DEL", *keys], capture_output=True, check=False)
 
     minimal, real = results["minimal"], results["real"]
     ratio = real["rps"] / minimal["rps"]
