@@ -35,6 +35,8 @@ _COMPLIANCE_REPORT = [
     f"{APP}.view_compliance_report",
     f"{APP}.view_contactdecision",
     f"{APP}.view_contactattempt",
+    # What providers told us (opt-outs, replies, delivery): evidence when a contact is questioned.
+    f"{APP}.view_webhookevent",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -84,3 +84,7 @@ def sweep_escalation_runs() -> int:
     for chunk_id in ids:
         process_escalation_chunk.delay(chunk_id)
     return len(ids)
+
+
+# Webhook tasks live beside their code; imported here so every worker registers them.
+from collections_app.webhooks import tasks as webhook_tasks  # noqa: E402, F401

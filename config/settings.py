@@ -248,3 +248,15 @@ LOGGING["loggers"] = {
 ESCALATION_HOUR = envint("ESCALATION_HOUR", 1)
 ESCALATION_CHUNK_SIZE = envint("ESCALATION_CHUNK_SIZE", 10000)
 ESCALATION_BATCH_SIZE = envint("ESCALATION_BATCH_SIZE", 2000)
+
+# --- Webhooks ---------------------------------------------------------------------------------
+INSTALLED_APPS += ["anymail"]
+CELERY_BEAT_SCHEDULE["sweep-webhooks"] = {"task": "collections.sweep_webhooks", "schedule": 60.0}
+# A stored webhook not processed after this many seconds (its task lost) is processed by the
+# sweeper; a failing one is tried this many times, then left with its error for a person.
+WEBHOOK_SWEEP_AFTER = envint("WEBHOOK_SWEEP_AFTER", 30)
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 5)
+# Only benchmarks/webhooks.py sets this: it adds the minimal view the benchmark compares with.
+WEBHOOK_BENCH_MINIMAL_VIEW = envbool("WEBHOOK_BENCH_MINIMAL_VIEW", False)
+# django-anymail: the HTTP basic auth "user:password" your email provider's webhooks carry.
+ANYMAIL = {"WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET") or None}

@@ -12,3 +12,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("collections_app.web.urls")),
 ]
+urlpatterns += [path("webhooks/", include("collections_app.webhooks.urls"))]

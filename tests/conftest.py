@@ -80,3 +80,42 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _reseed() -> None:
+    """Run every data migration's forward function again (roles, contact-rules profiles,
+    templates, policies, beat entries) against the current schema."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+    from django.db import migrations as m
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    names = sorted(name for app, name in loader.disk_migrations if app == "collections_app")
+    for name in names:
+        module = importlib.import_module(f"collections_app.migrations.{name}")
+        for operation in module.Migration.operations:
+            if isinstance(operation, m.RunPython):
+                # Only the data is gone: schema statements (execute) are skipped.
+                editor = SimpleNamespace(connection=connection, execute=lambda *a, **k: None)
+                operation.code(django_apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database when they end, data migrations' rows included;
+    the next test gets them back, so no test depends on the order tests run in."""
+    wants_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not wants_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from collections_app.models import JurisdictionProfile
+
+    if not JurisdictionProfile.objects.exists():
+        _reseed()

@@ -4,5 +4,6 @@ from collections_app.admin import (  # noqa: F401  (registers the pages)
     escalation,
     outreach,
     parties,
+    webhooks,
     workspace,
 )

@@ -55,3 +55,7 @@ from collections_app.models.escalation import EscalationChunk, EscalationRun  # 
 from collections_app.models.policies import CollectionPolicy  # noqa: E402
 
 __all__ += ["CollectionPolicy", "EscalationChunk", "EscalationRun"]
+
+from collections_app.models.webhooks import WebhookEvent  # noqa: E402
+
+__all__ += ["WebhookEvent"]

@@ -174,7 +174,10 @@ def test_a_worker_killed_mid_way_loses_nothing_and_sends_nothing_twice(tmp_path)
         os.killpg(worker.pid, signal.SIGKILL)  # mid-way: requests in flight, rows in `sending`
         worker.wait()
         at_kill = _stats(url)["received"]
-        assert 0 < at_kill < N, f"the kill did not land mid-way ({at_kill} of {N})"
+        assert 0 < at_kill < N, (
+            f"the kill did not land mid-way ({at_kill} of {N}): "
+            + (tmp_path / "worker.log").read_text()[-4000:]
+        )
 
         worker = _worker(env, log)
         deadline = time.monotonic() + 120

@@ -1,0 +1,29 @@
+"""Stored webhooks, read-only: what a provider sent, when, and what processing made of it."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from collections_app.models import WebhookEvent
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "dedupe_key", "received_at", "processed_at", "attempts", "error")
+    list_filter = ("kind", "provider")
+    search_fields = ("=dedupe_key",)
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in WebhookEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,78 @@
+"""Email events from the provider (through django-anymail): delivered, bounced, complained,
+unsubscribed."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from collections_app.models import (
+    BadContactPoint,
+    Borrower,
+    ChannelConsent,
+    ContactAttempt,
+    OutboundMessage,
+    WebhookEvent,
+)
+from collections_app.services.consents import consent_opt_out
+from collections_app.webhooks.handlers.base import Ignored
+from collections_app.webhooks.handlers.status import _advance, _failed, _ledger
+
+Status = OutboundMessage.Status
+
+
+def _message(payload: dict) -> OutboundMessage | None:
+    ref = str((payload.get("metadata") or {}).get("m") or "")
+    if ref.isdigit():
+        found = OutboundMessage.objects.filter(pk=int(ref), channel="email").first()
+        if found is not None:
+            return found
+    message_id = payload.get("message_id") or ""
+    if not message_id:
+        return None
+    return OutboundMessage.objects.filter(channel="email", provider_id=message_id).first()
+
+
+def handle_email_event(event: WebhookEvent) -> str:
+    payload = event.payload
+    kind = payload.get("event_type")
+    recipient = (payload.get("recipient") or "").strip()
+    message = _message(payload)
+    borrower = message.borrower if message else None
+    if borrower is None and recipient:
+        borrower = Borrower.objects.filter(email__iexact=recipient).order_by("-pk").first()
+    if borrower is None:
+        raise Ignored(f"no message or borrower for {kind} to {recipient or '-'}")
+    with transaction.atomic():
+        if message is not None:
+            message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+        if kind == "delivered" and message is not None:
+            if _advance(message, Status.DELIVERED, message.provider_id, event):
+                _ledger(message, ContactAttempt.Outcome.DELIVERED)
+        elif kind == "bounced":
+            # Anymail's "bounced" is a permanent rejection by the receiving server (a soft one
+            # is "deferred"): the address must not be used again.
+            BadContactPoint.objects.get_or_create(
+                borrower=borrower,
+                channel="email",
+                address=recipient or (message.to_address if message else ""),
+                defaults={
+                    "code": "bounce",
+                    "reason": (payload.get("mta_response") or payload.get("description") or "")[
+                        :500
+                    ],
+                },
+            )
+            if message is not None and _advance(
+                message, Status.UNDELIVERED, message.provider_id, event
+            ):
+                _ledger(message, ContactAttempt.Outcome.FAILED)
+                _failed(message, "bounce")
+        elif kind in ("complained", "unsubscribed"):
+            consent_opt_out(
+                borrower=borrower,
+                channel="email",
+                source=ChannelConsent.Source.PROVIDER,
+                requested_at=event.received_at,
+                note=f"email {kind}",
+            )
+    return f"borrower {borrower.pk}: email {kind}"

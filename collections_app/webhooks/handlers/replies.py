@@ -1,0 +1,68 @@
+"""A borrower's text reply: consents, holds, negotiation, and the agents' inbox."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from collections_app.models import (
+    CaseEvent,
+    ChannelConsent,
+    CollectionCase,
+    ContactHold,
+    WebhookEvent,
+)
+from collections_app.services.cases import case_transition
+from collections_app.services.consents import consent_opt_in, consent_opt_out, hold_place
+from collections_app.services.events import case_event_record
+from collections_app.states import is_allowed
+from collections_app.webhooks.handlers.base import Ignored, agent_task
+from collections_app.webhooks.replies import Intent, classify
+from collections_app.webhooks.selectors import borrower_by_phone, open_case_of, opt_out_words
+
+SOURCE = ChannelConsent.Source.BORROWER_REPLY
+
+
+def handle_sms_inbound(event: WebhookEvent) -> str:
+    form = event.payload.get("form", {})
+    phone, body = form.get("From") or "", form.get("Body") or ""
+    borrower = borrower_by_phone(phone)
+    if borrower is None:
+        raise Ignored(f"no borrower with number {phone}")
+    intent = classify(body, opt_out_words(borrower))
+    data = {"intent": str(intent), "body": body, "message_sid": form.get("MessageSid", "")}
+    with transaction.atomic():
+        case = open_case_of(borrower)
+        if case is not None:
+            case = CollectionCase.objects.select_for_update().get(pk=case.pk)
+        if intent == Intent.OPT_OUT:
+            consent_opt_out(
+                borrower=borrower,
+                channel="sms",
+                source=SOURCE,
+                requested_at=event.received_at,
+                note=f"replied {body.strip()[:40]!r}",
+            )
+        elif intent == Intent.OPT_IN:
+            consent_opt_in(
+                borrower=borrower,
+                channel="sms",
+                source=SOURCE,
+                requested_at=event.received_at,
+                note=f"replied {body.strip()[:40]!r}",
+            )
+        elif intent == Intent.DISPUTE:
+            hold_place(
+                borrower=borrower, kind=ContactHold.Kind.DISPUTE, source=SOURCE, note=body[:1000]
+            )
+        if case is None:
+            return f"borrower {borrower.pk}: {intent} (no open case)"
+        if intent == Intent.NEGOTIATE and is_allowed("start_negotiation", case.state):
+            case_transition(case=case, name="start_negotiation", reason=f"Borrower replied: {body}")
+        if intent in (Intent.NEGOTIATE, Intent.DISPUTE, Intent.OTHER):
+            agent_task(case=case, reason=f"SMS reply: {body}", data=data)
+        else:
+            # Keyword replies are answered automatically; kept on the case for the record.
+            case_event_record(
+                case=case, kind=CaseEvent.Kind.REPLY, reason=f"SMS reply: {body}", data=data
+            )
+    return f"case {case.pk}: {intent}"

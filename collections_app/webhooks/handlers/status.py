@@ -1,0 +1,214 @@
+"""Delivery status of SMS and calls: the outbox row and the contact ledger, forward only.
+
+Providers send callbacks more than once and out of order (a late `sent` after `delivered`).
+Each status has a rank; a callback moves a message only to a higher rank, so the last word is the
+furthest one, whatever the order of arrival.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from collections_app.models import (
+    BadContactPoint,
+    CaseEvent,
+    ContactAttempt,
+    OutboundMessage,
+    WebhookEvent,
+)
+from collections_app.outreach.results import CARRIER_OPT_OUT_CODES, UNUSABLE_ADDRESS_CODES
+from collections_app.services.consents import consent_opt_out
+from collections_app.services.events import case_event_record
+from collections_app.webhooks.handlers.base import Ignored, NotYet
+from collections_app.webhooks.selectors import message_for_callback
+
+Status = OutboundMessage.Status
+Outcome = ContactAttempt.Outcome
+
+RANK = {
+    Status.QUEUED: 0,
+    Status.SENDING: 1,
+    Status.UNKNOWN: 1,
+    Status.SENT: 2,
+    Status.DELIVERED: 3,
+    Status.UNDELIVERED: 3,
+    Status.FAILED: 3,
+}
+FINAL = {Status.DELIVERED, Status.UNDELIVERED, Status.FAILED}
+
+# Twilio Messages statuses -> ours. accepted..sending all mean "the provider has it".
+SMS_STATUS = {
+    "accepted": Status.SENT,
+    "scheduled": Status.SENT,
+    "queued": Status.SENT,
+    "sending": Status.SENT,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+    "canceled": Status.FAILED,
+}
+CALL_STATUS = {
+    "queued": Status.SENT,
+    "initiated": Status.SENT,
+    "ringing": Status.SENT,
+    "in-progress": Status.SENT,
+    "completed": Status.DELIVERED,
+    "busy": Status.UNDELIVERED,
+    "no-answer": Status.UNDELIVERED,
+    "canceled": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+}
+# Twilio 30005 unknown handset, 30006 landline/unreachable carrier: the number cannot get SMS.
+SMS_UNUSABLE_CODES = UNUSABLE_ADDRESS_CODES | {"30005", "30006"}
+# Tries to wait for the sender to record its send before a callback is applied anyway.
+WAIT_FOR_SENDER_TRIES = 3
+
+
+def _message(event: WebhookEvent, sid: str, ref_param: str) -> OutboundMessage:
+    ref = event.payload.get("query", {}).get(ref_param) or ""
+    message = message_for_callback(message_id=ref, provider_id=sid)
+    if message is None:
+        raise Ignored(f"unknown message (m={ref or '-'}, sid={sid})")
+    message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status in (Status.QUEUED, Status.SENDING) and event.attempts < (
+        WAIT_FOR_SENDER_TRIES - 1
+    ):
+        # The callback overtook the sender's own write of the result; applied now, the sender's
+        # bulk write of the row would put it back. Give the sender a moment.
+        raise NotYet(f"message {message.pk} is still {message.status}")
+    return message
+
+
+def _advance(message: OutboundMessage, target: str, sid: str, event: WebhookEvent) -> bool:
+    """Move the message to `target` if that is further on. True when it moved."""
+    fields = []
+    if not message.provider_id:
+        message.provider_id = sid  # the sender died before writing it; now we know
+        fields.append("provider_id")
+    moved = message.status != Status.CANCELLED and RANK.get(target, 0) > RANK.get(
+        message.status, 99
+    )
+    if moved:
+        message.status = target
+        fields.append("status")
+        if target == Status.DELIVERED:
+            message.delivered_at = event.received_at
+            fields.append("delivered_at")
+        if message.sent_at is None:
+            message.sent_at = event.received_at
+            fields.append("sent_at")
+    if fields:
+        message.save(update_fields=[*fields, "updated_at"])
+    return moved
+
+
+def _ledger(message: OutboundMessage, outcome: str, refine: tuple[str, ...] = ()) -> None:
+    """Set the outcome of the message's latest contact attempt (pending, or one in `refine`)."""
+    attempt = (
+        ContactAttempt.objects.filter(message=message, outcome__in=(Outcome.PENDING, *refine))
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    if attempt is not None and attempt.outcome != outcome:
+        attempt.outcome = outcome
+        attempt.save(update_fields=["outcome"])
+
+
+def handle_sms_status(event: WebhookEvent) -> str:
+    form = event.payload.get("form", {})
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    raw = (form.get("MessageStatus") or form.get("SmsStatus") or "").lower()
+    target = SMS_STATUS.get(raw)
+    if target is None:
+        raise Ignored(f"status {raw!r} means nothing for an outgoing message")
+    with transaction.atomic():
+        message = _message(event, sid, "m")
+        moved = _advance(message, target, sid, event)
+        code = str(form.get("ErrorCode") or "")
+        if moved and target in FINAL:
+            _ledger(message, Outcome.DELIVERED if target == Status.DELIVERED else Outcome.FAILED)
+            if target != Status.DELIVERED:
+                _failed(message, code)
+    return f"message {message.pk}: {message.status}" + ("" if moved else " (unchanged)")
+
+
+def _failed(message: OutboundMessage, code: str) -> None:
+    OutboundMessage.objects.filter(pk=message.pk).update(error_code=code[:40])
+    case_event_record(
+        case=message.case,
+        kind=CaseEvent.Kind.CONTACT,
+        reason=f"{message.get_channel_display()} {message.template_key}: {message.status}"
+        + (f" (error {code})" if code else ""),
+        data={"message": message.pk, "error_code": code},
+    )
+    if code in CARRIER_OPT_OUT_CODES:
+        consent_opt_out(
+            borrower=message.borrower,
+            channel=message.channel,
+            source="provider",
+            note=f"provider error {code}",
+        )
+    elif code in SMS_UNUSABLE_CODES:
+        BadContactPoint.objects.get_or_create(
+            borrower_id=message.borrower_id,
+            channel=message.channel,
+            address=message.to_address,
+            defaults={"code": code, "reason": f"{settings.SMS_PROVIDER} error {code}"},
+        )
+
+
+def _answered_by(event: WebhookEvent, sid: str) -> str:
+    """AnsweredBy from this callback, or from an earlier one of the same call (async AMD)."""
+    answered = event.payload.get("form", {}).get("AnsweredBy") or ""
+    if answered:
+        return answered
+    earlier = WebhookEvent.objects.filter(
+        kind="voice.status", dedupe_key__startswith=f"voice-status:{sid}:"
+    ).exclude(dedupe_key__endswith=":")
+    for payload in earlier.values_list("payload", flat=True):
+        found = payload.get("form", {}).get("AnsweredBy")
+        if found:
+            return found
+    return ""
+
+
+def call_outcome(call_status: str, answered_by: str) -> str | None:
+    """What a call's end means for the contact caps. A completed call with no (or an unknown)
+    answering-machine verdict counts as a conversation: the cautious reading for the caps."""
+    if call_status == "completed":
+        if answered_by.startswith("machine"):
+            return Outcome.VOICEMAIL
+        if answered_by == "fax":
+            return Outcome.UNANSWERED
+        return Outcome.CONNECTED
+    if call_status in {"busy", "no-answer", "canceled", "failed"}:
+        return Outcome.UNANSWERED
+    return None
+
+
+def handle_voice_status(event: WebhookEvent) -> str:
+    form = event.payload.get("form", {})
+    sid = form.get("CallSid") or ""
+    raw = (form.get("CallStatus") or "").lower()
+    with transaction.atomic():
+        if not raw:  # the asynchronous answering-machine verdict, after the call ended
+            message = _message(event, sid, "m")
+            if form.get("AnsweredBy", "").startswith("machine"):
+                _ledger(message, Outcome.VOICEMAIL, refine=(Outcome.CONNECTED,))
+            return f"message {message.pk}: answered by {form.get('AnsweredBy')}"
+        target = CALL_STATUS.get(raw)
+        if target is None:
+            raise Ignored(f"call status {raw!r} unknown")
+        message = _message(event, sid, "m")
+        moved = _advance(message, target, sid, event)
+        outcome = call_outcome(raw, _answered_by(event, sid))
+        if outcome is not None:
+            # A machine verdict may refine a call first counted as a conversation.
+            refine = (Outcome.CONNECTED,) if outcome == Outcome.VOICEMAIL else ()
+            _ledger(message, outcome, refine=refine)
+        if moved and target in (Status.UNDELIVERED, Status.FAILED):
+            _failed(message, str(form.get("ErrorCode") or ""))
+    return f"message {message.pk}: {message.status}, call {raw}"

@@ -1,0 +1,148 @@
+"""Thin views: verify who sent it, check its shape, store it (one INSERT), answer.
+
+Every answer is decided here without writing anything but the one row: what an event means is
+worked out by a worker (processing.py). Inbound texts and keypad entries are answered with TwiML
+at once, from reads only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from collections_app.models import Loan
+from collections_app.webhooks import parsing
+from collections_app.webhooks.answers import gather_twiml, inbound_reply
+from collections_app.webhooks.intake import webhook_store
+from collections_app.webhooks.parsing import Malformed, Parsed
+from collections_app.webhooks.signatures import payments_request_valid, twilio_request_valid
+
+logger = logging.getLogger(__name__)
+TWIML = "application/xml"
+
+
+def _twilio(
+    request: HttpRequest, parse: Callable[..., Parsed]
+) -> tuple[Parsed | None, HttpResponse | None]:
+    """Verify and parse a Twilio request; (parsed, None) or (None, the 403/400 answer)."""
+    if not twilio_request_valid(request):
+        logger.warning("twilio webhook %s: missing or wrong signature", request.path)
+        return None, HttpResponseForbidden("invalid signature")
+    try:
+        return parse(request.POST, request.GET), None
+    except Malformed as exc:
+        logger.info("twilio webhook %s: malformed: %s", request.path, exc)
+        return None, HttpResponseBadRequest(str(exc))
+
+
+def _store(parsed: Parsed, provider: str) -> int | None:
+    return webhook_store(
+        provider=provider, kind=parsed.kind, dedupe_key=parsed.dedupe_key, payload=parsed.payload
+    )
+
+
+@csrf_exempt
+@require_POST
+def sms_status(request: HttpRequest) -> HttpResponse:
+    parsed, refused = _twilio(request, parsing.parse_sms_status)
+    if refused:
+        return refused
+    _store(parsed, "twilio")
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def voice_status(request: HttpRequest) -> HttpResponse:
+    parsed, refused = _twilio(request, parsing.parse_voice_status)
+    if refused:
+        return refused
+    _store(parsed, "twilio")
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request: HttpRequest) -> HttpResponse:
+    parsed, refused = _twilio(request, parsing.parse_sms_inbound)
+    if refused:
+        return refused
+    created = _store(parsed, "twilio") is not None
+    # A retried request was answered the first time: one reply per message.
+    text = inbound_reply(parsed.payload["form"]) if created else ""
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return HttpResponse(str(response), content_type=TWIML)
+
+
+@csrf_exempt
+@require_POST
+def voice_gather(request: HttpRequest) -> HttpResponse:
+    parsed, refused = _twilio(request, parsing.parse_voice_gather)
+    if refused:
+        return refused
+    _store(parsed, "twilio")
+    # The same entry twice gets the same answer; its effect happens once (the dedupe key).
+    return HttpResponse(gather_twiml(parsed.payload, request.path), content_type=TWIML)
+
+
+@csrf_exempt
+@require_POST
+def payments(request: HttpRequest) -> HttpResponse:
+    body = request.body
+    if not payments_request_valid(
+        request.headers.get("X-Signature", ""), body, settings.PAYMENTS_WEBHOOK_SECRET
+    ):
+        logger.warning("payments webhook: missing, wrong or expired signature")
+        return HttpResponseForbidden("invalid signature")
+    try:
+        parsed = parsing.parse_payment(body)
+    except Malformed as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    if parsed.kind == "payment.received":
+        # The lender's data error (a loan we were never sent, another currency) is answered 422
+        # and stored nowhere: their system shows it, and a corrected event is a new request.
+        loan = Loan.objects.filter(external_id=parsed.payload["loan_id"]).only("currency").first()
+        if loan is None:
+            logger.warning("payments webhook: unknown loan %s", parsed.payload["loan_id"])
+            return JsonResponse({"error": "unknown loan_id"}, status=422)
+        if loan.currency != parsed.payload["currency"]:
+            return JsonResponse({"error": f"loan currency is {loan.currency}"}, status=422)
+    created = _store(parsed, "payments") is not None
+    return JsonResponse({"status": "accepted" if created else "duplicate"}, status=200)
+
+
+@csrf_exempt
+@require_POST
+def minimal_sms_status(request: HttpRequest) -> HttpResponse:
+    """Benchmark baseline only (WEBHOOK_BENCH_MINIMAL_VIEW, PostgreSQL): parse the form, check
+    Twilio's HMAC, one INSERT. What any status-callback view must do at the least."""
+    url = settings.PUBLIC_BASE_URL + request.get_full_path()
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature):
+        return HttpResponseForbidden()
+    sid, status = request.POST.get("MessageSid", ""), request.POST.get("MessageStatus", "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO collections_app_webhookevent "
+            "(provider, kind, dedupe_key, payload, received_at, attempts, error) "
+            "VALUES (%s, %s, %s, %s::jsonb, now(), 0, '') ON CONFLICT (dedupe_key) DO NOTHING",
+            ["bench", "bench.minimal", f"bench:{sid}:{status}", json.dumps(request.POST.dict())],
+        )
+    return HttpResponse(status=204)
