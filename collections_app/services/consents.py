@@ -56,6 +56,39 @@ def _audit_on_open_cases(
         )
 
 
+def _consent_record(
+    *,
+    borrower: Borrower,
+    channel: str,
+    status: str,
+    source: str,
+    requested_at: dt.datetime | None,
+    note: str,
+    actor: AbstractBaseUser | None,
+) -> ChannelConsent:
+    now = timezone.now()
+    with transaction.atomic():
+        consent, _ = ChannelConsent.objects.update_or_create(
+            borrower=borrower,
+            channel=channel,
+            defaults={
+                "status": status,
+                "source": source,
+                "recorded_at": now,
+                "requested_at": requested_at or now,
+                "note": note[:300],
+            },
+        )
+        data: dict[str, object] = {"channel": channel, "status": status}
+        if status == ChannelConsent.Status.OPTED_OUT:
+            data["cancelled_messages"] = outbox_cancel_for_borrower(
+                borrower=borrower, channel=channel, reason=f"opted out of {channel}"
+            )
+        verb = "Opted out of" if status == ChannelConsent.Status.OPTED_OUT else "Opted in to"
+        _audit_on_open_cases(borrower, f"{verb} {channel} ({source})", data, actor)
+    return consent
+
+
 def consent_opt_out(
     *,
     borrower: Borrower,
@@ -65,29 +98,16 @@ def consent_opt_out(
     note: str = "",
     actor: AbstractBaseUser | None = None,
 ) -> ChannelConsent:
-    now = timezone.now()
-    with transaction.atomic():
-        consent, _ = ChannelConsent.objects.update_or_create(
-            borrower=borrower,
-            channel=channel,
-            defaults={
-                "status": ChannelConsent.Status.OPTED_OUT,
-                "source": source,
-                "recorded_at": now,
-                "requested_at": requested_at or now,
-                "note": note[:300],
-            },
-        )
-        cancelled = outbox_cancel_for_borrower(
-            borrower=borrower, channel=channel, reason=f"opted out of {channel}"
-        )
-        _audit_on_open_cases(
-            borrower,
-            f"Opted out of {channel} ({source})",
-            {"channel": channel, "status": "opted_out", "cancelled_messages": cancelled},
-            actor,
-        )
-    return consent
+    """Stop `channel` for the borrower now; its queued messages are cancelled."""
+    return _consent_record(
+        borrower=borrower,
+        channel=channel,
+        status=ChannelConsent.Status.OPTED_OUT,
+        source=source,
+        requested_at=requested_at,
+        note=note,
+        actor=actor,
+    )
 
 
 def consent_opt_in(
@@ -99,26 +119,15 @@ def consent_opt_in(
     note: str = "",
     actor: AbstractBaseUser | None = None,
 ) -> ChannelConsent:
-    now = timezone.now()
-    with transaction.atomic():
-        consent, _ = ChannelConsent.objects.update_or_create(
-            borrower=borrower,
-            channel=channel,
-            defaults={
-                "status": ChannelConsent.Status.OPTED_IN,
-                "source": source,
-                "recorded_at": now,
-                "requested_at": requested_at or now,
-                "note": note[:300],
-            },
-        )
-        _audit_on_open_cases(
-            borrower,
-            f"Opted in to {channel} ({source})",
-            {"channel": channel, "status": "opted_in"},
-            actor,
-        )
-    return consent
+    return _consent_record(
+        borrower=borrower,
+        channel=channel,
+        status=ChannelConsent.Status.OPTED_IN,
+        source=source,
+        requested_at=requested_at,
+        note=note,
+        actor=actor,
+    )
 
 
 def hold_place(

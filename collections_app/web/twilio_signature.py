@@ -1,5 +1,5 @@
-"""Only Twilio may call our Twilio endpoints: every request carries `X-Twilio-Signature`, an
-HMAC of the URL Twilio called and the POST fields, keyed with the account's auth token."""
+"""Only Twilio may call our Twilio endpoints: a view decorator over the one signature check in
+webhooks/signatures.py (X-Twilio-Signature over the public URL and the POST fields)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,11 @@ import functools
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from twilio.request_validator import RequestValidator
+
+from collections_app.webhooks.signatures import twilio_request_valid
 
 logger = logging.getLogger(__name__)
-
-
-def public_url(request: HttpRequest) -> str:
-    """The URL as Twilio called it: behind a TLS proxy the host and scheme we see differ."""
-    return settings.PUBLIC_BASE_URL + request.get_full_path()
-
-
-def twilio_request_is_signed(request: HttpRequest) -> bool:
-    signature = request.headers.get("X-Twilio-Signature", "")
-    # No token configured: nothing can be verified, so nothing is accepted.
-    if not signature or not settings.TWILIO_AUTH_TOKEN:
-        return False
-    validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
-    return validator.validate(public_url(request), request.POST, signature)
 
 
 def twilio_signed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -33,7 +19,7 @@ def twilio_signed(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not twilio_request_is_signed(request):
+        if not twilio_request_valid(request):
             logger.warning("Twilio request with a missing or wrong signature: %s", request.path)
             return HttpResponseForbidden("invalid signature")
         return view(request, *args, **kwargs)
