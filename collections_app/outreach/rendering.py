@@ -35,7 +35,12 @@ class Rendered:
     html_body: str
     has_opt_out_notice: bool
     headers: dict[str, str] = field(default_factory=dict)
-    sms: SmsParts | None = None
+    channel: str = ""
+
+    @property
+    def sms(self) -> SmsParts | None:
+        """Encoding and segment count (previews; the dispatcher does not need them)."""
+        return sms_parts(self.body) if self.channel == "sms" else None
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -105,7 +110,7 @@ def render_template(
         line = sms_opt_out_line(borrower)
         if line not in body:
             body = f"{body} {line}"
-        return Rendered("", body, "", has_opt_out_notice=True, sms=sms_parts(body))
+        return Rendered("", body, "", has_opt_out_notice=True, channel="sms")
     if template.channel == "email":
         link = unsubscribe_url(borrower)
         footer = copy.pick(copy.EMAIL_OPT_OUT, borrower.preferred_language).format(

@@ -20,8 +20,11 @@ class SmsParts:
     segments: int
 
 
+GSM7_ALL = frozenset(GSM7_BASIC | GSM7_EXTENDED)
+
+
 def sms_parts(text: str) -> SmsParts:
-    if all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text):
+    if set(text) <= GSM7_ALL:
         units = sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
         single, multi, encoding = 160, 153, "GSM-7"
     else:
