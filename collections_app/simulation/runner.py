@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,6 +99,10 @@ def simulate(cfg: SimConfig, progress: Callable[[str], None] | None = None) -> d
     clock = SimClock(dt.datetime.combine(cfg.start, dt.time(0), dt.UTC))
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True  # a new webhook row is processed at once, in-process
+    # An eager task logs a line per webhook: hundreds of thousands in a large run.
+    trace_logger = logging.getLogger("celery.app.trace")
+    trace_level = trace_logger.level
+    trace_logger.setLevel(logging.WARNING)
     started = time.monotonic()
     try:
         with override_settings(**_settings()), simulated_time(clock):
@@ -122,6 +127,7 @@ def simulate(cfg: SimConfig, progress: Callable[[str], None] | None = None) -> d
             summary = build_summary(cfg, state, poster)
     finally:
         app.conf.task_always_eager = eager
+        trace_logger.setLevel(trace_level)
     summary_seconds = time.monotonic() - started
     return {"summary": summary, "seconds": summary_seconds}
 
