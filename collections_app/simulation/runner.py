@@ -85,6 +85,10 @@ def _settings() -> dict[str, object]:
         "VOICE_CALLS_PER_SECOND": 1e9,
         "EMAILS_PER_SECOND": 1e9,
         "RATE_LIMIT_REDIS_URL": "",
+        "ANYMAIL": {
+            **settings.ANYMAIL,
+            "WEBHOOK_SECRET": settings.ANYMAIL.get("WEBHOOK_SECRET") or "sim:sim-anymail-secret",
+        },
         # Stored webhooks are processed in this process (webhooks.process), not by a worker.
         "CELERY_BROKER_URL": "filesystem://",
     }
@@ -190,6 +194,7 @@ def _provider_reports(
     """What Twilio would tell us about one accepted message, and the borrower's reaction."""
     now = clock.now
     if channel == "email":
+        poster.email_delivered(pk, sid, sb.email, now.isoformat())
         state.schedule(on_delivered(sb, channel=channel, template_key=key, at=now, answered=False))
         return
     if sb.persona == "unreachable":  # a dead number: the carrier rejects it
