@@ -155,7 +155,7 @@ def _one_day(cfg: SimConfig, d: int, clock: SimClock, state: SimState, poster: o
         .order_by()
     )
     state.states_by_day.append({s: counts.get(s, 0) for s in CaseState.values})
-    if d + 1 in SEGMENT_DAYS:
+    if d + 1 in SEGMENT_DAYS or d + 1 == cfg.days:
         state.segments_on_day[d + 1] = dict(
             CollectionCase.objects.filter(pk__in=state.by_case_id).values_list("pk", "segment")
         )
