@@ -33,6 +33,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--start", help="first simulated day, YYYY-MM-DD")
         parser.add_argument(
+            "--until-today",
+            action="store_true",
+            help="end the simulation yesterday (the demo: tonight's real run stays free)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when simulated borrowers exist already (make run)",
+        )
+        parser.add_argument(
             "--policy",
             default="",
             help="only check that this current policy key exists (policies are chosen per case "
@@ -42,7 +52,14 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from collections_app.models import CollectionPolicy
+        from django.utils import timezone
+
+        from collections_app.models import Borrower, CollectionPolicy
+        from collections_app.simulation.portfolio import PREFIX
+
+        if options["if_empty"] and Borrower.objects.filter(external_id__startswith=PREFIX).exists():
+            self.stdout.write("Simulated portfolio already loaded.")
+            return
 
         if (
             options["policy"]
@@ -52,6 +69,8 @@ class Command(BaseCommand):
         try:
             mix = parse_mix(options["mix"])
             start = dt.date.fromisoformat(options["start"]) if options["start"] else DEFAULT_START
+            if options["until_today"]:
+                start = timezone.localdate() - dt.timedelta(days=options["days"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         cfg = SimConfig(
