@@ -26,7 +26,12 @@ def first_run(django_db_setup, django_db_blocker):
     """One small simulation for the module (it takes a few seconds), rolled back after."""
     from django.db import transaction
 
+    from collections_app.models import JurisdictionProfile
+    from tests.conftest import _reseed
+
     with django_db_blocker.unblock(), transaction.atomic():
+        if not JurisdictionProfile.objects.exists():  # a transactional test flushed them
+            _reseed()
         result = simulate(SMALL)
         facts = {
             "states": list(CollectionCase.objects.values_list("state", flat=True)),
