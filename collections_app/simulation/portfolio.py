@@ -83,14 +83,15 @@ def _lender_data(persona: str, rng: random.Random) -> dict[str, object]:
 
 
 def create_portfolio(
-    *, n: int, mix: dict[str, float], seed: int, start: dt.date
+    *, n: int, mix: dict[str, float], seed: int, start: dt.date, jurisdiction: str = ""
 ) -> list[SimBorrower]:
+    """`jurisdiction` "CN" or "US": every borrower there (one policy); blank: half each."""
     rng = random.Random(seed)
     personas = assign_personas(n, mix, rng)
     out = []
     for i, persona in enumerate(personas):
         brng = random.Random(f"{seed}:{i}")  # per borrower: its choices do not depend on others'
-        chinese = i % 2 == 0
+        chinese = jurisdiction == "CN" if jurisdiction else i % 2 == 0
         phone = f"+86138{10_000_000 + i:08d}" if chinese else f"+1646{2_000_000 + i:07d}"
         email = "" if persona == "unreachable" else f"sim{i}@example.com"
         borrower = Borrower.objects.create(

@@ -75,6 +75,7 @@ def build_summary(cfg: SimConfig, state: SimState, poster: Any) -> dict[str, Any
             "days": cfg.days,
             "seed": cfg.seed,
             "start": cfg.start.isoformat(),
+            "jurisdiction": cfg.jurisdiction or "CN+US",
             "mix": {k: round(v, 4) for k, v in cfg.mix.items()},
         },
         "personas": dict(sorted(Counter(truth.values()).items())),

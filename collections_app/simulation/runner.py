@@ -48,6 +48,7 @@ class SimConfig:
     seed: int = 7
     mix: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MIX))
     start: dt.date = DEFAULT_START
+    jurisdiction: str = ""  # --policy: the borrowers of that policy's jurisdiction only
 
 
 @dataclass
@@ -111,7 +112,11 @@ def simulate(cfg: SimConfig, progress: Callable[[str], None] | None = None) -> d
     try:
         with override_settings(**_settings()), simulated_time(clock):
             borrowers = create_portfolio(
-                n=cfg.borrowers, mix=cfg.mix, seed=cfg.seed, start=cfg.start
+                n=cfg.borrowers,
+                mix=cfg.mix,
+                seed=cfg.seed,
+                start=cfg.start,
+                jurisdiction=cfg.jurisdiction,
             )
             state = SimState(
                 borrowers=borrowers,

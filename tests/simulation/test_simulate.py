@@ -107,3 +107,16 @@ def test_persona_shares_are_exact():
 def test_chart_has_a_line_per_state():
     svg = chart_svg([{"reminder": 3, "resolved": 0}, {"reminder": 1, "resolved": 2}], "t")
     assert svg.count("<polyline") == 7 and "resolved" in svg
+
+
+@pytest.mark.django_db
+def test_policy_option_simulates_that_policys_borrowers(tmp_path: Path):
+    from collections_app.models import Borrower
+
+    call_command(
+        "simulate", borrowers=10, days=2, policy="cn-default", out=str(tmp_path), quiet=True
+    )
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["config"]["jurisdiction"] == "CN"
+    assert set(Borrower.objects.values_list("jurisdiction", flat=True)) == {"CN"}
+    assert set(CollectionCase.objects.values_list("policy_key", flat=True)) == {"cn-default"}

@@ -45,8 +45,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--policy",
             default="",
-            help="only check that this current policy key exists (policies are chosen per case "
-            "by jurisdiction, as in production)",
+            help="simulate the borrowers of this policy (its jurisdiction); each case still gets "
+            "its policy the way production chooses it",
         )
         parser.add_argument("--out", default="var/simulation")
         parser.add_argument("--quiet", action="store_true")
@@ -61,11 +61,14 @@ class Command(BaseCommand):
             self.stdout.write("Simulated portfolio already loaded.")
             return
 
-        if (
-            options["policy"]
-            and not CollectionPolicy.objects.filter(key=options["policy"], is_current=True).exists()
-        ):
-            raise CommandError(f"no current policy {options['policy']!r}")
+        jurisdiction = ""
+        if options["policy"]:
+            policy = CollectionPolicy.objects.filter(key=options["policy"], is_current=True).first()
+            if policy is None:
+                raise CommandError(f"no current policy {options['policy']!r}")
+            if policy.jurisdiction not in ("CN", "US"):
+                raise CommandError("--policy: the simulator makes CN and US borrowers only")
+            jurisdiction = policy.jurisdiction
         try:
             mix = parse_mix(options["mix"])
             start = dt.date.fromisoformat(options["start"]) if options["start"] else DEFAULT_START
@@ -79,6 +82,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             mix=mix,
             start=start,
+            jurisdiction=jurisdiction,
         )
         progress = None if options["quiet"] else self.stdout.write
         result = simulate(cfg, progress=progress)
