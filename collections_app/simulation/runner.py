@@ -32,6 +32,7 @@ from collections_app.simulation import provider
 from collections_app.simulation.clock import SimClock, simulated_time
 from collections_app.simulation.personas import Action, answers_call, on_delivered
 from collections_app.simulation.portfolio import DEFAULT_MIX, SimBorrower, create_portfolio
+from collections_app.simulation.webhooks import WebhookPoster
 from collections_app.states import CaseState
 
 HOUR = dt.timedelta(hours=1)
@@ -97,7 +98,6 @@ def _settings() -> dict[str, object]:
 
 def simulate(cfg: SimConfig, progress: Callable[[str], None] | None = None) -> dict:
     from collections_app.simulation.report import build_summary
-    from collections_app.simulation.webhooks import WebhookPoster
     from config.celery import app
 
     provider.reset()
@@ -141,7 +141,9 @@ def simulate(cfg: SimConfig, progress: Callable[[str], None] | None = None) -> d
     return {"summary": summary, "seconds": summary_seconds}
 
 
-def _one_day(cfg: SimConfig, d: int, clock: SimClock, state: SimState, poster: object) -> None:
+def _one_day(
+    cfg: SimConfig, d: int, clock: SimClock, state: SimState, poster: WebhookPoster
+) -> None:
     day = cfg.start + dt.timedelta(days=d)
     midnight = dt.datetime.combine(day, dt.time(0), dt.UTC)
     clock.set(midnight + dt.timedelta(minutes=30))
@@ -166,7 +168,7 @@ def _one_day(cfg: SimConfig, d: int, clock: SimClock, state: SimState, poster: o
         )
 
 
-def _dispatch_and_send(clock: SimClock, state: SimState, poster: object) -> None:
+def _dispatch_and_send(clock: SimClock, state: SimState, poster: WebhookPoster) -> None:
     while True:
         result = dispatch_batch(now=clock.now, limit=2000)
         if not result.claimed:
@@ -189,7 +191,7 @@ def _dispatch_and_send(clock: SimClock, state: SimState, poster: object) -> None
 def _provider_reports(
     clock: SimClock,
     state: SimState,
-    poster: object,
+    poster: WebhookPoster,
     sb: SimBorrower,
     pk: int,
     channel: str,
@@ -223,7 +225,7 @@ def _provider_reports(
     )
 
 
-def _due_actions(clock: SimClock, state: SimState, poster: object) -> None:
+def _due_actions(clock: SimClock, state: SimState, poster: WebhookPoster) -> None:
     while state.actions and state.actions[0][0] <= clock.now:
         _, _, _, action = heapq.heappop(state.actions)
         sb = state.borrowers[action.index]
@@ -236,7 +238,9 @@ def _due_actions(clock: SimClock, state: SimState, poster: object) -> None:
         poster.process()
 
 
-def _pay(clock: SimClock, state: SimState, poster: object, sb: SimBorrower, a: Action) -> None:
+def _pay(
+    clock: SimClock, state: SimState, poster: WebhookPoster, sb: SimBorrower, a: Action
+) -> None:
     case = CollectionCase.objects.only("state", "amount_overdue").get(pk=sb.case_id)
     if case.state not in OPEN or case.amount_overdue <= 0:
         return
