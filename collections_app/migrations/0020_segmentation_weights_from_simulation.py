@@ -13,7 +13,7 @@ from collections_app.policies.defaults import SEGMENTATION
 ADDED = (
     {"segment": "strategic", "signal": "delivered_unanswered", "op": ">=", "value": 5, "weight": 2},
     {"segment": "strategic", "signal": "partial_payments", "op": ">=", "value": 1, "weight": -2},
-    {"segment": "strategic", "signal": "promises_kept", "op": ">=", "value": 1, "weight": -2},
+    {"segment": "strategic", "signal": "promises_kept", "op": ">=", "value": 1, "weight": -4},
     {"segment": "strategic", "signal": "days_past_due", "op": ">=", "value": 21, "weight": 2},
     {"segment": "strategic", "signal": "failed_contacts", "op": ">=", "value": 1, "weight": -4},
     {"segment": "strategic", "signal": "replies", "op": ">=", "value": 1, "weight": -2},

@@ -91,7 +91,7 @@ SEGMENTATION: dict[str, Any] = {
             "value": 1,
             "weight": -2,
         },
-        {"segment": "strategic", "signal": "promises_kept", "op": ">=", "value": 1, "weight": -2},
+        {"segment": "strategic", "signal": "promises_kept", "op": ">=", "value": 1, "weight": -4},
         {"segment": "strategic", "signal": "days_past_due", "op": ">=", "value": 21, "weight": 2},
         {"segment": "strategic", "signal": "failed_contacts", "op": ">=", "value": 1, "weight": -4},
         {"segment": "strategic", "signal": "replies", "op": ">=", "value": 1, "weight": -2},
