@@ -20,6 +20,9 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py ensure_demo_admin
 	$(BIN)/python manage.py load_demo
+	# A simulated portfolio's last 20 days, through the real engine (README: Simulator).
+	$(BIN)/python manage.py simulate --borrowers 60 --days 20 --seed 7 --until-today --if-empty \
+		--quiet --out var/simulation
 
 # Web (gunicorn) + Celery worker + beat on embedded defaults: SQLite in var/, filesystem broker.
 run: demo

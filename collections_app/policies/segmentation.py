@@ -58,7 +58,8 @@ class Segmentation:
 
 
 def _reason(rule: Mapping[str, Any], actual: Any) -> str:
-    return f"{rule['signal']}={actual} {rule['op']} {rule['value']} (+{rule['weight']})"
+    # Signed: a rule may count against a segment ("(-2)"), not only for it ("(+2)").
+    return f"{rule['signal']}={actual} {rule['op']} {rule['value']} ({rule['weight']:+g})"
 
 
 def segment_case(signals: Signals, config: Mapping[str, Any]) -> Segmentation:
