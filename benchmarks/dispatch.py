@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import os
 import subprocess
@@ -83,12 +82,9 @@ def bench_env(server: str, concurrency: int) -> dict[str, str]:
 
 def prepare(n: int) -> None:
     """N open cases in a zone where it is daytime now, each with one SMS due now."""
-    from zoneinfo import ZoneInfo
-
     from django.db import connection
-    from django.utils import timezone
 
-    from collections_app.models import Borrower, CollectionCase, Loan, OutboundMessage
+    from collections_app.devtools.portfolio import queue_due_sms
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -98,58 +94,7 @@ def prepare(n: int) -> None:
             "collections_app_collectioncase, collections_app_loan, collections_app_borrower "
             "RESTART IDENTITY CASCADE"
         )
-    zone = next(
-        z
-        for z in (
-            "America/New_York",
-            "Europe/London",
-            "Asia/Shanghai",
-            "Pacific/Auckland",
-            "America/Los_Angeles",
-            "Asia/Kolkata",
-            "Pacific/Honolulu",
-        )
-        if dt.time(9) <= timezone.now().astimezone(ZoneInfo(z)).time() < dt.time(19)
-    )
-    today = timezone.localdate()
-    borrowers = Borrower.objects.bulk_create(
-        Borrower(
-            external_id=f"BB{i}",
-            name=f"Bench {i}",
-            phone=f"+1415{2000000 + i:07d}",
-            email=f"b{i}@example.com",
-            time_zone=zone,
-            jurisdiction="US",
-        )
-        for i in range(n)
-    )
-    loans = Loan.objects.bulk_create(
-        Loan(
-            external_id=f"BL{i}",
-            borrower=b,
-            currency="USD",
-            principal=1000,
-            outstanding_balance=1000,
-            due_date=today - dt.timedelta(days=5),
-        )
-        for i, b in enumerate(borrowers)
-    )
-    cases = CollectionCase.objects.bulk_create(
-        CollectionCase(loan=loan, amount_overdue=250, overdue_since=loan.due_date) for loan in loans
-    )
-    now = timezone.now()
-    OutboundMessage.objects.bulk_create(
-        OutboundMessage(
-            case=c,
-            borrower_id=c.loan.borrower_id,
-            channel="sms",
-            template_key="reminder-notice",
-            step="bench",
-            scheduled_at=now,
-            idempotency_key=f"bench:{c.pk}",
-        )
-        for c in cases
-    )
+    queue_due_sms(n, prefix="BENCH", phone_base=2000000)
 
 
 def run_engine(n: int, server: str, workers: int, concurrency: int) -> float:

@@ -1,7 +1,6 @@
 """1,000 queued messages; a real Celery worker on Redis + PostgreSQL is killed with SIGKILL half
 way and restarted. Counted at the receiving server: every message arrives exactly once."""
 
-import datetime as dt
 import json
 import os
 import signal
@@ -9,14 +8,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.db import close_old_connections
-from django.utils import timezone
 
-from collections_app.models import Borrower, CollectionCase, Loan, OutboundMessage
+from collections_app.models import OutboundMessage
 from tests.worker import ROOT, worker_env
 
 N = 1000
@@ -79,57 +76,9 @@ def _worker(env: dict[str, str], log) -> subprocess.Popen:
 
 
 def _queue_messages(n: int) -> None:
-    zone = next(
-        z
-        for z in (
-            "America/New_York",
-            "Europe/London",
-            "Asia/Shanghai",
-            "Pacific/Auckland",
-            "America/Los_Angeles",
-            "Asia/Kolkata",
-            "Pacific/Honolulu",
-            "Asia/Dubai",
-        )
-        if dt.time(8, 30) <= timezone.now().astimezone(ZoneInfo(z)).time() < dt.time(20, 0)
-    )
-    today = timezone.localdate()
-    borrowers = Borrower.objects.bulk_create(
-        Borrower(
-            external_id=f"K{i}",
-            name=f"K {i}",
-            phone=f"+1415{3000000 + i:07d}",
-            time_zone=zone,
-            jurisdiction="US",
-        )
-        for i in range(n)
-    )
-    loans = Loan.objects.bulk_create(
-        Loan(
-            external_id=f"KL{i}",
-            borrower=b,
-            currency="USD",
-            principal=500,
-            outstanding_balance=500,
-            due_date=today - dt.timedelta(days=3),
-        )
-        for i, b in enumerate(borrowers)
-    )
-    cases = CollectionCase.objects.bulk_create(
-        CollectionCase(loan=loan, amount_overdue=100, overdue_since=loan.due_date) for loan in loans
-    )
-    OutboundMessage.objects.bulk_create(
-        OutboundMessage(
-            case=c,
-            borrower_id=c.loan.borrower_id,
-            channel="sms",
-            template_key="reminder-notice",
-            step="kill-test",
-            scheduled_at=timezone.now(),
-            idempotency_key=f"kill:{c.pk}",
-        )
-        for c in cases
-    )
+    from collections_app.devtools.portfolio import queue_due_sms
+
+    queue_due_sms(n, prefix="KILL", phone_base=3000000)
 
 
 def _sent() -> int:
