@@ -61,18 +61,24 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
     now = timezone.now()
     counts: Counter[str] = Counter()
     with transaction.atomic():
-        held: set[int] = set()
+        held: dict[int, str] = {}
         for token in {o.message.send_token for o in outcomes}:
-            held |= set(
+            held |= dict(
                 # Any status: a delivery callback may already have moved a sent row on.
                 OutboundMessage.objects.filter(
                     pk__in=[o.message.pk for o in outcomes if o.message.send_token == token],
                     send_token=token,
                 )
                 .select_for_update()
-                .values_list("pk", flat=True)
+                .values_list("pk", "status")
             )
-        by_id = {o.message.pk: o for o in outcomes if o.message.pk in held}
+        # A row a provider callback has moved past `sending` reached the provider, whatever this
+        # worker saw: only a `sent` outcome may still add its id; an error must not requeue it.
+        by_id = {
+            o.message.pk: o
+            for o in outcomes
+            if o.message.pk in held and (o.kind == "sent" or held[o.message.pk] == Status.SENDING)
+        }
         counts["superseded"] = len(outcomes) - len(by_id)
         attempts = {
             a.message_id: a

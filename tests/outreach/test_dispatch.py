@@ -288,3 +288,21 @@ def test_a_delivery_callback_before_the_result_is_written_is_kept(daytime_zone) 
 
     message.refresh_from_db()
     assert (message.status, message.provider_id) == ("delivered", "SM123")
+
+
+def test_an_error_after_the_provider_reported_delivery_does_not_requeue(daytime_zone) -> None:
+    """Twilio said 'delivered' while our request timed out as a transient error: no resend."""
+    from collections_app.channels import ChannelError
+    from collections_app.outreach.results import SendOutcome, record_outcomes
+    from collections_app.outreach.sender import _take
+
+    message = enqueue(make_case(daytime_zone))
+    dispatch_batch()
+    [taken], _ = _take([message.pk], timezone.now())
+    OutboundMessage.objects.filter(pk=message.pk).update(status="delivered")  # the callback
+
+    record_outcomes([SendOutcome(taken, timezone.now(), error=ChannelError("502"))])
+
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    assert dispatch_batch().claimed == 0
