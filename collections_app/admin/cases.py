@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 
+from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.case_actions import CaseActionsMixin
 from collections_app.admin.case_page import CasePageMixin
 from collections_app.admin.filters import (
@@ -163,7 +164,7 @@ class CollectionCaseAdmin(
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "case", "kind", "from_state", "to_state", "actor", "reason")
     list_filter = ("kind",)
     list_select_related = ("case", "actor")
@@ -175,15 +176,6 @@ class CaseEventAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Payment)

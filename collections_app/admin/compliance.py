@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 
+from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.compliance.profiles import profile_save_new_version
 from collections_app.compliance.report import compliance_report
 from collections_app.models import (
@@ -29,17 +30,6 @@ from collections_app.services.consents import (
     hold_place,
     hold_release,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(JurisdictionProfile)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
+from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.models import AgentProfile, PiiAccessLog
 from collections_app.states import OPEN_STATES
 
@@ -35,18 +36,9 @@ class AgentProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(PiiAccessLog)
-class PiiAccessLogAdmin(admin.ModelAdmin):
+class PiiAccessLogAdmin(ReadOnlyAdmin):
     list_display = ("viewed_at", "user", "borrower", "case", "fields", "path")
     list_select_related = ("user", "borrower")
     raw_id_fields = ("user", "borrower", "case")
     show_full_result_count = False
     date_hierarchy = "viewed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

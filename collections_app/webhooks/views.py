@@ -56,24 +56,23 @@ def _store(parsed: Parsed, provider: str) -> int | None:
     )
 
 
-@csrf_exempt
-@require_POST
-def sms_status(request: HttpRequest) -> HttpResponse:
-    parsed, refused = _twilio(request, parsing.parse_sms_status)
-    if refused:
-        return refused
-    _store(parsed, "twilio")
-    return HttpResponse(status=204)
+def _status_view(parse: Callable) -> Callable[[HttpRequest], HttpResponse]:
+    """A status callback: verify, store, 204 (the worker applies it)."""
+
+    @csrf_exempt
+    @require_POST
+    def view(request: HttpRequest) -> HttpResponse:
+        parsed, refused = _twilio(request, parse)
+        if refused:
+            return refused
+        _store(parsed, "twilio")
+        return HttpResponse(status=204)
+
+    return view
 
 
-@csrf_exempt
-@require_POST
-def voice_status(request: HttpRequest) -> HttpResponse:
-    parsed, refused = _twilio(request, parsing.parse_voice_status)
-    if refused:
-        return refused
-    _store(parsed, "twilio")
-    return HttpResponse(status=204)
+sms_status = _status_view(parsing.parse_sms_status)
+voice_status = _status_view(parsing.parse_voice_status)
 
 
 @csrf_exempt

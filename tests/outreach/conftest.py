@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from collections_app.channels import PROVIDERS, ChannelError
 from collections_app.channels.base import Channel, OutgoingMessage
+from collections_app.devtools.portfolio import ZONES
+from collections_app.devtools.portfolio import daytime_zone as daytime_zone_now
 from collections_app.outreach.outbox import outbox_enqueue
 from tests.factories import BorrowerFactory, CaseFactory, LoanFactory
 
@@ -20,41 +22,15 @@ def _file_provider(settings, tmp_path):
     return settings.PROVIDER_OUTBOX_DIR
 
 
-def awake_now(zone: str = "America/New_York") -> bool:
-    local = timezone.now().astimezone(ZoneInfo(zone)).time()
-    return dt.time(8, 10) <= local < dt.time(20, 50)
-
-
 @pytest.fixture
 def daytime_zone() -> str:
     """A zone where it is now well inside 08:00-21:00 (tests run at any hour)."""
-    for zone in (
-        "America/New_York",
-        "Europe/London",
-        "Asia/Shanghai",
-        "Pacific/Auckland",
-        "America/Los_Angeles",
-        "Asia/Kolkata",
-        "Pacific/Honolulu",
-        "Asia/Dubai",
-    ):
-        if awake_now(zone):
-            return zone
-    raise AssertionError("no daytime zone found")
+    return daytime_zone_now(dt.time(8, 10), dt.time(20, 50))
 
 
 @pytest.fixture
 def nighttime_zone() -> str:
-    for zone in (
-        "America/New_York",
-        "Europe/London",
-        "Asia/Shanghai",
-        "Pacific/Auckland",
-        "America/Los_Angeles",
-        "Asia/Kolkata",
-        "Pacific/Honolulu",
-        "Asia/Dubai",
-    ):
+    for zone in ZONES:
         local = timezone.now().astimezone(ZoneInfo(zone)).time()
         if local < dt.time(7, 0) or local >= dt.time(21, 30):
             return zone
