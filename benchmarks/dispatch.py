@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, free_port, machine, setup_django, use_database
 
 DB = "collections_bench_dispatch"
+QUEUE = "bench-dispatch"
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen, str]:
@@ -74,7 +75,8 @@ def bench_env(server: str, concurrency: int) -> dict[str, str]:
         SMS_MESSAGES_PER_SECOND="100000",
         OUTBOX_SEND_CONCURRENCY=str(concurrency),
         TWILIO_MAX_CONNECTIONS=str(concurrency),
-        CELERY_TASK_DEFAULT_QUEUE="bench-dispatch",
+        CELERY_TASK_DEFAULT_QUEUE=QUEUE,
+        OUTBOX_SEND_QUEUE=f"{QUEUE}-outbox",
         LOG_LEVEL="WARNING",
     )
     return env
@@ -97,12 +99,8 @@ def prepare(n: int) -> None:
     queue_due_sms(n, prefix="BENCH", phone_base=2000000)
 
 
-def run_engine(n: int, server: str, workers: int, concurrency: int) -> float:
-    from collections_app.models import OutboundMessage
-
-    env = bench_env(server, concurrency)
-    log = open(ROOT / "var" / "bench-dispatch-worker.log", "w")  # noqa: SIM115
-    worker = subprocess.Popen(
+def start_worker(env: dict[str, str], queue: str, processes: int, log) -> subprocess.Popen:
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -113,9 +111,11 @@ def run_engine(n: int, server: str, workers: int, concurrency: int) -> float:
             "--loglevel",
             "WARNING",
             "--concurrency",
-            str(workers),
+            str(processes),
             "--queues",
-            "bench-dispatch",
+            queue,
+            "--hostname",
+            f"{queue}@%h",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -127,6 +127,19 @@ def run_engine(n: int, server: str, workers: int, concurrency: int) -> float:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+def run_engine(n: int, server: str, workers: int, concurrency: int) -> float:
+    """The production topology: one worker process on the default queue (the dispatcher) and
+    `workers` processes on the outbox queue (the sends), as docker-compose.yml runs them."""
+    from collections_app.models import OutboundMessage
+
+    env = bench_env(server, concurrency)
+    log = open(ROOT / "var" / "bench-dispatch-worker.log", "w")  # noqa: SIM115
+    procs = [
+        start_worker(env, QUEUE, 1, log),
+        start_worker(env, f"{QUEUE}-outbox", workers, log),
+    ]
     try:
         time.sleep(4)  # worker boot
         started = time.perf_counter()
@@ -150,8 +163,10 @@ def run_engine(n: int, server: str, workers: int, concurrency: int) -> float:
             time.sleep(0.1)
         return n / (time.perf_counter() - started)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
         log.close()
 
 
@@ -194,7 +209,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--latencies", type=float, nargs="+", default=[0.0, 0.2])
-    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Celery worker processes on the outbox queue"
+    )
     parser.add_argument(
         "--concurrency", type=int, default=100, help="requests in flight per worker"
     )

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from kombu import Exchange, Queue
 
 from config.env import env, envbool, envfloat, envint, envlist
 
@@ -126,6 +127,16 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = env(
     "CELERY_TASK_DEFAULT_QUEUE", f"collections-test-{os.getpid()}" if TESTING else "collections"
 )
+# Sends have a queue of their own, so a send batch waiting on a slow provider never holds up
+# the every-minute dispatcher, the sweepers or the nightly run, and a dedicated worker (see
+# docker-compose.yml) can serve it. A worker started without --queues consumes both.
+OUTBOX_SEND_QUEUE = env("OUTBOX_SEND_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-outbox")
+# Each queue its own exchange and key: two queues bound by the same key would both get a copy.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, OUTBOX_SEND_QUEUE)
+)
+CELERY_TASK_ROUTES = {"collections.send_messages": {"queue": OUTBOX_SEND_QUEUE}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is re-delivered, and claims make it safe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

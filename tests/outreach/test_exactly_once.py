@@ -62,7 +62,7 @@ def _worker(env: dict[str, str], log) -> subprocess.Popen:
             "--concurrency",
             "2",
             "--queues",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.OUTBOX_SEND_QUEUE}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
