@@ -181,6 +181,8 @@ OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 500)
 OUTBOX_SEND_BATCH = envint("OUTBOX_SEND_BATCH", 500)
 # Requests in flight per send task (async I/O).
 OUTBOX_SEND_CONCURRENCY = envint("OUTBOX_SEND_CONCURRENCY", 200)
+# Outcomes written per chunk while the rest of a send batch is still in flight.
+OUTBOX_RECORD_CHUNK = envint("OUTBOX_RECORD_CHUNK", 100)
 # A claimed message not sent within this many seconds goes back to the gate (the hour may
 # have changed); the gate also requires the contact window to stay open this long.
 OUTBOX_CLAIM_TTL = envint("OUTBOX_CLAIM_TTL", 120)

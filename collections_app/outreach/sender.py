@@ -25,7 +25,8 @@ from collections_app.channels import ChannelError, OutgoingMessage, get_channel
 from collections_app.channels.base import Channel
 from collections_app.models import ContactAttempt, DeliveryAttempt, OutboundMessage
 from collections_app.outreach.ratelimit import make_rate_limiter
-from collections_app.outreach.results import SendOutcome, record_outcomes
+from collections_app.outreach.recorder import OutcomeRecorder
+from collections_app.outreach.results import SendOutcome
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -126,13 +127,13 @@ def send_deadline_seconds() -> float:
     return max(1.0, settings.OUTBOX_SENDING_TIMEOUT - settings.TWILIO_READ_TIMEOUT - 2.0)
 
 
-async def _send_all(messages: list[OutboundMessage]) -> list[SendOutcome]:
+async def _send_all(messages: list[OutboundMessage], recorder: OutcomeRecorder) -> None:
     deadline = time.monotonic() + send_deadline_seconds()
     limiter = make_rate_limiter()
     channels: dict[str, Channel] = {}
     semaphore = asyncio.Semaphore(settings.OUTBOX_SEND_CONCURRENCY)
 
-    async def one(message: OutboundMessage, item: OutgoingMessage) -> SendOutcome:
+    async def send(message: OutboundMessage, item: OutgoingMessage) -> SendOutcome:
         channel = channels.setdefault(message.channel, get_channel(message.channel))
         async with semaphore:
             await limiter.acquire(message.channel)
@@ -149,12 +150,22 @@ async def _send_all(messages: list[OutboundMessage]) -> list[SendOutcome]:
                 return SendOutcome(message, started, error=ChannelError(repr(exc), unknown=True))
             return SendOutcome(message, started, provider_id=provider_id)
 
+    async def one(message: OutboundMessage) -> None:
+        recorder.add(await send(message, outgoing(message)))
+
     try:
-        return await asyncio.gather(*(one(m, outgoing(m)) for m in messages))
+        await asyncio.gather(*(one(m) for m in messages))
     finally:
         await limiter.close()
         for channel in channels.values():
             await channel.aclose()
+
+
+async def _send_and_record(messages: list[OutboundMessage], recorder: OutcomeRecorder) -> None:
+    try:
+        await _send_all(messages, recorder)
+    finally:
+        await recorder.drain()
 
 
 def send_claimed(ids: Sequence[int]) -> SendSummary:
@@ -164,8 +175,9 @@ def send_claimed(ids: Sequence[int]) -> SendSummary:
     summary = SendSummary(requeued_stale=stale, skipped=len(ids) - len(messages) - stale)
     if not messages:
         return summary
-    outcomes = asyncio.run(_send_all(messages))
-    counts = record_outcomes(outcomes)
+    recorder = OutcomeRecorder.for_caller(chunk=settings.OUTBOX_RECORD_CHUNK)
+    asyncio.run(_send_and_record(messages, recorder))
+    counts = recorder.finish()
     summary.sent, summary.retrying = counts["sent"], counts["retrying"]
     summary.failed, summary.unknown = counts["failed"], counts["unknown"]
     return summary
