@@ -15,9 +15,13 @@ from collections_app.channels.twilio_client import (
 )
 from collections_app.channels.twilio_errors import not_configured, twilio_errors
 
-# One borrower gets a handful of messages a day: the newest page holds any we could have sent,
-# so lookups read one page and never follow `next_page_uri`.
-LOOKUP_PAGE_SIZE = 50
+# Lookups (the sweeper asking "did this interrupted send arrive?") list by To and From with no
+# date filter and compare DateCreated here: Twilio's DateSent and StartTime filters leave out a
+# message or call still queued at Twilio (not yet sent or dialled), and missing one would send it
+# twice. A borrower gets a handful of messages a day, so the list for one number is short and
+# one page of LOOKUP_LIMIT holds it; a full page is inconclusive (what lies past it cannot be
+# ruled out) and the message becomes `unknown`, for a person.
+LOOKUP_LIMIT = 200
 
 
 # A message SID is SM… (MM… when Twilio sends it as MMS); a call SID is CA….
@@ -68,18 +72,34 @@ class TwilioSMSChannel(Channel):
         await close_async_twilio_clients()
 
     def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
-        filters: dict[str, Any] = {"to": message.to, "date_sent_after": since}
+        filters: dict[str, Any] = {"to": message.to}
         sender = self._sender()
         if "from_" in sender:
             filters["from_"] = sender["from_"]
-        with twilio_errors():
-            found = list(twilio_client().messages.page(**filters, page_size=LOOKUP_PAGE_SIZE))
+        listed = list_since(twilio_client().messages, filters, since)
         body = message.body.strip()
-        for listed in found:
-            sid = listed.sid or ""
+        for record in listed:
+            sid = record.sid or ""
             # A Messaging Service may append text (an opt-out line), never change ours.
-            if sid.startswith(MESSAGE_SID_PREFIXES) and (listed.body or "").strip().startswith(
+            if sid.startswith(MESSAGE_SID_PREFIXES) and (record.body or "").strip().startswith(
                 body
             ):
                 return sid
         return None
+
+
+def list_since(resource: Any, filters: dict[str, Any], since: datetime) -> list[Any]:
+    """The records of a Twilio list (messages or calls) matching `filters` that were created at
+    or after `since`, from one page of LOOKUP_LIMIT. Raises an `unknown` ChannelError when the
+    page is full (the list may go on past it)."""
+    with twilio_errors():
+        records = list(resource.page(**filters, page_size=LOOKUP_LIMIT))
+    if len(records) >= LOOKUP_LIMIT:
+        raise ChannelError(
+            f"more than {LOOKUP_LIMIT} records for {filters.get('to')}: cannot rule out a send",
+            unknown=True,
+        )
+    # A DateCreated missing or unreadable (the SDK then keeps the raw string) rules nothing out.
+    return [
+        r for r in records if not isinstance(r.date_created, datetime) or r.date_created >= since
+    ]

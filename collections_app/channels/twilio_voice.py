@@ -15,7 +15,7 @@ from collections_app.channels.twilio_client import (
     twilio_client,
 )
 from collections_app.channels.twilio_errors import not_configured, twilio_errors
-from collections_app.channels.twilio_sms import LOOKUP_PAGE_SIZE, provider_sid
+from collections_app.channels.twilio_sms import list_since, provider_sid
 
 STATUS_CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
 
@@ -69,16 +69,13 @@ class TwilioVoiceChannel(Channel):
         A call has no body to match on; the compliance gate lets one contact per borrower
         through at a time, so a call to the number since the claim is this message's call.
         """
-        with twilio_errors():
-            page = twilio_client().calls.page(
-                to=message.to,
-                from_=self._from(),
-                start_time_after=since,
-                page_size=LOOKUP_PAGE_SIZE,
-            )
-            found = list(page)
-        calls = [call for call in found if (call.sid or "").startswith("CA")]
+        listed = list_since(twilio_client().calls, {"to": message.to, "from_": self._from()}, since)
+        calls = [call for call in listed if (call.sid or "").startswith("CA")]
         if not calls:
             return None
-        # Newest first from Twilio; the earliest is the one our interrupted send placed.
-        return min(calls, key=lambda call: call.date_created or since).sid
+        # The earliest is the one our interrupted send placed.
+        return min(calls, key=lambda call: _created(call, since)).sid
+
+
+def _created(call: Any, default: datetime) -> datetime:
+    return call.date_created if isinstance(call.date_created, datetime) else default

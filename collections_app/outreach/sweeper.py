@@ -3,7 +3,8 @@
 - Claimed but never started (the send task was lost): back to the queue, through the gate.
 - Started, no outcome (the worker died mid-request): ask the provider whether it has the
   message. Found: it was sent, record it. Not found: it never arrived, queue it again.
-  A provider that cannot be asked (SMTP): `unknown`, for a person to check.
+  A provider that cannot be asked (SMTP), or whose answer cannot settle it: `unknown`, for a
+  person to check.
 """
 
 from __future__ import annotations
@@ -91,7 +92,12 @@ def sweep_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> SweepRe
         try:
             provider_id = channel.lookup(outgoing(message), since=since - LOOKUP_SLACK)
         except ChannelError as exc:
-            logger.warning("lookup for message %s failed, will retry: %s", message.pk, exc)
+            if exc.unknown:
+                # The provider's answer cannot settle it: a person decides, nothing is resent.
+                outcomes.append(SendOutcome(message, since, error=exc))
+                result.unknown += 1
+            else:
+                logger.warning("lookup for message %s failed, will retry: %s", message.pk, exc)
             continue
         if provider_id:
             outcomes.append(SendOutcome(message, since, provider_id=provider_id))

@@ -117,7 +117,40 @@ def test_sms_lookup_finds_the_sid_by_body(seam) -> None:
     assert (request.method, request.path) == ("GET", MESSAGES_PATH)
     assert request.field("To") == MESSAGE.to
     assert request.field("From") == FROM_NUMBER
-    assert request.field("DateSent>") == "2026-11-29T02:00:00Z"
+    # No DateSent filter: it would leave out a message still queued at Twilio.
+    assert [key for key, _ in request.query if key.startswith("Date")] == []
+
+
+def test_sms_lookup_finds_a_message_still_queued_at_twilio(seam) -> None:
+    queued = message_record(SID, MESSAGE.body) | {
+        "status": "queued",
+        "date_sent": None,
+        "date_created": "Sun, 29 Nov 2026 02:00:30 +0000",
+    }
+    seam.answer = Answer(body=list_page("messages", [queued], MESSAGES_PATH))
+    assert get_channel("sms").lookup(MESSAGE, SINCE) == SID
+
+
+def test_sms_lookup_ignores_the_same_text_sent_before_the_attempt(seam) -> None:
+    earlier = message_record(SID, MESSAGE.body, date_sent="Sun, 29 Nov 2026 01:59:00 +0000")
+    seam.answer = Answer(body=list_page("messages", [earlier], MESSAGES_PATH))
+    assert get_channel("sms").lookup(MESSAGE, SINCE) is None
+
+
+def test_a_list_too_long_to_read_to_the_end_is_unknown_not_absent(seam) -> None:
+    from collections_app.channels import ChannelError
+    from collections_app.channels.twilio_sms import LOOKUP_LIMIT
+
+    older = [
+        message_record("SM" + f"{i:032x}", "Older", date_sent="Sat, 28 Nov 2026 09:00:00 +0000")
+        for i in range(LOOKUP_LIMIT)
+    ]
+    seam.answer = Answer(body=list_page("messages", older, MESSAGES_PATH))
+    with pytest.raises(ChannelError) as error:
+        get_channel("sms").lookup(MESSAGE, SINCE)
+    assert error.value.unknown
+    (request,) = seam.received
+    assert request.field("PageSize") == str(LOOKUP_LIMIT)
 
 
 def test_sms_lookup_finds_nothing_when_no_body_matches(seam) -> None:
@@ -144,8 +177,20 @@ def test_call_lookup_returns_the_earliest_call_since(seam) -> None:
     )
     assert get_channel("voice").lookup(MESSAGE, SINCE) == earlier
     (request,) = seam.received
-    assert request.field("StartTime>") == "2026-11-29T02:00:00Z"
+    # No StartTime filter: a call still queued at Twilio has not started.
+    assert [key for key, _ in request.query if key.startswith("StartTime")] == []
     assert request.field("From") == FROM_NUMBER
+
+
+def test_call_lookup_ignores_calls_placed_before_the_attempt(seam) -> None:
+    before = {
+        "sid": CALL_SID,
+        "to": MESSAGE.to,
+        "from": FROM_NUMBER,
+        "date_created": "Sun, 29 Nov 2026 01:50:00 +0000",
+    }
+    seam.answer = Answer(body=list_page("calls", [before], CALLS_PATH))
+    assert get_channel("voice").lookup(MESSAGE, SINCE) is None
 
 
 def test_lookup_errors_are_classified_like_sends(seam) -> None:

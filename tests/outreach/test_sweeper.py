@@ -6,10 +6,13 @@ import pytest
 from django.utils import timezone
 
 from collections_app.channels import get_channel
+from collections_app.channels.twilio_sms import LOOKUP_LIMIT
 from collections_app.models import DeliveryAttempt, OutboundMessage
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.sender import _take, outgoing
 from collections_app.outreach.sweeper import sweep_outbox
+from tests.channels.conftest import point_twilio_at
+from tests.channels.seam import Answer, SeamHTTPServer
 from tests.outreach.conftest import enqueue, make_case
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +86,35 @@ def test_an_interrupted_email_is_unknown_because_smtp_cannot_be_asked(
     assert sweep_outbox().unknown == 1
     message.refresh_from_db()
     assert message.status == "unknown"
+
+
+@pytest.fixture
+def twilio_seam(settings):
+    """Twilio's API answered by a local server the test scripts."""
+    server = SeamHTTPServer().start()
+    point_twilio_at(settings, server.url)
+    yield server
+    server.stop()
+
+
+def test_an_interrupted_sms_twilio_cannot_settle_is_unknown_not_resent(
+    daytime_zone, settings, twilio_seam
+) -> None:
+    message = enqueue(make_case(daytime_zone))
+    dispatch_batch()
+    _take([message.pk], timezone.now())
+    age(message, settings.OUTBOX_SENDING_TIMEOUT + 5)
+    # The borrower's number has a full page of older messages: ours could lie past it.
+    created = "Sat, 01 Jan 2022 09:00:00 +0000"
+    older = {"sid": "SM" + "e" * 32, "body": "Older", "date_created": created}
+    twilio_seam.answer = Answer(body={"messages": [older] * LOOKUP_LIMIT, "next_page_uri": None})
+
+    assert sweep_outbox().unknown == 1
+
+    message.refresh_from_db()
+    assert message.status == "unknown"
+    assert [r.method for r in twilio_seam.received] == ["GET"]  # asked, never resent
+    assert sweep_outbox().unknown == 0  # settled: a person decides now
 
 
 def test_a_fresh_send_in_progress_is_left_alone(daytime_zone) -> None:
