@@ -110,11 +110,6 @@ _EMAIL_HTML = {
     ),
 }
 
-_VOICE_MENU = {
-    EN: ("Press 1 to promise a payment, 2 to ask for a call back, or 3 if you dispute this debt."),
-    ZH: "承诺还款请按1，需要回电请按2，对欠款有异议请按3。",
-}
-
 
 def _sms_sentence(key: str, language: str) -> str:
     """The SMS text without the company prefix, reused inside emails and calls."""
@@ -158,7 +153,8 @@ def default_templates() -> list[dict[str, str]]:
                     "stage": stage,
                     "language": language,
                     "channel": "voice",
-                    "body": f"{intro}{sentence} {_VOICE_MENU[language]}",
+                    # The keypad menu is not part of it: the call's keypad steps say it.
+                    "body": f"{intro}{sentence}",
                 }
             )
     return rows

@@ -3,8 +3,9 @@
 Answering-machine detection (`machine_detection=DetectMessageEnd` on the call) tells us who
 picked up in `AnsweredBy`. A machine, or a fax, may be heard by anyone in the household: it gets
 only who is calling and a number to call back, never a word about a debt (12 CFR 1006.6(d),
-third-party disclosure; the CN profile has the same rule). A person hears the message and a
-keypad menu that the gather webhook (issue 5) answers.
+third-party disclosure; the CN profile has the same rule). A person may be someone else in the
+household too: they are asked first whether they are the borrower, and only a "yes" (keypad 1,
+answered by the gather webhook, webhooks/ivr.py) hears the message and the keypad menu.
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.voice_response import VoiceResponse
 
-from collections_app.channels.voice_script import voice_script
 from collections_app.models import Borrower, OutboundMessage
 from collections_app.web.twilio_signature import twilio_signed
+from collections_app.webhooks import ivr
+from collections_app.webhooks.answers import call_context
 
 logger = logging.getLogger(__name__)
 
 # Issue 5's endpoint for the keypad menu (a stable path, documented in the README).
 GATHER_PATH = "/webhooks/twilio/voice/gather/"
 
-# Twilio <Say> language codes for the borrower's preferred language.
-SAY_LANGUAGE = {"zh-Hans": "zh-CN", "en": "en-US"}
 
 THIRD_PARTY_SAFE = {
     "en": "This is a message for {name} from {company}. Please call us back at {number}.",
@@ -37,17 +37,6 @@ THIRD_PARTY_SAFE = {
 THIRD_PARTY_SAFE_NO_NUMBER = {
     "en": "This is a message for {name} from {company}. Please call us back.",
     "zh-Hans": "这是给{name}的留言，来自{company}。请给我们回电。",
-}
-MENU = {
-    "en": (
-        "To promise a payment, press 1. To ask for a call back, press 2. "
-        "To dispute this debt, press 3."
-    ),
-    "zh-Hans": "承诺还款请按1，要求回电请按2，对欠款有异议请按3。",
-}
-NO_INPUT = {
-    "en": "We did not receive your choice. Goodbye.",
-    "zh-Hans": "我们没有收到您的选择。再见。",
 }
 
 
@@ -114,17 +103,15 @@ def answer(request: HttpRequest, message_id: int) -> HttpResponse:
         return twiml(response)
 
     language = language_of(message.borrower)
-    say_language = SAY_LANGUAGE[language]
+    safe = third_party_safe_message(message.borrower)
     if not person_answered(request.POST.get("AnsweredBy", "")):
-        response.say(third_party_safe_message(message.borrower), language=say_language)
+        response.say(safe, language=ivr.SAY_LANGUAGE[language])
         response.hangup()
         return twiml(response)
 
-    gather_url = f"{settings.PUBLIC_BASE_URL}{GATHER_PATH}?message={message.pk}"
-    gather = response.gather(num_digits=1, action=gather_url, method="POST")
-    gather.say(voice_script(message), language=say_language)
-    gather.say(MENU[language], language=say_language)
-    # Reached only when no key was pressed before the gather timed out.
-    response.say(NO_INPUT[language], language=say_language)
+    ctx = call_context(message)
+    ivr.ask_identity(response, ctx, path=settings.PUBLIC_BASE_URL + GATHER_PATH)
+    # Reached only when no key was pressed: whoever it was hears what a machine would.
+    response.say(safe, language=ivr.SAY_LANGUAGE[language])
     response.hangup()
     return twiml(response)

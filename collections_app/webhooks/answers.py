@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
+from collections_app.channels.voice_script import voice_script
 from collections_app.models import OutboundMessage
 from collections_app.outreach.links import payment_url
 from collections_app.webhooks import ivr
@@ -30,27 +33,36 @@ def inbound_reply(form: dict[str, Any]) -> str:
     return reply_text(intent, borrower.preferred_language, link=link)
 
 
+def call_context(message: OutboundMessage | None) -> ivr.CallContext:
+    """What the keypad steps need to know about the call, read from its outbox row."""
+    if message is None:
+        return ivr.CallContext(message_id=None)
+    borrower = message.borrower
+    case = open_case_of(borrower)
+    return ivr.CallContext(
+        message_id=message.pk,
+        language=borrower.preferred_language,
+        currency=case.loan.currency if case else "",
+        amount_overdue=case.amount_overdue if case else None,
+        name=borrower.name.strip(),
+        company=settings.COMPANY_NAME,
+        script=voice_script(message),
+    )
+
+
 def gather_twiml(payload: dict[str, Any], path: str) -> str:
     form, query = payload.get("form", {}), payload.get("query", {})
     ref = query.get("message") or ""
     message = (
-        OutboundMessage.objects.select_related("borrower").filter(pk=int(ref)).first()
+        OutboundMessage.objects.select_related("borrower", "case__loan").filter(pk=int(ref)).first()
         if ref
         else None
     )
-    ctx = ivr.CallContext(message_id=None)
-    if message is not None:
-        case = open_case_of(message.borrower)
-        ctx = ivr.CallContext(
-            message_id=message.pk,
-            language=message.borrower.preferred_language,
-            currency=case.loan.currency if case else "",
-            amount_overdue=case.amount_overdue if case else None,
-        )
     entry = ivr.Entry(
-        step=query.get("step") or "menu",
+        # No step named: the first one, the right-party question (safe for anyone to hear).
+        step=query.get("step") or "identity",
         digits=form.get("Digits") or "",
         amount=int(query["amount"]) if query.get("amount") else None,
         days=int(query["days"]) if query.get("days") else None,
     )
-    return ivr.respond(ctx, entry, path)
+    return ivr.respond(call_context(message), entry, path)

@@ -5,7 +5,10 @@ that URL (`step`, `amount`, `days`), so every step is answered without any sessi
 repeated request gets the same answer. Only a confirmed promise, a call-back request and a
 dispute change anything, and that happens in the worker (handlers/voice.py).
 
-Menu: 1 promise to pay (amount, then in how many days, then confirm), 2 call me back, 3 dispute.
+First the right party: whoever answers is asked whether they are the borrower (1 yes, 2 no), and
+only a "yes" hears the message about the debt (12 CFR 1006.6(d): nothing about a debt to a third
+party). Then the menu: 1 promise to pay (amount, then in how many days, then confirm), 2 call me
+back, 3 dispute.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ MAX_PROMISE_DAYS = 30
 
 _SAY = {
     "en": {
+        "identity": "This is {company} with a call for {name}. If you are {name}, press 1. "
+        "If you are not, press 2.",
+        "not_them": "Thank you. Sorry to have disturbed you. Goodbye.",
         "menu": "Press 1 to promise a payment. Press 2 to ask for a call back. "
         "Press 3 if you dispute this debt.",
         "amount": "Enter the amount you will pay, in whole {currency}, then press the pound key.",
@@ -40,6 +46,9 @@ _SAY = {
         "invalid": "Sorry, that is not an option.",
     },
     "zh-Hans": {
+        "identity": "您好，这里是{company}，来电找{name}。"
+        "如果您是{name}本人，请按1；如果不是，请按2。",
+        "not_them": "谢谢，打扰您了。再见。",
         "menu": "承诺还款请按1，预约回电请按2，对此债务有异议请按3。",
         "amount": "请输入您将支付的金额（{currency}，整数），然后按井号键。",
         "bad_amount": "金额无效，应在1到{max}之间。",
@@ -53,8 +62,8 @@ _SAY = {
         "invalid": "对不起，没有这个选项。",
     },
 }
-# As the call's answer TwiML (collections_app/web/voice.py) speaks them.
-_VOICE_LANGUAGE = {"en": "en-US", "zh-Hans": "zh-CN"}
+# Twilio <Say> language codes for the borrower's preferred language.
+SAY_LANGUAGE = {"en": "en-US", "zh-Hans": "zh-CN"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,9 @@ class CallContext:
     language: str = "en"
     currency: str = ""
     amount_overdue: Decimal | None = None  # None: no open case to promise on
+    name: str = ""  # the borrower's, for the right-party question
+    company: str = ""
+    script: str = ""  # the call's message, said once the right party has confirmed
 
 
 @dataclass(frozen=True)
@@ -79,32 +91,78 @@ def promise_due_date(days: int, today: dt.date | None = None) -> dt.date:
     return (today or timezone.localdate()) + dt.timedelta(days=days)
 
 
-def respond(ctx: CallContext, entry: Entry, path: str) -> str:
-    """TwiML for one keypad entry. `path` is the gather endpoint's path (for the next action)."""
-    lang = ctx.language if ctx.language in _SAY else "en"
-    texts = _SAY[lang]
-    response = VoiceResponse()
+def _language(ctx: CallContext) -> str:
+    return ctx.language if ctx.language in _SAY else "en"
 
-    def say(key: str, **fmt: object) -> None:
-        response.say(texts[key].format(**fmt), language=_VOICE_LANGUAGE[lang])
+
+def say_language(ctx: CallContext) -> str:
+    """The Twilio <Say> language of the call."""
+    return SAY_LANGUAGE[_language(ctx)]
+
+
+def ask_identity(response: VoiceResponse, ctx: CallContext, path: str) -> None:
+    """Append the right-party question (a Gather posting to `path`, step `identity`). It names
+    only the company and the borrower: safe for whoever answered."""
+    _Steps(response, ctx, path).gather("identity", "identity", num_digits=1)
+
+
+class _Steps:
+    """Says and gathers in the call's language; numbers entered so far ride along in the
+    action URL (no session state)."""
+
+    def __init__(self, response: VoiceResponse, ctx: CallContext, path: str) -> None:
+        self.response, self.ctx, self.path = response, ctx, path
+        self.texts = _SAY[_language(ctx)]
+        self.fmt = {
+            "currency": ctx.currency,
+            "max_days": MAX_PROMISE_DAYS,
+            "name": ctx.name,
+            "company": ctx.company,
+        }
+
+    def say(self, key: str, **fmt: object) -> None:
+        text = self.texts[key].format(**(self.fmt | fmt))
+        self.response.say(text, language=say_language(self.ctx))
 
     def gather(
-        step: str, key: str, num_digits: int | None = None, carry: dict | None = None, **fmt: object
+        self,
+        step: str,
+        key: str,
+        num_digits: int | None = None,
+        carry: dict | None = None,
+        lead: str = "",
+        **fmt: object,
     ) -> None:
-        # The numbers entered so far ride along in the action URL (no session state).
-        params = {"message": ctx.message_id or "", "step": step, **(carry or {})}
-        options = {"action": f"{path}?{urlencode(params)}", "method": "POST", "timeout": 10}
+        params = {"message": self.ctx.message_id or "", "step": step, **(carry or {})}
+        options = {"action": f"{self.path}?{urlencode(params)}", "method": "POST", "timeout": 10}
         if num_digits:
             options["num_digits"] = num_digits
         else:
             options["finish_on_key"] = "#"
-        g = response.gather(input="dtmf", **options)
-        g.say(texts[key].format(**fmt), language=_VOICE_LANGUAGE[lang])
+        g = self.response.gather(input="dtmf", **options)
+        if lead:
+            # Inside the Gather, so a key pressed while it is said already counts.
+            g.say(lead, language=say_language(self.ctx))
+        g.say(self.texts[key].format(**(self.fmt | fmt)), language=say_language(self.ctx))
 
-    fmt = {"currency": ctx.currency, "max_days": MAX_PROMISE_DAYS}
-    if entry.step == "menu":
+
+def respond(ctx: CallContext, entry: Entry, path: str) -> str:
+    """TwiML for one keypad entry. `path` is the gather endpoint's path (for the next action)."""
+    response = VoiceResponse()
+    steps = _Steps(response, ctx, path)
+    say, gather = steps.say, steps.gather
+    if entry.step == "identity":
+        if entry.digits == "1":
+            # The right party: now, and only now, the message about the debt, then the menu.
+            gather("menu", "menu", num_digits=1, lead=ctx.script)
+        elif entry.digits == "2":
+            say("not_them")
+        else:
+            say("invalid")
+            gather("identity", "identity", num_digits=1)
+    elif entry.step == "menu":
         if entry.digits == "1" and ctx.amount_overdue is not None:
-            gather("amount", "amount", **fmt)
+            gather("amount", "amount")
         elif entry.digits == "2":
             say("callback")
         elif entry.digits == "3":
@@ -119,10 +177,10 @@ def respond(ctx: CallContext, entry: Entry, path: str) -> str:
         amount = int(entry.digits) if entry.digits.isdigit() else 0
         ceiling = int(ctx.amount_overdue or 0)
         if 1 <= amount <= ceiling:
-            gather("days", "days", carry={"amount": amount}, **fmt)
+            gather("days", "days", carry={"amount": amount})
         else:
             say("bad_amount", max=ceiling)
-            gather("amount", "amount", **fmt)
+            gather("amount", "amount")
     elif entry.step == "days":
         days = int(entry.digits) if entry.digits.isdigit() else -1
         if 0 <= days <= MAX_PROMISE_DAYS and entry.amount:
@@ -132,17 +190,17 @@ def respond(ctx: CallContext, entry: Entry, path: str) -> str:
                 num_digits=1,
                 carry={"amount": entry.amount, "days": days},
                 amount=entry.amount,
-                currency=ctx.currency,
                 date=promise_due_date(days).isoformat(),
             )
         else:
-            say("bad_days", **fmt)
-            gather("days", "days", carry={"amount": entry.amount or ""}, **fmt)
+            say("bad_days")
+            gather("days", "days", carry={"amount": entry.amount or ""})
     elif entry.step == "confirm":
         if entry.digits == "1" and entry.amount and entry.days is not None:
             say("promised")
         else:
-            gather("amount", "amount", **fmt)
+            gather("amount", "amount")
     else:
-        gather("menu", "menu", num_digits=1)
+        # A step we do not know: start again from the question that is safe for anyone.
+        gather("identity", "identity", num_digits=1)
     return str(response)

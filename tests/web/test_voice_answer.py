@@ -80,28 +80,36 @@ def test_the_answer_url_is_public_and_names_the_message(en_call) -> None:
     assert voice_answer_url(en_call.pk) == (f"{PUBLIC}/webhooks/twilio/voice/answer/{en_call.pk}/")
 
 
-def test_a_person_hears_the_message_and_the_keypad_menu(client, en_call) -> None:
+def test_a_person_is_first_asked_whether_they_are_the_borrower(client, en_call) -> None:
     root = parse(post_signed(client, en_call.pk, call_params(en_call, "human")))
 
     (gather,) = root.findall("Gather")
     assert gather.get("numDigits") == "1"
     assert gather.get("method") == "POST"
-    assert gather.get("action") == f"{PUBLIC}/webhooks/twilio/voice/gather/?message={en_call.pk}"
-    says = gather.findall("Say")
-    assert all(say.get("language") == "en-US" for say in says)
-    text = " ".join(say.text for say in says)
-    assert "Alex Morgan" in text and "300.00 USD" in text
-    assert "press 1" in text and "press 2" in text and "press 3" in text
+    assert gather.get("action") == (
+        f"{PUBLIC}/webhooks/twilio/voice/gather/?message={en_call.pk}&step=identity"
+    )
+    (question,) = gather.findall("Say")
+    assert question.get("language") == "en-US"
+    assert question.text == (
+        "This is Acme Finance with a call for Alex Morgan. If you are Alex Morgan, press 1. "
+        "If you are not, press 2."
+    )
+    # Until they say so, nothing about the debt: no key pressed gets the machine's message.
+    assert not [word for word in DEBT_WORDS_EN if word in spoken(root).lower()]
+    after = [el.tag for el in root][1:]
+    assert after == ["Say", "Hangup"]
+    assert root.findall("Say")[0].text.startswith("This is a message for Alex from Acme Finance")
 
 
-def test_a_chinese_speaking_borrower_hears_chinese(client, zh_call) -> None:
+def test_a_chinese_speaking_person_is_asked_in_chinese(client, zh_call) -> None:
     root = parse(post_signed(client, zh_call.pk, call_params(zh_call, "human")))
 
     (gather,) = root.findall("Gather")
-    assert {say.get("language") for say in gather.iter("Say")} == {"zh-CN"}
+    assert {say.get("language") for say in root.iter("Say")} == {"zh-CN"}
     text = spoken(gather)
-    assert "王小明" in text and "300.00CNY" in text
-    assert "请按1" in text and "请按2" in text and "请按3" in text
+    assert "王小明" in text and "请按1" in text and "请按2" in text
+    assert not [word for word in DEBT_WORDS_ZH if word in spoken(root)]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Calls: status and answering-machine results into the ledger; the keypad menu."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -109,10 +110,56 @@ def test_duplicate_call_status_is_one_row(client, call) -> None:
 # --- keypad ------------------------------------------------------------------------------
 
 
-def press(client, call, digits: str, call_sid: str, **query):
+def press(client, call, digits: str, call_sid: str, step: str = "menu", **query):
     return post_twilio(
-        client, GATHER, gather_form(call_sid, digits), query={"message": call.pk, **query}
+        client,
+        GATHER,
+        gather_form(call_sid, digits),
+        query={"message": call.pk, "step": step, **query},
     )
+
+
+# Words that would tell a third party what the call is about (whole words: a borrower's random
+# factory name may contain "owe").
+DEBT_WORDS = re.compile(r"\b(debt|loan|past due|overdue|payment|owe|300)\b", re.IGNORECASE)
+
+
+def test_the_borrower_confirming_who_they_are_hears_the_message_then_the_menu(client, call) -> None:
+    call.body = "This is Acme calling for Alex. 300.00 USD is past due on your loan."
+    call.save(update_fields=["body"])
+    answer = press(client, call, "1", call.provider_id, step="identity").content.decode()
+    assert answer.index("300.00 USD is past due") < answer.index("Press 1 to promise")
+    assert "step=menu" in answer
+    process_all()
+    assert not CaseEvent.objects.filter(case=call.case, kind="contact").exists()
+
+
+def test_someone_else_answering_hears_nothing_about_the_debt_and_it_is_noted(client, call) -> None:
+    answer = press(client, call, "2", call.provider_id, step="identity").content.decode()
+    assert "Sorry to have disturbed you" in answer and "<Gather" not in answer
+    assert not DEBT_WORDS.findall(answer)
+    process_all()
+    event = CaseEvent.objects.get(case=call.case, kind="contact")
+    assert event.data["right_party"] is False and "someone other" in event.reason.lower()
+    assert not CaseEvent.objects.filter(case=call.case, data__needs_agent=True).exists()
+
+
+@pytest.mark.parametrize("query", [{"step": "identity"}, {}], ids=["identity", "no step"])
+def test_another_key_at_the_identity_question_asks_it_again_and_discloses_nothing(
+    client, call, query
+) -> None:
+    form = gather_form(call.provider_id, "9")
+    answer = post_twilio(client, GATHER, form, query={"message": call.pk, **query})
+    text = answer.content.decode()
+    assert "not an option" in text and "If you are" in text and "step=identity" in text
+    assert not DEBT_WORDS.findall(text)
+
+
+def test_the_identity_question_in_chinese(client, call) -> None:
+    call.borrower.preferred_language = "zh-Hans"
+    call.borrower.save()
+    answer = press(client, call, "7", call.provider_id, step="identity").content.decode()
+    assert "本人，请按1" in answer and 'language="zh-CN"' in answer
 
 
 def test_keypad_1_walks_through_a_promise_and_records_it_once_confirmed(client, call) -> None:

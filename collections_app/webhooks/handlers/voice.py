@@ -1,4 +1,5 @@
-"""Keypad input during a call: what a confirmed promise, a call-back or a dispute changes."""
+"""Keypad input during a call: what a confirmed promise, a call-back, a dispute or a "not me"
+changes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from collections_app.models import ContactHold, OutboundMessage, WebhookEvent
+from collections_app.models import CaseEvent, ContactHold, OutboundMessage, WebhookEvent
 from collections_app.services.consents import hold_place
+from collections_app.services.events import case_event_record
 from collections_app.services.payments import promise_create
 from collections_app.webhooks.handlers.base import Ignored, agent_task
 from collections_app.webhooks.ivr import promise_due_date
@@ -20,8 +22,13 @@ SOURCE = "borrower_keypad"
 def handle_voice_gather(event: WebhookEvent) -> str:
     query = event.payload.get("query", {})
     digits = event.payload.get("form", {}).get("Digits") or ""
-    step = query.get("step") or "menu"
-    action = {("menu", "2"): "callback", ("menu", "3"): "dispute", ("confirm", "1"): "promise"}
+    step = query.get("step") or "identity"
+    action = {
+        ("identity", "2"): "not_them",
+        ("menu", "2"): "callback",
+        ("menu", "3"): "dispute",
+        ("confirm", "1"): "promise",
+    }
     what = action.get((step, digits))
     if what is None:
         return f"step {step}, digits {digits!r}: nothing to record"
@@ -35,6 +42,19 @@ def handle_voice_gather(event: WebhookEvent) -> str:
     data = {"channel": "voice", "message": message.pk, "call_sid": event.payload["form"]["CallSid"]}
     with transaction.atomic():
         case = open_case_of(borrower)
+        if what == "not_them":
+            # Nothing was disclosed; agents see it on the timeline (a number that keeps reaching
+            # someone else may not be the borrower's).
+            if case is None:
+                raise Ignored(f"borrower {borrower.pk} has no open case")
+            case_event_record(
+                case=case,
+                kind=CaseEvent.Kind.CONTACT,
+                reason="Someone other than the borrower answered the call (keypad 2); "
+                "nothing about the debt was said",
+                data={**data, "right_party": False},
+            )
+            return f"case {case.pk}: answered by someone else"
         if what == "dispute":
             hold_place(borrower=borrower, kind=ContactHold.Kind.DISPUTE, source=SOURCE)
             if case is not None:
