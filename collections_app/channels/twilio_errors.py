@@ -18,17 +18,12 @@ from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioS
 from twilio.http.response import Response
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from collections_app.channels import address_codes
 from collections_app.channels.base import ChannelError
 
-# The number (or address) itself cannot take this message: retrying will not help, and the
-# contact point should be marked unusable. https://www.twilio.com/docs/api/errors
-CONTACT_POINT_UNUSABLE_CODES = {
-    21211: "invalid 'To' phone number",
-    21408: "permission to send to this region is not enabled",
-    21610: "recipient has opted out (replied STOP)",
-    21612: "cannot route to this number",
-    21614: "'To' number is not a mobile number",
-}
+# Twilio refuses this message for this number whatever we retry (the number is invalid, opted
+# out, cannot be routed to): permanent. What each says about the number: address_codes.verdict.
+PERMANENT_SEND_CODES = frozenset({21211, 21408, 21610, 21612, 21614})
 TOO_MANY_REQUESTS = 20429
 # Nothing was sent because our side is not set up (no sender number, no answer URL): a retry
 # after the settings are fixed will send it, and the borrower's address is not to blame.
@@ -45,9 +40,9 @@ def from_twilio_response(exc: TwilioRestException | TwilioServiceException) -> C
     code = int(exc.code) if str(exc.code or "").isdigit() else 0
     text = getattr(exc, "msg", "") or getattr(exc, "title", "") or ""
     label = code or status
-    if code in CONTACT_POINT_UNUSABLE_CODES:
+    if code in PERMANENT_SEND_CODES:
         return ChannelError(
-            f"Twilio {code}: {CONTACT_POINT_UNUSABLE_CODES[code]} ({text})",
+            f"Twilio {code}: {address_codes.describe(str(code))} ({text})",
             permanent=True,
             code=str(code),
         )

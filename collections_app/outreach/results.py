@@ -13,21 +13,15 @@ from django.utils import timezone
 from collections_app.channels import ChannelError
 from collections_app.db import fast_update
 from collections_app.models import (
-    BadContactPoint,
     CaseEvent,
     ContactAttempt,
     DeliveryAttempt,
     OutboundMessage,
 )
-from collections_app.services.consents import consent_opt_out
+from collections_app.services.contact_points import address_failure_record
 
 Status = OutboundMessage.Status
 Outcome = DeliveryAttempt.Outcome
-# Provider answers meaning "this address cannot be used": Twilio 21211 invalid number,
-# 21614 not a mobile number, 21612 / 21408 cannot route; SMTP 550 / 551 / 553 hard bounce.
-UNUSABLE_ADDRESS_CODES = {"21211", "21614", "21612", "21408", "550", "551", "553"}
-# The carrier says the recipient opted out (Twilio 21610, "unsubscribed recipient").
-CARRIER_OPT_OUT_CODES = {"21610"}
 
 
 @dataclass
@@ -201,25 +195,5 @@ def _event(message: OutboundMessage, text: str) -> CaseEvent:
 
 def _mark_unusable(message: OutboundMessage, error: ChannelError | None) -> None:
     """Permanent errors that are about the address stop every later send to it."""
-    if error is None:
-        return
-    if error.code in CARRIER_OPT_OUT_CODES:
-        consent_opt_out(
-            borrower=message.borrower,
-            channel=message.channel,
-            source="provider",
-            note=f"provider error {error.code}",
-        )
-    elif error.code in UNUSABLE_ADDRESS_CODES:
-        BadContactPoint.objects.bulk_create(
-            [
-                BadContactPoint(
-                    borrower_id=message.borrower_id,
-                    channel=message.channel,
-                    address=message.to_address,
-                    code=error.code,
-                    reason=error.message[:500],
-                )
-            ],
-            ignore_conflicts=True,
-        )
+    if error is not None:
+        address_failure_record(message, error.code, error.message)

@@ -210,6 +210,22 @@ class TestProviderErrors:
         later.refresh_from_db()
         assert later.error_code == "contact_point_unusable"
 
+    def test_our_missing_geo_permission_fails_the_message_not_the_number(
+        self, daytime_zone, scripted
+    ) -> None:
+        from collections_app.channels import ChannelError
+
+        scripted.script = [ChannelError("region not enabled", permanent=True, code="21408")]
+        case = make_case(daytime_zone)
+        message = enqueue(case)
+        assert send_claimed(dispatch_batch().allowed).failed == 1
+        message.refresh_from_db()
+        assert (message.status, message.error_code) == ("failed", "21408")
+        # Once the account's permission is fixed, the borrower's number is still good.
+        assert not BadContactPoint.objects.exists()
+        enqueue(case, step="s2")
+        assert dispatch_batch().cancelled == 0
+
     def test_a_carrier_opt_out_becomes_our_opt_out(self, daytime_zone, scripted) -> None:
         from collections_app.channels import ChannelError
 

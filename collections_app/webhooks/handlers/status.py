@@ -7,18 +7,15 @@ furthest one, whatever the order of arrival.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 
 from collections_app.models import (
-    BadContactPoint,
     CaseEvent,
     ContactAttempt,
     OutboundMessage,
     WebhookEvent,
 )
-from collections_app.outreach.results import CARRIER_OPT_OUT_CODES, UNUSABLE_ADDRESS_CODES
-from collections_app.services.consents import consent_opt_out
+from collections_app.services.contact_points import address_failure_record
 from collections_app.services.events import case_event_record
 from collections_app.webhooks.handlers.base import Ignored, NotYet
 from collections_app.webhooks.selectors import message_for_callback
@@ -61,8 +58,6 @@ CALL_STATUS = {
     "canceled": Status.UNDELIVERED,
     "failed": Status.FAILED,
 }
-# Twilio 30005 unknown handset, 30006 landline/unreachable carrier: the number cannot get SMS.
-SMS_UNUSABLE_CODES = UNUSABLE_ADDRESS_CODES | {"30005", "30006"}
 # Tries to wait for the sender to record its send before a callback is applied anyway.
 WAIT_FOR_SENDER_TRIES = 3
 
@@ -144,20 +139,7 @@ def _failed(message: OutboundMessage, code: str) -> None:
         + (f" (error {code})" if code else ""),
         data={"message": message.pk, "error_code": code},
     )
-    if code in CARRIER_OPT_OUT_CODES:
-        consent_opt_out(
-            borrower=message.borrower,
-            channel=message.channel,
-            source="provider",
-            note=f"provider error {code}",
-        )
-    elif code in SMS_UNUSABLE_CODES:
-        BadContactPoint.objects.get_or_create(
-            borrower_id=message.borrower_id,
-            channel=message.channel,
-            address=message.to_address,
-            defaults={"code": code, "reason": f"{settings.SMS_PROVIDER} error {code}"},
-        )
+    address_failure_record(message, code, f"{message.provider or 'provider'} error {code}")
 
 
 def _answered_by(event: WebhookEvent, sid: str) -> str:
