@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collections_app.models import WebhookEvent
-from collections_app.webhooks.handlers import HANDLERS, Ignored, NotYet
+from collections_app.webhooks.handlers import HANDLERS, Ignored
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ def webhook_process(*, event_id: int) -> Outcome | None:
             # Expected: an unknown message or sender. Logged and kept on the row, not retried.
             logger.info("webhook %s (%s): %s", event.pk, event.kind, exc)
             event.processed_at, event.error, note = timezone.now(), str(exc)[:2000], str(exc)
-        except NotYet as exc:
-            event.error, note, retry = f"waiting: {exc}", str(exc), True
         except Exception as exc:
             logger.exception("webhook %s (%s) failed", event.pk, event.kind)
             event.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -80,13 +78,13 @@ def webhooks_unprocessed(
 class DrainResult:
     seen: int = 0
     processed: int = 0
-    waiting: int = 0
+    to_retry: int = 0
 
     def __add__(self, other: DrainResult) -> DrainResult:
         return DrainResult(
             self.seen + other.seen,
             self.processed + other.processed,
-            self.waiting + other.waiting,
+            self.to_retry + other.to_retry,
         )
 
 
@@ -99,7 +97,7 @@ def webhooks_drain(*, limit: int, retries: bool = False) -> DrainResult:
         result.seen += 1
         if outcome is not None:
             result.processed += outcome.done
-            result.waiting += outcome.retry
+            result.to_retry += outcome.retry
     return result
 
 

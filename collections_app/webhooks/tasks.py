@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-# Seconds before a callback that overtook the sender's own write is tried again.
-NOT_YET_DELAY = 5
+# Seconds before a handler that failed (a database hiccup) is tried again.
+RETRY_DELAY = 5
 
 
 @shared_task(name="collections.process_webhook_event")
@@ -17,7 +17,7 @@ def process_webhook_event(event_id: int) -> str | None:
         return None
     if outcome.retry:
         # Also found by the sweeper if this hint is lost.
-        process_webhook_event.apply_async((event_id,), countdown=NOT_YET_DELAY)
+        process_webhook_event.apply_async((event_id,), countdown=RETRY_DELAY)
     return outcome.note
 
 
@@ -41,8 +41,8 @@ def drain_webhooks(retries: bool = False) -> int:
         result += webhooks_drain(limit=DRAIN_BATCH, retries=False)
     if result.seen >= DRAIN_BATCH:
         drain_webhooks.delay(retries)
-    if result.waiting:
-        drain_webhooks.apply_async((True,), countdown=NOT_YET_DELAY)
+    if result.to_retry:
+        drain_webhooks.apply_async((True,), countdown=RETRY_DELAY)
     return result.processed
 
 

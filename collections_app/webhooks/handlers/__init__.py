@@ -1,8 +1,8 @@
 """What each kind of stored webhook means. `HANDLERS` maps kind -> handler (Saleor style).
 
 A handler takes the stored event, changes what it means, and returns a short note for the row.
-It raises `Ignored` for events that are fine to have but change nothing (an unknown SID), and
-`NotYet` when something it needs is still being written (the sender's result).
+It raises `Ignored` for events that are fine to have but change nothing (an unknown SID); any
+other exception is retried, up to WEBHOOK_MAX_ATTEMPTS.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from collections_app.models import WebhookEvent
-from collections_app.webhooks.handlers.base import Ignored, NotYet
+from collections_app.webhooks.handlers.base import Ignored
 from collections_app.webhooks.handlers.email import handle_email_event
 from collections_app.webhooks.handlers.payments import handle_payment, handle_payment_other
 from collections_app.webhooks.handlers.replies import handle_sms_inbound
@@ -32,4 +32,4 @@ HANDLERS: dict[str, Handler] = {
     "email.unsubscribed": handle_email_event,
 }
 
-__all__ = ["HANDLERS", "Handler", "Ignored", "NotYet"]
+__all__ = ["HANDLERS", "Handler", "Ignored"]

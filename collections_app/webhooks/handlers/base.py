@@ -12,10 +12,6 @@ class Ignored(Exception):
     """Nothing to do (unknown message, unknown sender): the row is processed with this note."""
 
 
-class NotYet(Exception):
-    """Something this event needs is still being written elsewhere: try again shortly."""
-
-
 def agent_task(
     *, case: CollectionCase, reason: str, data: dict, now: dt.datetime | None = None
 ) -> CaseEvent:

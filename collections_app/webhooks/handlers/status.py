@@ -17,7 +17,7 @@ from collections_app.models import (
 )
 from collections_app.services.contact_points import address_failure_record
 from collections_app.services.events import case_event_record
-from collections_app.webhooks.handlers.base import Ignored, NotYet
+from collections_app.webhooks.handlers.base import Ignored
 from collections_app.webhooks.selectors import message_for_callback
 
 Status = OutboundMessage.Status
@@ -58,8 +58,6 @@ CALL_STATUS = {
     "canceled": Status.UNDELIVERED,
     "failed": Status.FAILED,
 }
-# Tries to wait for the sender to record its send before a callback is applied anyway.
-WAIT_FOR_SENDER_TRIES = 3
 
 
 def _message(event: WebhookEvent, sid: str, ref_param: str) -> OutboundMessage:
@@ -67,14 +65,9 @@ def _message(event: WebhookEvent, sid: str, ref_param: str) -> OutboundMessage:
     message = message_for_callback(message_id=ref, provider_id=sid)
     if message is None:
         raise Ignored(f"unknown message (m={ref or '-'}, sid={sid})")
-    message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status in (Status.QUEUED, Status.SENDING) and event.attempts < (
-        WAIT_FOR_SENDER_TRIES - 1
-    ):
-        # The callback overtook the sender's own write of the result; applied now, the sender's
-        # bulk write of the row would put it back. Give the sender a moment.
-        raise NotYet(f"message {message.pk} is still {message.status}")
-    return message
+    # Applied at once even while the sender has not written its result yet: the sender then
+    # moves only a `sending` row on and never undoes a callback (outreach/results.py).
+    return OutboundMessage.objects.select_for_update().get(pk=message.pk)
 
 
 def _advance(message: OutboundMessage, target: str, sid: str, event: WebhookEvent) -> bool:
