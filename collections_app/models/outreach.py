@@ -98,6 +98,9 @@ class DeliveryAttempt(models.Model):
         TRANSIENT_ERROR = "transient_error", "Transient error (will retry)"
         PERMANENT_ERROR = "permanent_error", "Permanent error"
         UNKNOWN = "unknown", "Unknown (timeout after sending)"
+        # Nothing reached the provider (the batch's deadline passed first, or the sweeper found
+        # it never arrived): not a try, so it does not count towards OUTBOX_MAX_ATTEMPTS.
+        NOT_SENT = "not_sent", "Not sent (never reached the provider)"
 
     message = models.ForeignKey(OutboundMessage, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveSmallIntegerField()

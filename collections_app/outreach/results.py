@@ -78,6 +78,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
             a.message_id: a
             for a in DeliveryAttempt.objects.filter(message_id__in=by_id, finished_at__isnull=True)
         }
+        tries = _tries_so_far([i for i, o in by_id.items() if o.kind == "transient"])
         messages: list[OutboundMessage] = []
         attempt_rows: list[DeliveryAttempt] = []
         events: list[CaseEvent] = []
@@ -96,7 +97,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                     "unknown": Outcome.UNKNOWN,
                     "failed": Outcome.PERMANENT_ERROR,
                     "transient": Outcome.TRANSIENT_ERROR,
-                    "not_started": Outcome.TRANSIENT_ERROR,
+                    "not_started": Outcome.NOT_SENT,
                 }[outcome.kind]
                 attempt_rows.append(attempt)
             message.error_code = error.code if error else ""
@@ -112,8 +113,8 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                     _event(message, "may or may not have been sent; check before resending")
                 )
             elif kind == "not_started":
-                # Never sent: back through the gate at once (the attempt row says why; it does
-                # not count towards OUTBOX_MAX_ATTEMPTS, which only transient errors reach).
+                # Never sent: back through the gate at once (the attempt row, `not_sent`, says
+                # why; it does not count towards OUTBOX_MAX_ATTEMPTS).
                 message.status, message.send_token, message.claimed_at = Status.QUEUED, "", None
                 message.scheduled_at = now
                 message.error_message = (
@@ -121,9 +122,9 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                 )
                 released.append(message_id)
                 kind = "requeued"
-            elif kind == "transient" and message.attempt_count < settings.OUTBOX_MAX_ATTEMPTS:
+            elif kind == "transient" and tries[message_id] < settings.OUTBOX_MAX_ATTEMPTS:
                 message.status, message.send_token, message.claimed_at = Status.QUEUED, "", None
-                message.scheduled_at = now + retry_delay(message.attempt_count)
+                message.scheduled_at = now + retry_delay(tries[message_id])
                 released.append(message_id)
                 kind = "retrying"
             else:
@@ -176,6 +177,18 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
         ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
         CaseEvent.objects.bulk_create(events)
     return counts
+
+
+def _tries_so_far(message_ids: list[int]) -> Counter[int]:
+    """Attempts that reached (or may have reached) the provider, this one included; attempts
+    that never left (`not_sent`) are not tries."""
+    if not message_ids:
+        return Counter()
+    return Counter(
+        DeliveryAttempt.objects.filter(message_id__in=message_ids)
+        .exclude(outcome=Outcome.NOT_SENT)
+        .values_list("message_id", flat=True)
+    )
 
 
 def _provider(channel: str) -> str:

@@ -266,6 +266,37 @@ class TestProviderErrors:
         assert (message.status, message.attempt_count) == ("failed", 2)
 
 
+    def test_attempts_that_never_left_are_not_tries(
+        self, daytime_zone, scripted, settings, monkeypatch
+    ) -> None:
+        from collections_app.channels import ChannelError
+        from collections_app.outreach import sender
+
+        settings.OUTBOX_MAX_ATTEMPTS = 2
+        case = make_case(daytime_zone)
+        message = enqueue(case)
+
+        def again() -> None:
+            OutboundMessage.objects.filter(pk=message.pk).update(scheduled_at=timezone.now())
+            send_claimed(dispatch_batch().allowed)
+            message.refresh_from_db()
+
+        # Twice the batch's deadline passes before the request starts: nothing leaves.
+        with monkeypatch.context() as m:
+            m.setattr(sender, "send_deadline_seconds", lambda: -1.0)
+            again()
+            again()
+        assert (message.status, message.attempt_count) == ("queued", 2)
+        # Then a real try fails transiently: the first of two, so it is retried.
+        scripted.script = [ChannelError("5xx"), ChannelError("5xx")]
+        again()
+        assert message.status == "queued"
+        again()
+        assert message.status == "failed"
+        outcomes = list(message.attempts.order_by("number").values_list("outcome", flat=True))
+        assert outcomes == ["not_sent", "not_sent", "transient_error", "transient_error"]
+
+
 def test_manual_keys_let_an_agent_send_twice(daytime_zone) -> None:
     from collections_app.outreach.outbox import manual_key
 
