@@ -265,7 +265,6 @@ class TestProviderErrors:
         message.refresh_from_db()
         assert (message.status, message.attempt_count) == ("failed", 2)
 
-
     def test_attempts_that_never_left_are_not_tries(
         self, daytime_zone, scripted, settings, monkeypatch
     ) -> None:
