@@ -43,10 +43,11 @@ def status(client, call, call_status: str, **extra):
         ("completed", "unknown", "connected", "delivered"),
         ("completed", "machine_end_beep", "voicemail", "delivered"),
         ("completed", "machine_start", "voicemail", "delivered"),
-        ("completed", "fax", "unanswered", "delivered"),
+        ("completed", "fax", "failed", "delivered"),
         ("no-answer", "", "unanswered", "undelivered"),
         ("busy", "", "unanswered", "undelivered"),
-        ("failed", "", "unanswered", "failed"),
+        ("failed", "", "failed", "failed"),
+        ("canceled", "", "failed", "undelivered"),
     ],
 )
 def test_call_end_sets_the_ledger_outcome(

@@ -151,16 +151,22 @@ def _answered_by(event: WebhookEvent, sid: str) -> str:
 
 
 def call_outcome(call_status: str, answered_by: str) -> str | None:
-    """What a call's end means for the contact caps. A completed call with no (or an unknown)
-    answering-machine verdict counts as a conversation: the cautious reading for the caps."""
+    """What a call's end means for the contact caps and for segmentation. A completed call with
+    no (or an unknown) answering-machine verdict counts as a conversation: the cautious reading
+    for the caps. Only a call that rang at the borrower's phone is `unanswered` (segmentation
+    reads that as the borrower not picking up); a call that never reached a phone the borrower
+    answers (failed, cancelled, a fax line) is `failed`, which says nothing about the borrower.
+    Every one of them still counts towards the caps."""
     if call_status == "completed":
         if answered_by.startswith("machine"):
             return Outcome.VOICEMAIL
         if answered_by == "fax":
-            return Outcome.UNANSWERED
+            return Outcome.FAILED
         return Outcome.CONNECTED
-    if call_status in {"busy", "no-answer", "canceled", "failed"}:
+    if call_status in {"busy", "no-answer"}:
         return Outcome.UNANSWERED
+    if call_status in {"canceled", "failed"}:
+        return Outcome.FAILED
     return None
 
 
