@@ -49,7 +49,7 @@ class OutcomeRecorder:
     def _write_pending(self) -> None:
         chunk, self._pending = self._pending, []
         loop = asyncio.get_running_loop()
-        self._writes.append(loop.run_in_executor(self._executor, _record_on_thread, chunk))
+        self._writes.append(loop.run_in_executor(self._executor, record_outcomes, chunk))
 
     async def drain(self) -> None:
         """In the event loop, after the last send: write what is left on the thread, wait for
@@ -77,10 +77,6 @@ class OutcomeRecorder:
             self.counts += record_outcomes(self._pending)
             self._pending = []
         return self.counts
-
-
-def _record_on_thread(outcomes: list[SendOutcome]) -> Counter[str]:
-    return record_outcomes(outcomes)
 
 
 def _close_thread_connections() -> None:
