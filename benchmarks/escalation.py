@@ -114,7 +114,7 @@ def build(url: str, n: int, today: dt.date) -> dict:
     ]
     with connection.cursor() as cur:
         cur.execute(
-            "TRUNCATE " + ", ".join(f"collections_app_{t}" for t in tables) + " RESTART IDENTITY"
+            "TRUNCATE " + ", ".join(f"collections_app_{t}" for t in tables) + " RESTART IDENTITY CASCADE"
         )
         cur.execute((HERE / "generate.sql").read_text().format(n=n, today=today.isoformat()))
         for table in tables:

@@ -77,12 +77,12 @@ FROM facts WHERE target <> state;
 INSERT INTO collections_app_outboundmessage
     (channel, template_key, step, scheduled_at, idempotency_key, status, to_address, provider,
      provider_id, error_code, error_message, attempt_count, created_at, updated_at, borrower_id,
-     case_id)
+     case_id, subject, body, html_body, send_token)
 SELECT s.channel, s.stage || '-day' || s.day || '-' || s.channel, s.stage || ':' || s.day || ':' || s.channel,
        (DATE '{today}' + s.at) AT TIME ZONE
            CASE f.jurisdiction WHEN 'CN' THEN 'Asia/Shanghai' ELSE 'America/New_York' END,
        f.id || ':' || s.stage || ':' || s.day || ':' || s.channel || ':{today}',
-       'queued', '', '', '', '', '', 0, now(), now(), f.borrower_id, f.id
+       'queued', '', '', '', '', '', 0, now(), now(), f.borrower_id, f.id, '', '', '', ''
 FROM facts f
 JOIN (VALUES ('reminder', 0, 'sms', time '10:00'), ('reminder', 2, 'email', time '10:00'),
              ('reminder', 5, 'voice', time '14:00'), ('negotiation', 0, 'sms', time '10:00'),

@@ -79,12 +79,12 @@ FROM collections_app_collectioncase WHERE id % 20 = 7;
 
 -- Contact attempts in the last three weeks for 40 % of borrowers, three each.
 INSERT INTO collections_app_contactattempt
-    (channel, address, occurred_at, outcome, borrower_id, case_id, message_id)
+    (channel, address, occurred_at, outcome, borrower_id, case_id, message_id, legally_required)
 SELECT 'sms', 'generated', now() - (k * 5) * interval '1 day',
        CASE (g / 5) % 4 WHEN 0 THEN 'delivered' WHEN 1 THEN 'failed'
                         WHEN 2 THEN CASE k WHEN 1 THEN 'connected' ELSE 'delivered' END
                         ELSE 'voicemail' END,
-       g, g, NULL
+       g, g, NULL, false
 FROM generate_series(1, {n}) g, generate_series(1, 3) k
 WHERE g % 5 IN (1, 2);
 
