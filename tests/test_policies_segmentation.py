@@ -54,6 +54,18 @@ QUIET = {"days_past_due": 12, "delivered_contacts": 1, "failed_contacts": 0}
             ["has_address=0 == 0 (+3)", "delivered_contacts=0 == 0 (+1)"],
         ),
         (
+            # A provider refused their number long ago (out of the window): still unreachable,
+            # not someone ignoring us, whatever the lender's data says.
+            {
+                "bad_contact_point": 1,
+                "delivered_contacts": 0,
+                "days_past_due": 45,
+                "other_loans_current": 1,
+            },
+            "unreachable",
+            ["delivered_contacts=0 == 0 (+1)", "bad_contact_point=1 == 1 (+2)"],
+        ),
+        (
             # A dispute wins over everything else: no automated pressure while it is open.
             {"dispute_open": 1, "delivered_unanswered": 5, "promises_broken": 2},
             "disputing",
@@ -90,3 +102,16 @@ def test_validation_names_unknown_signals_and_operators() -> None:
     )
     assert problems == ["rule 0: unknown signal 'shoe_size'", "rule 0: unknown op '~'"]
     assert validate_segmentation(SEGMENTATION) == []
+
+
+def test_a_borrower_who_ever_replied_needs_more_than_silence_and_time_to_look_strategic() -> None:
+    quiet_and_late = {**QUIET, "delivered_unanswered": 3, "days_past_due": 25}
+    assert segment_case(Signals(**quiet_and_late), SEGMENTATION).segment == "strategic"
+    replied = segment_case(Signals(**quiet_and_late, replied_ever=1), SEGMENTATION)
+    assert replied.segment != "strategic"
+
+
+def test_the_shipped_default_is_the_last_frozen_version() -> None:
+    from collections_app.policies.shipped_segmentations import V3
+
+    assert SEGMENTATION == V3

@@ -8,34 +8,21 @@ import copy
 
 from django.db import migrations
 
-from collections_app.policies.defaults import SEGMENTATION
+from collections_app.policies.shipped_segmentations import V1, V2
 
-ADDED = (
-    {"segment": "strategic", "signal": "delivered_unanswered", "op": ">=", "value": 5, "weight": 2},
-    {"segment": "strategic", "signal": "partial_payments", "op": ">=", "value": 1, "weight": -2},
-    {"segment": "strategic", "signal": "promises_kept", "op": ">=", "value": 1, "weight": -4},
-    {"segment": "strategic", "signal": "days_past_due", "op": ">=", "value": 21, "weight": 2},
-    {"segment": "strategic", "signal": "failed_contacts", "op": ">=", "value": 1, "weight": -4},
-    {"segment": "strategic", "signal": "replies", "op": ">=", "value": 1, "weight": -2},
-)
-
-
-def _previous() -> dict:
-    previous = copy.deepcopy(SEGMENTATION)
-    previous["rules"] = [r for r in previous["rules"] if r not in ADDED]
-    return previous
+# The rules this release added (V2 is V1 with them; kept for the record).
+ADDED = tuple(rule for rule in V2["rules"] if rule not in V1["rules"])
 
 
 def forwards(apps, schema_editor):
     policy_model = apps.get_model("collections_app", "CollectionPolicy")
-    previous = _previous()
     for policy in policy_model.objects.filter(
-        key__in=("us-default", "cn-default"), is_current=True, segmentation=previous
+        key__in=("us-default", "cn-default"), is_current=True, segmentation=V1
     ):
         policy_model.objects.filter(pk=policy.pk).update(is_current=False)
         policy.pk = None
         policy.version += 1
-        policy.segmentation = copy.deepcopy(SEGMENTATION)
+        policy.segmentation = copy.deepcopy(V2)
         policy.change_note = "Segmentation weights measured with the simulator"
         policy.is_current = True
         policy.save()

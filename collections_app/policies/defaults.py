@@ -94,7 +94,24 @@ SEGMENTATION: dict[str, Any] = {
         {"segment": "strategic", "signal": "promises_kept", "op": ">=", "value": 1, "weight": -4},
         {"segment": "strategic", "signal": "days_past_due", "op": ">=", "value": 21, "weight": 2},
         {"segment": "strategic", "signal": "failed_contacts", "op": ">=", "value": 1, "weight": -4},
-        {"segment": "strategic", "signal": "replies", "op": ">=", "value": 1, "weight": -2},
+        # What the borrower has shown, whenever: the 30-day window forgot a hardship borrower's
+        # reply and an unreachable borrower's bounced number by day 60, and both looked
+        # strategic again (README, "Simulator").
+        {"segment": "strategic", "signal": "replied_ever", "op": ">=", "value": 1, "weight": -2},
+        {
+            "segment": "strategic",
+            "signal": "bad_contact_point",
+            "op": "==",
+            "value": 1,
+            "weight": -4,
+        },
+        {
+            "segment": "unreachable",
+            "signal": "bad_contact_point",
+            "op": "==",
+            "value": 1,
+            "weight": 2,
+        },
         {"segment": "self_cure", "signal": "days_past_due", "op": "<=", "value": 7, "weight": 1},
         {"segment": "self_cure", "signal": "promises_kept", "op": ">=", "value": 1, "weight": 1},
         {"segment": "self_cure", "signal": "promises_broken", "op": "==", "value": 0, "weight": 1},

@@ -29,11 +29,15 @@ class Signals:
     days_past_due: int = 0
     amount_overdue: float = 0.0
     delivered_contacts: int = 0  # delivered SMS/email, voicemail, unanswered calls in the window
-    # Delivered contacts in the window when the borrower did not reply in it.
+    # Delivered contacts in the window when the borrower did not engage in it (no reply, no
+    # payment, no promise that is not broken).
     delivered_unanswered: int = 0
     failed_contacts: int = 0  # undeliverable: bad number, bounced email
     connected_calls: int = 0
     replies: int = 0
+    # Signals that do not expire with the window: who the borrower has shown themselves to be.
+    replied_ever: int = 0  # 1: the borrower has replied on this case at some point
+    bad_contact_point: int = 0  # 1: a provider told us one of their addresses is unusable
     dispute_open: int = 0  # a reply marked as a dispute, or an unreleased dispute hold
     promises_kept: int = 0
     promises_broken: int = 0
