@@ -113,9 +113,8 @@ def build(url: str, n: int, today: dt.date) -> dict:
         "borrower",
     ]
     with connection.cursor() as cur:
-        cur.execute(
-            "TRUNCATE " + ", ".join(f"collections_app_{t}" for t in tables) + " RESTART IDENTITY CASCADE"
-        )
+        names = ", ".join(f"collections_app_{t}" for t in tables)
+        cur.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         cur.execute((HERE / "generate.sql").read_text().format(n=n, today=today.isoformat()))
         for table in tables:
             cur.execute(SETVAL.format(table=f"collections_app_{table}"))
