@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +25,8 @@ from collections_app.models import (
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.outbox import manual_key, outbox_enqueue
 from collections_app.outreach.rendering import TemplateRenderError, render_template
+from collections_app.web.voice import third_party_safe_message
+from collections_app.webhooks import ivr
 
 
 def preview_case(template: MessageTemplate) -> CollectionCase:
@@ -96,6 +99,8 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             rendered = render_template(obj, preview_case(obj))
         except TemplateRenderError as exc:
             return format_html('<strong style="color:#ba2121">{}</strong>', exc)
+        if obj.channel == "voice":
+            return _call_preview(obj, rendered.body)
         parts = rendered.sms
         cost = (
             f"{parts.encoding}, {parts.units} units, {parts.segments} segment(s)" if parts else ""
@@ -106,6 +111,27 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             rendered.body,
             cost,
         )
+
+
+def _call_preview(template: MessageTemplate, body: str) -> str:
+    """The call as it is heard: this template is only the middle of it (web/voice.py)."""
+    borrower = preview_case(template).loan.borrower
+    ctx = ivr.CallContext(
+        message_id=None,
+        language=template.language,
+        name=borrower.name,
+        company=settings.COMPANY_NAME,
+    )
+    return format_html(
+        "<ol><li>Whoever answers: <q>{}</q></li><li>Keypad 1 (the borrower): <q>{}</q> then "
+        "<q>{}</q></li><li>Keypad 2: a polite goodbye. No key: the message below. Neither hears "
+        "a word about the debt.</li></ol><div>A machine, a fax, or no key hears only: <q>{}</q>"
+        "</div>",
+        ivr.spoken(ctx, "identity"),
+        body,
+        ivr.spoken(ctx, "menu"),
+        third_party_safe_message(borrower),
+    )
 
 
 class AttemptInline(admin.TabularInline):

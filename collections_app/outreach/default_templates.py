@@ -111,6 +111,50 @@ _EMAIL_HTML = {
 }
 
 
+# What a call says after the right-party check (webhooks/ivr.py): no link read aloud and no
+# "reply" (it is a call); the keypad menu follows it, and the number is spoken digit by digit.
+_VOICE = {
+    ("reminder-notice", EN): (
+        "your payment of {{ amount_due }} was due on {{ due_date }}. You can pay with the payment "
+        "link we sent you, or call us at {{ callback_number }} if you need a payment plan."
+    ),
+    ("reminder-notice", ZH): (
+        "您的借款应还{{ amount_due }}，到期日为{{ due_date }}，目前尚未还款。您可以通过我们发送给您的还款链接还款；"
+        "如需分期，请致电{{ callback_number }}。"
+    ),
+    ("negotiation-followup", EN): (
+        "as agreed, {{ amount_due }} is now due. You can pay with the payment link we sent you. "
+        "{{ consequences }}"
+    ),
+    ("negotiation-followup", ZH): (
+        "按约定您需还款{{ amount_due }}，请通过我们发送给您的还款链接还款。{{ consequences }}"
+    ),
+    ("plan-offer", EN): (
+        "if paying {{ amount_due }} at once is hard, we can split it into smaller payments. "
+        "Call us at {{ callback_number }} to set up a plan."
+    ),
+    ("plan-offer", ZH): (
+        "如一次还清{{ amount_due }}有困难，可申请分期还款，请致电{{ callback_number }}办理。"
+    ),
+    ("escalation-notice", EN): (
+        "{{ amount_due }} is {{ days_past_due }} days overdue. {{ consequences }} You can pay with "
+        "the payment link we sent you, or call us at {{ callback_number }}."
+    ),
+    ("escalation-notice", ZH): (
+        "您的欠款{{ amount_due }}已逾期{{ days_past_due }}天。{{ consequences }}"
+        "请通过我们发送给您的还款链接还款，或致电{{ callback_number }}。"
+    ),
+    ("legal-referral", EN): (
+        "your account, with {{ amount_due }} overdue, has been referred to our partner law firm. "
+        "To settle, pay with the payment link we sent you or call us at {{ callback_number }}."
+    ),
+    ("legal-referral", ZH): (
+        "您的账户（逾期{{ amount_due }}）已移交合作律师事务所。如需结清，请通过我们发送给您的还款链接还款，"
+        "或致电{{ callback_number }}。"
+    ),
+}
+
+
 def _sms_sentence(key: str, language: str) -> str:
     """The SMS text without the company prefix, reused inside emails and calls."""
     text = _SMS[(key, language)]
@@ -143,9 +187,9 @@ def default_templates() -> list[dict[str, str]]:
                 }
             )
             intro = (
-                "This is {{ company_name }} calling for {{ name }}. "
+                "{{ first_name }}, this is {{ company_name }}: "
                 if language == EN
-                else "这里是{{ company_name }}，找{{ name }}。"
+                else "{{ name }}您好，这里是{{ company_name }}。"
             )
             rows.append(
                 {
@@ -154,7 +198,7 @@ def default_templates() -> list[dict[str, str]]:
                     "language": language,
                     "channel": "voice",
                     # The keypad menu is not part of it: the call's keypad steps say it.
-                    "body": f"{intro}{sentence}",
+                    "body": f"{intro}{_VOICE[(key, language)]}",
                 }
             )
     return rows

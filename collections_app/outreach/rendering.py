@@ -95,6 +95,11 @@ def _render(engine: Engine, source: str, context: dict[str, object], what: str) 
     return text.strip()
 
 
+def spoken_digits(number: str) -> str:
+    """'+18005550100' → '1 8 0 0 5 5 5 0 1 0 0': read digit by digit, not as a large number."""
+    return " ".join(ch for ch in number if ch.isdigit())
+
+
 def sms_opt_out_line(borrower: Borrower) -> str:
     table = copy.SMS_OPT_OUT.get(borrower.jurisdiction, copy.DEFAULT_SMS_OPT_OUT)
     return copy.pick(table, borrower.preferred_language)
@@ -105,6 +110,9 @@ def render_template(
 ) -> Rendered:
     borrower = case.loan.borrower
     context = message_context(case, today=today, stage=template.stage)
+    if template.channel == "voice":
+        # Said by text-to-speech: a number digit by digit, not as one large number.
+        context["callback_number"] = spoken_digits(str(context["callback_number"]))
     body = _render(_TEXT, template.body, context, f"{template} body")
     if template.channel == "sms":
         line = sms_opt_out_line(borrower)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from twilio.twiml.voice_response import VoiceResponse
 
 from collections_app.models import Borrower, OutboundMessage
+from collections_app.outreach.rendering import spoken_digits
 from collections_app.web.twilio_signature import twilio_signed
 from collections_app.webhooks import ivr
 from collections_app.webhooks.answers import call_context
@@ -54,11 +55,6 @@ def first_name(borrower: Borrower, language: str) -> str:
     if language == "zh-Hans":
         return borrower.name.strip()
     return (borrower.name.split() or [""])[0]
-
-
-def spoken_digits(number: str) -> str:
-    """'+18005550100' → '1 8 0 0 5 5 5 0 1 0 0': read digit by digit, not as a large number."""
-    return " ".join(ch for ch in number if ch.isdigit())
 
 
 def third_party_safe_message(borrower: Borrower) -> str:

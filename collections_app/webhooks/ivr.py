@@ -100,6 +100,13 @@ def say_language(ctx: CallContext) -> str:
     return SAY_LANGUAGE[_language(ctx)]
 
 
+def spoken(ctx: CallContext, key: str) -> str:
+    """One of the call's fixed sentences in its language (for previews: `identity`, `menu`)."""
+    return _SAY[_language(ctx)][key].format(
+        name=ctx.name, company=ctx.company, currency=ctx.currency, max_days=MAX_PROMISE_DAYS
+    )
+
+
 def ask_identity(response: VoiceResponse, ctx: CallContext, path: str) -> None:
     """Append the right-party question (a Gather posting to `path`, step `identity`). It names
     only the company and the borrower: safe for whoever answered."""

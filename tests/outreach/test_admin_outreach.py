@@ -72,3 +72,24 @@ def test_the_case_page_offers_send_now_to_those_who_may(client, daytime_zone) ->
     assert send_url in client.get(page_url).content.decode()
     client.force_login(make_user("legal-x", "legal"))
     assert send_url not in client.get(page_url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "menu"),
+    [
+        ("en", "If you are Avery Stone, press 1", "Press 1 to promise"),
+        ("zh-Hans", "本人", "承诺还款请按1"),
+    ],
+)
+def test_a_call_template_previews_the_whole_call_around_it(
+    admin_client, language, question, menu
+) -> None:
+    template = MessageTemplate.objects.get(
+        key="reminder-notice", channel="voice", language=language
+    )
+    page = admin_client.get(
+        reverse("admin:collections_app_messagetemplate_change", args=[template.pk])
+    ).content.decode()
+    # The right-party question first, the template after keypad 1, then the menu.
+    assert page.index(question) < page.index("Keypad 1") < page.index(menu)
+    assert "A machine, a fax, or no key hears only" in page

@@ -42,3 +42,43 @@ def test_templates_installed_now_carry_no_menu() -> None:
     voice = MessageTemplate.objects.filter(channel="voice")
     assert voice.exists()
     assert not [t.key for t in voice if "1" in t.body and ("Press" in t.body or "请按" in t.body)]
+
+
+reword = importlib.import_module(
+    "collections_app.migrations.0024_voice_templates_worded_for_a_call"
+)
+
+
+def test_shipped_voice_bodies_get_the_calls_wording_and_edited_ones_stay() -> None:
+    MessageTemplate.objects.filter(channel="voice").delete()
+    old, new = next(iter(reword.REWORDED.items()))
+    shipped = MessageTemplate.objects.create(key="w", channel="voice", language="en", body=old)
+    step_copy = MessageTemplate.objects.create(
+        key="reminder-day5-voice", channel="voice", language="en", body=old
+    )
+    edited = MessageTemplate.objects.create(
+        key="e", channel="voice", language="en", body=old + " Thank you."
+    )
+
+    reword.reword(apps, None)
+
+    for template in (shipped, step_copy, edited):
+        template.refresh_from_db()
+    assert shipped.body == step_copy.body == new
+    assert edited.body == old + " Thank you."
+
+
+def test_no_call_reads_a_link_or_asks_for_a_text_reply() -> None:
+    for template in MessageTemplate.objects.filter(channel="voice"):
+        assert "payment_link" not in template.body, template.key
+        assert "reply" not in template.body.lower() and "回复" not in template.body, template.key
+
+
+def test_a_call_says_the_callback_number_digit_by_digit(settings) -> None:
+    from collections_app.outreach.rendering import render_template
+    from tests.factories import CaseFactory
+
+    settings.COMPANY_CALLBACK_NUMBER = "+18005550100"
+    template = MessageTemplate.objects.get(key="plan-offer", channel="voice", language="en")
+    body = render_template(template, CaseFactory()).body
+    assert "1 8 0 0 5 5 5 0 1 0 0" in body and "+18005550100" not in body
