@@ -102,9 +102,7 @@ def say_language(ctx: CallContext) -> str:
 
 def spoken(ctx: CallContext, key: str) -> str:
     """One of the call's fixed sentences in its language (for previews: `identity`, `menu`)."""
-    return _SAY[_language(ctx)][key].format(
-        name=ctx.name, company=ctx.company, currency=ctx.currency, max_days=MAX_PROMISE_DAYS
-    )
+    return _Steps(VoiceResponse(), ctx, path="").text(key)
 
 
 def ask_identity(response: VoiceResponse, ctx: CallContext, path: str) -> None:
@@ -127,9 +125,11 @@ class _Steps:
             "company": ctx.company,
         }
 
+    def text(self, key: str, **fmt: object) -> str:
+        return self.texts[key].format(**(self.fmt | fmt))
+
     def say(self, key: str, **fmt: object) -> None:
-        text = self.texts[key].format(**(self.fmt | fmt))
-        self.response.say(text, language=say_language(self.ctx))
+        self.response.say(self.text(key, **fmt), language=say_language(self.ctx))
 
     def gather(
         self,
@@ -150,7 +150,7 @@ class _Steps:
         if lead:
             # Inside the Gather, so a key pressed while it is said already counts.
             g.say(lead, language=say_language(self.ctx))
-        g.say(self.texts[key].format(**(self.fmt | fmt)), language=say_language(self.ctx))
+        g.say(self.text(key, **fmt), language=say_language(self.ctx))
 
 
 def respond(ctx: CallContext, entry: Entry, path: str) -> str:
