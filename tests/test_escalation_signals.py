@@ -129,3 +129,15 @@ def test_an_address_a_provider_refused_is_remembered_whenever_it_was() -> None:
         recorded_at=NOW - dt.timedelta(days=50),
     )
     assert signals_of(case).bad_contact_point == 1
+
+
+def test_a_refused_number_the_borrower_has_since_replaced_does_not_count() -> None:
+    case = CaseFactory()
+    borrower = case.loan.borrower
+    BadContactPoint.objects.create(
+        borrower=borrower, channel="sms", address=borrower.phone, code="21211"
+    )
+    borrower.phone = "+14155550177"
+    borrower.save(update_fields=["phone"])
+    case.loan.borrower = borrower
+    assert signals_of(case).bad_contact_point == 0

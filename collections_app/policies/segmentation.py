@@ -37,7 +37,7 @@ class Signals:
     replies: int = 0
     # Signals that do not expire with the window: who the borrower has shown themselves to be.
     replied_ever: int = 0  # 1: the borrower has replied on this case at some point
-    bad_contact_point: int = 0  # 1: a provider told us one of their addresses is unusable
+    bad_contact_point: int = 0  # 1: a provider refused a phone number or email they still have
     dispute_open: int = 0  # a reply marked as a dispute, or an unreleased dispute hold
     promises_kept: int = 0
     promises_broken: int = 0

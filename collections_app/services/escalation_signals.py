@@ -92,7 +92,8 @@ class BatchSignals:
     payments: dict[int, int] = field(default_factory=dict)
     missed: dict[int, list[dt.date]] = field(default_factory=lambda: defaultdict(list))
     promised_in_window: set[int] = field(default_factory=set)  # case ids
-    bad_points: set[int] = field(default_factory=set)  # borrower ids with an unusable address
+    # Addresses providers refused, by borrower id.
+    bad_points: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 def batch_signals(*, id_range: tuple[int, int], since: dt.datetime) -> BatchSignals:
@@ -159,11 +160,10 @@ def batch_signals(*, id_range: tuple[int, int], since: dt.datetime) -> BatchSign
         # a call.
         if created_at >= since and status != PromiseToPay.Status.BROKEN:
             out.promised_in_window.add(case_id)
-    out.bad_points = set(
-        BadContactPoint.objects.filter(borrower_id__in=borrower_ids).values_list(
-            "borrower_id", flat=True
-        )
-    )
+    for borrower_id, address in BadContactPoint.objects.filter(
+        borrower_id__in=borrower_ids
+    ).values_list("borrower_id", "address"):
+        out.bad_points[borrower_id].add(address)
     out.payments = dict(
         Payment.objects.filter(
             case_id__gte=id_range[0], case_id__lte=id_range[1], received_at__gte=since
@@ -216,7 +216,14 @@ def case_signals(
         connected_calls=contacts.get("connected", 0),
         replies=replies,
         replied_ever=int(case_id in batch.last_reply),
-        bad_contact_point=int(borrower_id in batch.bad_points),
+        # Only an address the borrower still has: a number they have since replaced says
+        # nothing about them now.
+        bad_contact_point=int(
+            bool(
+                batch.bad_points.get(borrower_id, set())
+                & {row["loan__borrower__phone"], row["loan__borrower__email"]}
+            )
+        ),
         dispute_open=int(case_id in batch.disputes or borrower_id in batch.disputed_borrowers),
         promises_kept=sum(1 for s, _ in promises if s == PromiseToPay.Status.KEPT),
         promises_broken=sum(1 for s, _ in promises if s == PromiseToPay.Status.BROKEN),
