@@ -100,28 +100,13 @@ def prepare(n: int) -> None:
 
 
 def start_worker(env: dict[str, str], queue: str, processes: int, log) -> subprocess.Popen:
+    # Imported here: the project is importable once use_database() has put it on sys.path.
+    from collections_app.devtools.workers import celery_worker_command
+
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel",
-            "WARNING",
-            "--concurrency",
-            str(processes),
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--prefetch-multiplier",
-            "1",
-        ],
+        celery_worker_command(
+            [queue], concurrency=processes, hostname=f"{queue}@%h", loglevel="WARNING"
+        ),
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from collections_app.devtools.workers import celery_worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,27 +51,11 @@ def celery_worker(
     log_path = log_path or settings.VAR_DIR / f"test-worker-{os.getpid()}.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            str(concurrency),
-            "--pool",
-            "prefork",
-            "--queues",
-            f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.OUTBOX_SEND_QUEUE}",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--hostname",
-            f"test{os.getpid()}@%h",
-        ],
+        celery_worker_command(
+            [settings.CELERY_TASK_DEFAULT_QUEUE, settings.OUTBOX_SEND_QUEUE],
+            concurrency=concurrency,
+            hostname=f"test{os.getpid()}@%h",
+        ),
         cwd=ROOT,
         env=worker_env(**env),
         stdout=log,

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import close_old_connections
 
+from collections_app.devtools.workers import celery_worker_command
 from collections_app.models import OutboundMessage
 from tests.worker import ROOT, worker_env
 
@@ -50,23 +51,11 @@ def _stats(url: str) -> dict:
 
 def _worker(env: dict[str, str], log) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            "2",
-            "--queues",
-            f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.OUTBOX_SEND_QUEUE}",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
+        celery_worker_command(
+            [settings.CELERY_TASK_DEFAULT_QUEUE, settings.OUTBOX_SEND_QUEUE],
+            concurrency=2,
+            hostname=f"kill{os.getpid()}@%h",
+        ),
         cwd=ROOT,
         env=env,
         stdout=log,
