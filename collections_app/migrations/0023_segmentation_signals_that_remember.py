@@ -8,25 +8,15 @@ Only a default policy still on the shipped V2 is moved, as a new version (the ol
 the record); a policy a supervisor has edited is left as it is.
 """
 
-import copy
-
 from django.db import migrations
 
-from collections_app.policies.shipped_segmentations import V2, V3
+from collections_app.policies.shipped_segmentations import V2, V3, move_default_policies
 
 
 def forwards(apps, schema_editor):
-    policy_model = apps.get_model("collections_app", "CollectionPolicy")
-    for policy in policy_model.objects.filter(
-        key__in=("us-default", "cn-default"), is_current=True, segmentation=V2
-    ):
-        policy_model.objects.filter(pk=policy.pk).update(is_current=False)
-        policy.pk = None
-        policy.version += 1
-        policy.segmentation = copy.deepcopy(V3)
-        policy.change_note = "Segmentation: signals that remember (replied ever, bad contact point)"
-        policy.is_current = True
-        policy.save()
+    move_default_policies(
+        apps, V2, V3, "Segmentation: signals that remember (replied ever, bad contact point)"
+    )
 
 
 class Migration(migrations.Migration):

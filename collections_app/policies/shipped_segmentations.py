@@ -2,6 +2,7 @@
 policy from one to the next only while it still equals what was shipped (a supervisor's edit is
 kept). Never edit a version here; add the next one, and a migration, instead."""
 
+import copy
 from typing import Any
 
 # 0016: the first default policies.
@@ -221,3 +222,21 @@ V3: dict[str, Any] = {
         {"segment": "self_cure", "signal": "promises_broken", "op": "==", "value": 0, "weight": 1},
     ],
 }
+
+
+def move_default_policies(
+    apps: Any, before: dict[str, Any], after: dict[str, Any], note: str
+) -> None:
+    """For a data migration: each current default policy whose segmentation is still `before`
+    gets a new version with `after` (the old version stays, not current, for the record)."""
+    policy_model = apps.get_model("collections_app", "CollectionPolicy")
+    for policy in policy_model.objects.filter(
+        key__in=("us-default", "cn-default"), is_current=True, segmentation=before
+    ):
+        policy_model.objects.filter(pk=policy.pk).update(is_current=False)
+        policy.pk = None
+        policy.version += 1
+        policy.segmentation = copy.deepcopy(after)
+        policy.change_note = note
+        policy.is_current = True
+        policy.save()
