@@ -109,9 +109,3 @@ def test_a_borrower_who_ever_replied_needs_more_than_silence_and_time_to_look_st
     assert segment_case(Signals(**quiet_and_late), SEGMENTATION).segment == "strategic"
     replied = segment_case(Signals(**quiet_and_late, replied_ever=1), SEGMENTATION)
     assert replied.segment != "strategic"
-
-
-def test_the_shipped_default_is_the_last_frozen_version() -> None:
-    from collections_app.policies.shipped_segmentations import V3
-
-    assert SEGMENTATION == V3
