@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,42 +25,6 @@ from _common import ROOT, free_port, machine, setup_django, use_database
 
 DB = "collections_bench_dispatch"
 QUEUE = "bench-dispatch"
-
-
-def start_server(latency: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "collections_app.devtools.twilio_server",
-            "--port",
-            str(port),
-            "--latency",
-            str(latency),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    proc.stdout.readline()  # {"listening": ...}
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/_stats", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    return proc, url
-
-
-def server_stats(url: str) -> dict:
-    with urllib.request.urlopen(f"{url}/_stats", timeout=10) as response:
-        return json.loads(response.read())
-
-
-def reset_server(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/_reset", method="POST"), timeout=10)
 
 
 def bench_env(server: str, concurrency: int) -> dict[str, str]:
@@ -205,14 +168,16 @@ def main() -> None:
     use_database(DB)
     os.environ.update(bench_env("http://127.0.0.1:1", args.concurrency))
     setup_django()
+    from collections_app.devtools import twilio_server
+
     rows = []
     for latency in args.latencies:
-        server, url = start_server(latency)
+        server, url = twilio_server.spawn(free_port(), latency, cwd=str(ROOT))
         try:
             prepare(args.messages)
             engine = run_engine(args.messages, url, args.workers, args.concurrency)
-            stats = server_stats(url)
-            reset_server(url)
+            stats = twilio_server.fetch_stats(url)
+            twilio_server.reset_counts(url)
             bare = run_bare(args.messages, url, args.workers * args.concurrency)
         finally:
             server.terminate()

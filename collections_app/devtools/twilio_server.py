@@ -15,6 +15,10 @@ import asyncio
 import datetime as dt
 import json
 import secrets
+import subprocess
+import sys
+import time
+import urllib.request
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
@@ -128,6 +132,44 @@ def make_app(latency: float = 0.0) -> web.Application:
     app.router.add_get("/_stats", stats)
     app.router.add_post("/_reset", reset)
     return app
+
+
+def spawn(port: int, latency: float, cwd: str | None = None) -> tuple[subprocess.Popen, str]:
+    """This server in a process of its own on `port`; returns it and its URL once it answers."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "collections_app.devtools.twilio_server",
+            "--port",
+            str(port),
+            "--latency",
+            str(latency),
+        ],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.readline()  # {"listening": ...}
+    url = f"http://127.0.0.1:{port}"
+    fetch_stats(url)  # waits until it answers
+    return proc, url
+
+
+def fetch_stats(url: str) -> dict:
+    """What the server at `url` has received: {"received", "duplicates", ...}."""
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{url}/_stats", timeout=5) as response:  # noqa: S310
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the Twilio-shaped server at {url} does not answer")
+
+
+def reset_counts(url: str) -> None:
+    request = urllib.request.Request(f"{url}/_reset", method="POST")  # noqa: S310
+    urllib.request.urlopen(request, timeout=10)  # noqa: S310
 
 
 def main() -> None:

@@ -1,52 +1,21 @@
 """1,000 queued messages; a real Celery worker on Redis + PostgreSQL is killed with SIGKILL half
 way and restarted. Counted at the receiving server: every message arrives exactly once."""
 
-import json
 import os
 import signal
 import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 from django.conf import settings
 from django.db import close_old_connections
 
+from collections_app.devtools import twilio_server
 from collections_app.devtools.workers import celery_worker_command
 from collections_app.models import OutboundMessage
 from tests.worker import ROOT, worker_env
 
 N = 1000
-
-
-def _server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "collections_app.devtools.twilio_server",
-            "--port",
-            str(port),
-            "--latency",
-            "0.02",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    proc.stdout.readline()
-    return proc
-
-
-def _stats(url: str) -> dict:
-    for _ in range(50):
-        try:
-            with urllib.request.urlopen(f"{url}/_stats", timeout=5) as response:
-                return json.loads(response.read())
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("the Twilio-shaped server did not answer")
 
 
 def _worker(env: dict[str, str], log) -> subprocess.Popen:
@@ -82,9 +51,7 @@ def _sent() -> int:
 def test_a_worker_killed_mid_way_loses_nothing_and_sends_nothing_twice(tmp_path) -> None:
     from tests.conftest import free_port
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = _server(port)
+    server, url = twilio_server.spawn(free_port(), latency=0.02, cwd=str(ROOT))
     env = worker_env(
         SMS_PROVIDER="twilio",
         TWILIO_API_BASE_URL=url,
@@ -107,11 +74,11 @@ def test_a_worker_killed_mid_way_loses_nothing_and_sends_nothing_twice(tmp_path)
 
         dispatch_outbox.delay()
         deadline = time.monotonic() + 60
-        while _stats(url)["received"] < N // 3 and time.monotonic() < deadline:
+        while twilio_server.fetch_stats(url)["received"] < N // 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         os.killpg(worker.pid, signal.SIGKILL)  # mid-way: requests in flight, rows in `sending`
         worker.wait()
-        at_kill = _stats(url)["received"]
+        at_kill = twilio_server.fetch_stats(url)["received"]
         assert 0 < at_kill < N, (
             f"the kill did not land mid-way ({at_kill} of {N}): "
             + (tmp_path / "worker.log").read_text()[-4000:]
@@ -127,7 +94,7 @@ def test_a_worker_killed_mid_way_loses_nothing_and_sends_nothing_twice(tmp_path)
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
     finally:
-        server_stats = _stats(url)
+        server_stats = twilio_server.fetch_stats(url)
         server.terminate()
         server.wait()
         log.close()
