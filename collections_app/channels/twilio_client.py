@@ -34,19 +34,13 @@ def rewrite_url(url: str, base_url: str) -> str:
     return base_url + url[len(TWILIO_API) :]
 
 
-def form_fields(data: dict[str, object] | None, *, bracket_arrays: bool) -> list[tuple[str, Any]]:
-    """The form body as (name, value) pairs; a list becomes one pair per item.
-
-    Twilio reads a repeated field (`StatusCallbackEvent=a&StatusCallbackEvent=b`) as an array,
-    which is what the SDK sends. Stoplight Prism, the contract mock, reads repeated keys as one
-    overwritten value and answers 422 "must be array" (stoplightio/prism#2473); it accepts
-    `Name[]`. So only off api.twilio.com, arrays are sent with brackets.
-    """
+def form_fields(data: dict[str, object] | None) -> list[tuple[str, Any]]:
+    """The form body as (name, value) pairs; a list becomes one pair per item, a repeated field
+    (`StatusCallbackEvent=a&StatusCallbackEvent=b`), which is how Twilio reads an array."""
     fields: list[tuple[str, Any]] = []
     for name, value in (data or {}).items():
         if isinstance(value, list | tuple):
-            key = f"{name}[]" if bracket_arrays else name
-            fields.extend((key, item) for item in value)
+            fields.extend((name, item) for item in value)
         else:
             fields.append((name, value))
     return fields
@@ -83,12 +77,11 @@ class RewritingHttpClient(TwilioHttpClient):
         timeout: float | None = None,
         allow_redirects: bool = False,
     ) -> Response:
-        off_twilio = self.base_url != TWILIO_API
         return super().request(
             method,
             rewrite_url(url, self.base_url),
             params=params,
-            data=form_fields(data, bracket_arrays=off_twilio) if data is not None else None,
+            data=form_fields(data) if data is not None else None,
             headers=headers,
             auth=auth,
             timeout=timeout,
@@ -138,7 +131,6 @@ class AsyncRewritingHttpClient(AsyncTwilioHttpClient):
         timeout: float | None = None,
         allow_redirects: bool = False,
     ) -> Response:
-        off_twilio = self.base_url != TWILIO_API
         headers = dict(headers or {})
         if auth:
             headers["Authorization"] = basic_auth(*auth)
@@ -146,7 +138,7 @@ class AsyncRewritingHttpClient(AsyncTwilioHttpClient):
             "method": method.upper(),
             "url": rewrite_url(url, self.base_url),
             "params": params,
-            "data": form_fields(data, bracket_arrays=off_twilio) if data is not None else None,
+            "data": form_fields(data) if data is not None else None,
             "headers": headers,
             "allow_redirects": allow_redirects,
         }

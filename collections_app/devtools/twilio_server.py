@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from aiohttp import web
 
 _SENT: list[dict[str, str]] = []
+LATENCY = web.AppKey("latency", float)
 _PER_MESSAGE: Counter[str] = Counter()
 
 
@@ -52,7 +53,7 @@ async def _create(request: web.Request, prefix: str) -> web.Response:
         return _error(21602, "Message body is required.")
     if not (form.get("From") or form.get("MessagingServiceSid")):
         return _error(21603, "A 'From' phone number is required.")
-    latency = request.app["latency"]
+    latency = request.app[LATENCY]
     if latency:
         await asyncio.sleep(latency)
     sid = prefix + secrets.token_hex(16)
@@ -60,7 +61,7 @@ async def _create(request: web.Request, prefix: str) -> web.Response:
     record = {
         "sid": sid,
         "to": str(to),
-        "from": str(form.get("From", "")),
+        "from": str(form.get("From", "")) or None,
         "body": str(form.get("Body", "")),
         "status": "queued",
         "date_created": now,
@@ -90,18 +91,20 @@ async def create_call(request: web.Request) -> web.Response:
 async def list_messages(request: web.Request) -> web.Response:
     to = request.query.get("To")
     found = [r for r in _SENT if to is None or r["to"] == to]
-    meta = {
+    key = "calls" if request.path.endswith("Calls.json") else "messages"
+    # The 2010 API's list page (ListMessageResponse / ListCallResponse): everything on one page.
+    page = {
+        key: found,
+        "end": max(len(found) - 1, 0),
+        "first_page_uri": request.path_qs,
+        "next_page_uri": None,
         "page": 0,
         "page_size": len(found),
-        "first_page_url": request.path_qs,
-        "next_page_url": None,
-        "previous_page_url": None,
-        "url": request.path_qs,
-        "key": "messages",
+        "previous_page_uri": None,
+        "start": 0,
+        "uri": request.path_qs,
     }
-    key = "calls" if request.path.endswith("Calls.json") else "messages"
-    meta["key"] = key
-    return web.json_response({key: found, "meta": meta})
+    return web.json_response(page)
 
 
 async def stats(request: web.Request) -> web.Response:
@@ -121,9 +124,11 @@ async def reset(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def make_app(latency: float = 0.0) -> web.Application:
-    app = web.Application()
-    app["latency"] = latency
+def make_app(latency: float = 0.0, middlewares: tuple = ()) -> web.Application:
+    """The server's routes; `middlewares` lets the tests check each request against Twilio's
+    published contract (tests/contracts/)."""
+    app = web.Application(middlewares=middlewares)
+    app[LATENCY] = latency
     base = "/2010-04-01/Accounts/{account}"
     app.router.add_post(f"{base}/Messages.json", create_message)
     app.router.add_get(f"{base}/Messages.json", list_messages)

@@ -8,8 +8,8 @@ import pytest
 
 from collections_app.channels.twilio_client import close_async_twilio_clients
 from tests.channels.seam import SeamHTTPServer
-from tests.channels.twilio_mock import TwilioMock
-from tests.conftest import REQUIRE_SERVICES
+from tests.contracts.twilio_contract import violations_of
+from tests.contracts.twilio_server import ContractTwilioServer
 
 T = TypeVar("T")
 
@@ -20,16 +20,11 @@ MESSAGING_SERVICE_SID = "MG" + "fedcba9876543210" * 2
 
 
 @pytest.fixture(scope="session")
-def twilio_mock() -> Iterator[TwilioMock]:
-    """Twilio's published contract, served by Prism on a free loopback port for the session."""
-    mock = TwilioMock()
-    problem = mock.start()
-    if problem:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"required service missing: {problem}")
-        pytest.skip(problem)
-    yield mock
-    mock.stop()
+def contract_server() -> Iterator[ContractTwilioServer]:
+    """Twilio's published contract (tests/contracts/), checked on a loopback server."""
+    server = ContractTwilioServer().start()
+    yield server
+    server.stop()
 
 
 def point_twilio_at(settings, base_url: str) -> None:
@@ -46,9 +41,14 @@ def point_twilio_at(settings, base_url: str) -> None:
 
 
 @pytest.fixture
-def on_mock(settings, twilio_mock: TwilioMock) -> TwilioMock:
-    point_twilio_at(settings, twilio_mock.url)
-    return twilio_mock
+def on_contract(settings, contract_server: ContractTwilioServer) -> Iterator[ContractTwilioServer]:
+    """Twilio pointed at the contract server. A request it refused fails the test, unless the
+    test took it with `take_violations()`; so does an answer not shaped like Twilio's."""
+    contract_server.reset()
+    point_twilio_at(settings, contract_server.url)
+    yield contract_server
+    assert contract_server.violations == [], "requests Twilio's contract refuses"
+    assert contract_server.bad_answers == [], "the server's answers are not Twilio-shaped"
 
 
 @pytest.fixture
@@ -57,6 +57,8 @@ def seam(settings) -> Iterator[SeamHTTPServer]:
     point_twilio_at(settings, server.url)
     yield server
     server.stop()
+    # Whatever the seam answered, what our code sent must be a request Twilio takes.
+    assert violations_of(r.as_contract_request() for r in server.received) == []
 
 
 def run_async(make: Callable[[], Awaitable[T]]) -> T:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.contracts.twilio_contract import ContractRequest
+
 
 @dataclass
 class Received:
@@ -20,6 +22,10 @@ class Received:
     path: str
     query: list[tuple[str, str]]
     form: list[tuple[str, str]]
+    authorization: str | None = None
+
+    def as_contract_request(self) -> ContractRequest:
+        return ContractRequest(self.method, self.path, self.query, self.form, self.authorization)
 
     def field(self, name: str) -> str | None:
         values = [value for key, value in self.form + self.query if key == name]
@@ -48,7 +54,13 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length).decode() if length else ""
         url = urlsplit(self.path)
         self.server.received.append(
-            Received(self.command, url.path, parse_qsl(url.query), parse_qsl(raw))
+            Received(
+                self.command,
+                url.path,
+                parse_qsl(url.query),
+                parse_qsl(raw),
+                self.headers.get("Authorization"),
+            )
         )
         answer = self.server.answer
         if answer.behaviour == "hang":

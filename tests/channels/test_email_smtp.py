@@ -17,7 +17,7 @@ from collections_app.models import ChannelConsent
 from collections_app.web.unsubscribe import unsubscribe_url
 from tests.channels.outbox import outbox_message
 from tests.channels.seam import closed_port_url
-from tests.channels.twilio_mock import free_port
+from tests.conftest import free_port
 from tests.factories import BorrowerFactory, CaseFactory, LoanFactory
 
 
