@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
 from django.db.models.fields import AutoFieldMixin
 
 # Parameters of the filled-in columns; the caller's own parameter names must not start with it.
@@ -33,7 +34,7 @@ class BulkInsertError(ValueError):
 
 
 def insert_select(
-    cursor: Any,
+    cursor: CursorWrapper,
     model: type[models.Model],
     columns: Mapping[str, str],
     from_sql: str,

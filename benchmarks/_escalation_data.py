@@ -13,7 +13,8 @@ after django.setup(). In the SQL, `%%` is a literal %.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+
+from django.db.backends.utils import CursorWrapper
 
 from benchmarks._bulk import insert_select
 from collections_app.models import (
@@ -189,7 +190,7 @@ STEPS = [
 ]
 
 
-def generate(cursor: Any, n: int, today: dt.date) -> None:
+def generate(cursor: CursorWrapper, n: int, today: dt.date) -> None:
     """Insert the N cases and everything around them (into empty tables)."""
     params = {"n": n, "today": today}
     for model, columns, from_sql in STEPS:

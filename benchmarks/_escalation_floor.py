@@ -14,7 +14,8 @@ Import after django.setup(); run inside one transaction (the facts table drops o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+
+from django.db.backends.utils import CursorWrapper
 
 from benchmarks._bulk import insert_select, insert_select_sql
 from collections_app.models import CaseEvent, OutboundMessage
@@ -131,7 +132,7 @@ JOIN (VALUES ('reminder', 0, 'sms', time '10:00'), ('reminder', 2, 'email', time
 ON CONFLICT (idempotency_key) DO NOTHING"""
 
 
-def floor(cursor: Any, today: dt.date) -> None:
+def floor(cursor: CursorWrapper, today: dt.date) -> None:
     """The nightly run's writes for `today`, set-based."""
     params = {"today": today, "today_key": today.isoformat()}
     # The events of rows an UPDATE ... RETURNING changed: the INSERT after the WITH.

@@ -22,10 +22,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from django.db.backends.utils import CursorWrapper
 
 from benchmarks._bulk import insert_select
 
@@ -95,7 +96,7 @@ def make_users() -> list[int]:
     return agents
 
 
-def portfolio_steps(n: int, agents: list[int]) -> list[tuple[str, Callable[[Any], int]]]:
+def portfolio_steps(n: int, agents: list[int]) -> list[tuple[str, Callable[[CursorWrapper], int]]]:
     """(label, insert) per table, in order. Only the columns this benchmark shapes are given;
     insert_select fills the rest from the model (SQL: `%%` is a literal %)."""
     from collections_app.models import (
@@ -111,7 +112,7 @@ def portfolio_steps(n: int, agents: list[int]) -> list[tuple[str, Callable[[Any]
     params = {"n": n, "first": FIRST, "last": LAST, "agents": agents}
     agent = f"(%(agents)s::bigint[])[1 + i %% {len(agents)}]"
 
-    def step(model, columns: dict[str, str], from_sql: str) -> Callable[[Any], int]:
+    def step(model, columns: dict[str, str], from_sql: str) -> Callable[[CursorWrapper], int]:
         return lambda cursor: insert_select(cursor, model, columns, from_sql, params)
 
     every = "FROM generate_series(1, %(n)s) AS i"
