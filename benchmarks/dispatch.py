@@ -163,9 +163,10 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=100, help="requests in flight per worker"
     )
+    parser.add_argument("--database", default=DB, help="its own database (emptied first)")
     args = parser.parse_args()
 
-    use_database(DB)
+    use_database(args.database)
     os.environ.update(bench_env("http://127.0.0.1:1", args.concurrency))
     setup_django()
     from collections_app.devtools import twilio_server

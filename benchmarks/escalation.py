@@ -3,16 +3,18 @@
 
     DATABASE_URL=postgres://user@host:5432/bench python benchmarks/escalation.py --cases 100000
 
-Builds N cases with a realistic mix in the DATABASE_URL database with SQL (generate_series), keeps
-it as a template, and measures each method on a fresh copy of it (`<name>_work`, dropped and
-re-created from the template each time, so every method starts from the same data):
+Builds N cases with a realistic mix in the DATABASE_URL database with SQL (generate_series,
+benchmarks/_escalation_data.py), keeps it as a template, and measures each method on a fresh copy
+of it (`<name>_work`, dropped and re-created from the template each time, so every method starts
+from the same data):
 
   (a) this engine, the whole nightly run (escalation_run_start + chunk workers, the same claim loop
       the Celery task runs), with 1 worker process and with 2;
   (b) the straightforward way: load each case, expire its promises, call the FSM transition, save,
       write the event and the outbox row, one by one. With --sample-b below N it runs on that many
       cases and extrapolates the rate to N (said so in the output);
-  (c) the floor: hand-written set-based SQL doing the same kinds of writes (benchmarks/floor.sql).
+  (c) the floor: hand-written set-based SQL doing the same kinds of writes
+      (benchmarks/_escalation_floor.py).
 
 Prints a table, then one JSON line. cases/s counts active cases; peak RSS is per process (the
 largest of the coordinator and its workers).
@@ -32,7 +34,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 
@@ -89,7 +90,9 @@ SETVAL = (
 def build(url: str, n: int, today: dt.date) -> dict:
     django_setup(url)
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
+
+    from benchmarks._escalation_data import generate
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -112,12 +115,14 @@ def build(url: str, n: int, today: dt.date) -> dict:
         "contactledger",
         "borrower",
     ]
-    with connection.cursor() as cur:
+    # One transaction, as the single generate.sql script was: a failed build leaves nothing.
+    with transaction.atomic(), connection.cursor() as cur:
         names = ", ".join(f"collections_app_{t}" for t in tables)
         cur.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        cur.execute((HERE / "generate.sql").read_text().format(n=n, today=today.isoformat()))
+        generate(cur, n, today)
         for table in tables:
             cur.execute(SETVAL.format(table=f"collections_app_{table}"))
+    with connection.cursor() as cur:
         cur.execute("ANALYZE")
         cur.execute(
             "SELECT count(*) FROM collections_app_collectioncase WHERE state IN "
@@ -259,19 +264,21 @@ def measure_one_by_one(url: str, sample: int, today: dt.date) -> dict:
 
 
 def measure_floor(url: str, today: dt.date) -> dict:
-    import psycopg
+    django_setup(url)
+    from django.db import connection, transaction
 
-    sql = (HERE / "floor.sql").read_text().format(today=today.isoformat())
-    with psycopg.connect(url) as conn:
-        active = conn.execute(
+    from benchmarks._escalation_floor import floor
+
+    with connection.cursor() as cur:
+        cur.execute(
             "SELECT count(*) FROM collections_app_collectioncase WHERE state IN "
             "('reminder', 'negotiation', 'escalation', 'legal')"
-        ).fetchone()[0]
-        started = time.perf_counter()
-        with conn.transaction():
-            conn.execute(sql)
-        seconds = time.perf_counter() - started
-    django_setup(url)
+        )
+        active = cur.fetchone()[0]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        floor(cur, today)
+    seconds = time.perf_counter() - started
     return {"cases": active, "seconds": seconds, "peak_rss_mb": peak_rss_mb(), **write_counts()}
 
 

@@ -3,7 +3,8 @@
     python benchmarks/webhooks.py [--duration 30] [--connections 16] [--rate 400]
 
 Runs the app under gunicorn (2 sync workers) on loopback against PostgreSQL (database
-collections_bench5) with Redis as the broker, and drives signed Twilio status callbacks:
+collections_bench5, or --database) with Redis as the broker, and drives signed Twilio status
+callbacks (after --warmup seconds of each view):
 
 1. at full speed with wrk (a Lua script cycling through pre-signed callbacks, every one unique)
    for --duration seconds per view, in alternating rounds, against a minimal view (parse the
@@ -36,6 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/4")
 DB = "collections_bench5"
+# Callbacks signed per second of wrk: every request must be a new one, and 2 cores answer about
+# 1,200/s; past this the run stops (a callback sent twice would read as lost).
+CEILING_RPS = 5000
 # Signs requests to the loopback server this script starts; never a real account's token.
 TOKEN = "bench-auth-token-0123456789abcdef"
 QUEUE = f"bench-webhooks-{os.getpid()}"
@@ -49,10 +53,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def environment(port: int) -> dict[str, str]:
+def environment(port: int, database: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"{PG}/{DB}",
+        DATABASE_URL=f"{PG}/{database}",
         CELERY_BROKER_URL=REDIS,
         CELERY_TASK_DEFAULT_QUEUE=QUEUE,
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -77,15 +81,15 @@ def ensure_wrk() -> str:
     return wrk
 
 
-def prepare_database(env: dict[str, str]) -> None:
+def prepare_database(env: dict[str, str], database: str) -> None:
     exists = subprocess.run(
-        ["psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
+        ["psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{database}'"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
     if not exists:
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+        subprocess.run(["psql", f"{PG}/postgres", "-c", f"CREATE DATABASE {database}"], check=True)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     psql(env, "TRUNCATE collections_app_webhookevent")
@@ -194,15 +198,22 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rate", type=float, default=400.0)
     parser.add_argument("--rounds", type=int, default=10, help="alternating rounds per view")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds per view before measuring")
+    parser.add_argument("--database", default=DB, help="its own database (emptied of webhooks)")
     args = parser.parse_args()
+    if args.duration < args.rounds:
+        parser.error("--duration must be at least --rounds (whole seconds per round)")
     sys.path.insert(0, str(ROOT))
 
     wrk = ensure_wrk()
     port = free_port()
-    env = environment(port)
-    prepare_database(env)
-    # More callbacks than a run can send: every request is a distinct callback.
-    pool = 20_000 + max(60_000, args.duration * 3000)
+    env = environment(port, args.database)
+    prepare_database(env, args.database)
+    # More callbacks than a run can send: every request is a distinct callback. The warm-up
+    # takes the first `warm` of them, each round a region of its own of the rest.
+    warm = args.warmup * CEILING_RPS
+    pool = warm + args.duration * CEILING_RPS
+    region = (pool - warm) // args.rounds
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     files = {}
     for name, path, tag in (
@@ -217,16 +228,17 @@ def main() -> None:
     server = start_gunicorn(env, port)
     try:
         for name in ("minimal", "real"):
-            run_wrk(wrk, port, files[name], args, 3)  # warm up: connections, imports
+            run_wrk(wrk, port, files[name], args, args.warmup)  # connections, imports
         psql(env, "TRUNCATE collections_app_webhookevent")
         # Alternating rounds, so a change in the machine's load hits both views alike.
         rounds: dict[str, list[dict]] = {"minimal": [], "real": []}
         per_round = args.duration // args.rounds
         for i in range(args.rounds):
             for name in ("minimal", "real"):
-                # Past the warm-up's callbacks; each round in a region of its own of the pool.
-                offset = 20_000 + i * (pool - 20_000) // args.rounds
-                rounds[name].append(run_wrk(wrk, port, files[name], args, per_round, offset))
+                result = run_wrk(wrk, port, files[name], args, per_round, warm + i * region)
+                if result["issued"] > region:
+                    sys.exit(f"{result['issued']} requests in a round: raise CEILING_RPS")
+                rounds[name].append(result)
                 time.sleep(0.3)  # let requests in flight at the cut-off finish
         results = {name: combine(runs) for name, runs in rounds.items()}
         stored_total, stored_distinct = stored_keys(env)
