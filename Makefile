@@ -17,12 +17,16 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo: a simulated portfolio's last 20 days through the real engine (README: Simulator),
+# first, so its nightly runs for past dates never see the hand-made cases; the hand-made demo;
+# then today's nightly run (one per date: a later start finds it done), so the dispatcher has
+# today's messages to send while you watch. Beat runs the next one at ESCALATION_HOUR.
 demo: migrate
 	$(BIN)/python manage.py ensure_demo_admin
-	$(BIN)/python manage.py load_demo
-	# A simulated portfolio's last 20 days, through the real engine (README: Simulator).
 	$(BIN)/python manage.py simulate --borrowers 60 --days 20 --seed 7 --until-today --if-empty \
 		--quiet --out var/simulation
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py run_escalation --quiet
 
 # Web (gunicorn) + Celery worker + beat on embedded defaults: SQLite in var/, filesystem broker.
 run: demo
