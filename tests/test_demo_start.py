@@ -168,15 +168,16 @@ def test_a_second_start_runs_nothing_twice(var: Path) -> None:
     assert len({line["idempotency_key"] for line in lines}) == len(lines)
 
 
-def test_make_run_loads_the_demo_then_runs_today() -> None:
+def test_make_run_loads_the_demo_then_runs_today_then_says_how_to_log_in() -> None:
     """The steps above are the Makefile's: the simulated past first (its nightly runs must not
-    see the hand-made cases, opened today), then the hand-made demo, then today's run."""
+    see the hand-made cases, opened today), then the hand-made demo, today's run, the login."""
     shown = subprocess.run(
         ["make", "-n", "demo"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     commands = re.findall(r"manage\.py (\w+)([^\n]*)", shown)
     names = [name for name, _ in commands]
     assert names.index("simulate") < names.index("load_demo") < names.index("run_escalation")
+    assert names[-1] == "ensure_demo_admin"  # its line is the last before the processes start
     escalation = dict(commands)["run_escalation"]
     assert "--quiet" in escalation and "--date" not in escalation  # today, whatever the hour
     assert " ".join([*SIMULATED, "--until-today"]) in dict(commands)["simulate"]
