@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.models import Borrower, Loan
 from collections_app.services.cases import case_add_note, case_open, case_transition
@@ -62,14 +63,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, borrowers: int, seed: int, **options: object) -> None:
         if Loan.objects.filter(external_id__startswith="DEMO-").exists():
-            self.stdout.write("Demo portfolio already loaded.")
+            self.stdout.write(_("Demo portfolio already loaded."))
             return
         rng = random.Random(seed)
         today = timezone.localdate()
         with transaction.atomic():
             for i in range(borrowers):
                 self._one(rng, i, today)
-        self.stdout.write(self.style.SUCCESS(f"Loaded {borrowers} demo borrowers."))
+        self.stdout.write(self.style.SUCCESS(_("Loaded %(n)d demo borrowers.") % {"n": borrowers}))
 
     def _one(self, rng: random.Random, i: int, today: dt.date) -> None:
         chinese = i % 2 == 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from collections_app.simulation.portfolio import DEFAULT_MIX, parse_mix
 from collections_app.simulation.report import chart_svg
@@ -94,7 +95,7 @@ class Command(BaseCommand):
         from collections_app.simulation.portfolio import PREFIX
 
         if options["if_empty"] and Borrower.objects.filter(external_id__startswith=PREFIX).exists():
-            self.stdout.write("Simulated portfolio already loaded.")
+            self.stdout.write(_("Simulated portfolio already loaded."))
             return
 
         jurisdiction = ""
@@ -133,7 +134,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(shown, indent=2, sort_keys=True))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Simulated {cfg.borrowers} borrowers x {cfg.days} days in "
-                f"{result['seconds']:.1f}s; wrote {out / 'summary.json'} and {out / 'chart.svg'}"
+                _(
+                    "Simulated %(borrowers)d borrowers x %(days)d days in %(seconds).1fs; wrote "
+                    "%(summary)s and %(chart)s"
+                )
+                % {
+                    "borrowers": cfg.borrowers,
+                    "days": cfg.days,
+                    "seconds": result["seconds"],
+                    "summary": out / "summary.json",
+                    "chart": out / "chart.svg",
+                }
             )
         )
