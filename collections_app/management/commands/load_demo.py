@@ -77,8 +77,9 @@ class Command(BaseCommand):
         if chinese:
             zone, phone = "Asia/Shanghai", f"+86138{rng.randrange(10**8):08d}"
         else:
-            # The stories below repeat every 8 borrowers, the places every 16: shifting the place
-            # by one each round gives every place more than one story (not all paid, say).
+            # A US borrower's story (i % 8, below) repeats every 4 US borrowers and the places
+            # every 8, so a place would always get the same story (all paid, say): shifting the
+            # place by one each round mixes them.
             j = i // 2
             zone, area = US_PLACES[(j + j // len(US_PLACES)) % len(US_PLACES)]
             phone = f"+1{area}55501{j % 100:02d}"  # 555-0100..0199: reserved for fiction
