@@ -219,6 +219,18 @@ def test_next_action_is_the_next_cadence_step_when_nothing_is_due_today() -> Non
     assert (local.date(), local.time()) == (day(2), dt.time(10))
 
 
+def test_a_run_for_a_date_before_a_case_entered_its_stage_neither_moves_nor_contacts_it() -> None:
+    # A case opened today, 45 days past due: the night of a past date (run by hand, or a run
+    # finished late) must not escalate it on a day it was not in its stage yet.
+    case = make_case(dpd=45)
+    run = run_night(day(-5))
+    case.refresh_from_db()
+    assert case.state == CaseState.REMINDER
+    assert not _transitions(case)
+    assert not case.messages.exists()
+    assert run.transitions == {}
+
+
 @pytest.mark.parametrize("state", [CaseState.PAUSED, CaseState.RESOLVED, CaseState.WRITTEN_OFF])
 def test_paused_and_closed_cases_are_never_acted_on(state) -> None:
     case = make_case(dpd=50, state=state)

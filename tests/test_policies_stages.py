@@ -87,6 +87,8 @@ def test_each_entry_rule_moves_the_case(facts, transition, rule) -> None:
         {"state": "escalation", "days_in_stage": 14, "days_past_due": 90, "amount_overdue": 499},
         {"state": "legal", "days_past_due": 200, "promises_broken": 3},  # nothing after legal
         {"days_in_stage": 0, "days_past_due": 45},  # entered today: never moved the same day
+        # entered after the run's date (a past date run or finished later): not moved either
+        {"days_in_stage": -3, "days_past_due": 45},
     ],
 )
 def test_no_move_when_no_rule_holds(facts) -> None:

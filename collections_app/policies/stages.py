@@ -83,7 +83,9 @@ def rule_matches(when: Mapping[str, Any], facts: StageFacts) -> bool:
 def stage_move(facts: StageFacts, stages: Mapping[str, Any]) -> Move | None:
     """The move tonight's signals call for: the furthest stage whose entry rule matches."""
     rank = STAGE_RANK.get(facts.state)
-    if rank is None or facts.days_in_stage == 0:
+    # Never on the day the case entered its stage, nor on a date before it did (a run for a
+    # past date, or finished late, sees cases opened or moved since: they were not there yet).
+    if rank is None or facts.days_in_stage <= 0:
         return None
     for target in _FURTHEST_FIRST:
         if STAGE_RANK[target] <= rank:

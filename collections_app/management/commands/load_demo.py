@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.models import Borrower, Loan
 from collections_app.services.cases import case_add_note, case_open, case_transition
@@ -26,39 +27,68 @@ US_NAMES = [
     "Quinn Anderson",
     "Reese Thomas",
 ]
-US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", ""]
+# Where the US borrowers live, with an area code of that place: states far apart and the
+# territories Regulation F covers too (Puerto Rico, Guam). The contact window is local, so with
+# Shanghai (UTC+8, CN rules) these put some of today's steps inside a window at every UTC hour:
+# Guam's 10:00 is 00:00 UTC, Shanghai's 02:00, Puerto Rico's 14:00 (none of the three has DST),
+# the mainland, Alaska and Hawaii follow. tests/test_demo_start.py checks every hour.
+US_PLACES = [
+    ("America/New_York", "212"),
+    ("America/Chicago", "312"),
+    ("America/Denver", "303"),
+    ("America/Los_Angeles", "415"),
+    ("America/Anchorage", "907"),
+    ("Pacific/Honolulu", "808"),
+    ("Pacific/Guam", "671"),
+    ("America/Puerto_Rico", "787"),
+]
 
 
 class Command(BaseCommand):
     help = "Load a small demo portfolio (idempotent: does nothing if demo loans exist)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--borrowers", type=int, default=40)
-        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--borrowers",
+            type=int,
+            default=40,
+            help="how many borrowers, half in China, half in the US (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=7,
+            help="random seed for names, amounts and days late (default: %(default)s)",
+        )
 
     def handle(self, *args: object, borrowers: int, seed: int, **options: object) -> None:
         if Loan.objects.filter(external_id__startswith="DEMO-").exists():
-            self.stdout.write("Demo portfolio already loaded.")
+            self.stdout.write(_("Demo portfolio already loaded."))
             return
         rng = random.Random(seed)
         today = timezone.localdate()
         with transaction.atomic():
             for i in range(borrowers):
                 self._one(rng, i, today)
-        self.stdout.write(self.style.SUCCESS(f"Loaded {borrowers} demo borrowers."))
+        self.stdout.write(self.style.SUCCESS(_("Loaded %(n)d demo borrowers.") % {"n": borrowers}))
 
     def _one(self, rng: random.Random, i: int, today: dt.date) -> None:
         chinese = i % 2 == 0
+        if chinese:
+            zone, phone = "Asia/Shanghai", f"+86138{rng.randrange(10**8):08d}"
+        else:
+            # A US borrower's story (i % 8, below) repeats every 4 US borrowers and the places
+            # every 8, so a place would always get the same story (all paid, say): shifting the
+            # place by one each round mixes them.
+            j = i // 2
+            zone, area = US_PLACES[(j + j // len(US_PLACES)) % len(US_PLACES)]
+            phone = f"+1{area}55501{j % 100:02d}"  # 555-0100..0199: reserved for fiction
         borrower = Borrower.objects.create(
             external_id=f"DEMO-B{i:04d}",
             name=rng.choice(CN_NAMES if chinese else US_NAMES),
-            phone=(
-                f"+86138{rng.randrange(10**8):08d}"
-                if chinese
-                else f"+1415555{rng.randrange(10**4):04d}"
-            ),
+            phone=phone,
             email=f"borrower{i}@example.com",
-            time_zone="Asia/Shanghai" if chinese else rng.choice(US_ZONES),
+            time_zone=zone,
             preferred_language="zh-Hans" if chinese else "en",
             jurisdiction="CN" if chinese else "US",
         )

@@ -1,4 +1,9 @@
-"""Run the nightly escalation by hand: `run_escalation [--date YYYY-MM-DD] [--dry-run]`."""
+"""Run the nightly escalation by hand: `run_escalation [--date YYYY-MM-DD] [--dry-run] [--quiet]`.
+
+`make run` calls it on every start with --quiet: the first start of a day runs that day's run,
+so the dispatcher has today's messages to send; later starts find the run (one per date) and
+do nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.models import EscalationRun
 from collections_app.services.escalation import (
@@ -24,9 +30,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--date", help="the date to run for, YYYY-MM-DD (default: today, UTC)")
         parser.add_argument(
             "--dry-run", action="store_true", help="Compute everything, write nothing."
+        )
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="Print one line (the run's status and messages queued), not the totals.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,10 +55,37 @@ class Command(BaseCommand):
                 {k.split(":", 1)[1]: v for k, v in totals.items() if k.startswith("transition:")},
             )
             return
+        finished = EscalationRun.objects.filter(run_date=run_date).exclude(
+            status=EscalationRun.Status.RUNNING
+        )
+        if finished.exists():
+            run = finished.get()
+            self.stdout.write(
+                _("Escalation run %(date)s: already %(status)s, nothing to do.")
+                % {"date": run.run_date, "status": run.get_status_display().lower()}
+            )
+            if not options["quiet"]:
+                self._summary({"cases_seen": run.cases_seen, **run.totals}, run.transitions)
+            return
         run = escalation_run_start(run_date=run_date, enqueue=False)
         if run.status == EscalationRun.Status.RUNNING:
             escalation_run_work(run_id=run.pk)
         run.refresh_from_db()
+        if options["quiet"]:
+            self.stdout.write(
+                _(
+                    "Escalation run %(date)s: %(status)s, %(cases)d cases, %(queued)d messages "
+                    "queued, %(errors)d failed chunks."
+                )
+                % {
+                    "date": run.run_date,
+                    "status": run.get_status_display().lower(),
+                    "cases": run.cases_seen,
+                    "queued": run.totals.get("outbox_queued", 0),
+                    "errors": run.errors,
+                }
+            )
+            return
         self.stdout.write(
             f"Escalation run {run.run_date}: {run.get_status_display()}, "
             f"{run.chunk_count} chunks, {run.errors} failed"

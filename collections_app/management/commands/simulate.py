@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
-from collections_app.simulation.portfolio import parse_mix
+from collections_app.simulation.portfolio import DEFAULT_MIX, parse_mix
 from collections_app.simulation.report import chart_svg
 from collections_app.simulation.runner import DEFAULT_START, SimConfig, simulate
 
@@ -22,34 +23,70 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--borrowers", type=int, default=1000)
-        parser.add_argument("--days", type=int, default=60)
-        parser.add_argument("--seed", type=int, default=7)
+        default_mix = ",".join(f"{k}={v:g}" for k, v in DEFAULT_MIX.items())
+        parser.add_argument(
+            "--borrowers",
+            type=int,
+            default=1000,
+            help="how many simulated borrowers (and loans, and cases) to create, half in China "
+            "and half in the US unless --policy says otherwise (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=60,
+            help="how many days to simulate, each with its nightly run and 24 hours of "
+            "dispatching, replies, calls and payments (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=7,
+            help="random seed for personas and every borrower's choices; the same seed gives "
+            "the same summary.json (default: %(default)s)",
+        )
         parser.add_argument(
             "--mix",
             default="",
-            help="persona shares, e.g. forgetful=0.35,hardship=0.25,strategic=0.2,"
-            "unreachable=0.1,disputer=0.1",
+            help="persona shares, e.g. strategic=0.3; personas not named keep their default "
+            f"share and the shares are scaled to add up to 1 (default: {default_mix})",
         )
-        parser.add_argument("--start", help="first simulated day, YYYY-MM-DD")
+        parser.add_argument(
+            "--start",
+            help=f"first simulated day, YYYY-MM-DD, fixed so a seed repeats (default: "
+            f"{DEFAULT_START})",
+        )
         parser.add_argument(
             "--until-today",
             action="store_true",
-            help="end the simulation yesterday (the demo: tonight's real run stays free)",
+            help="start --days before today instead of at --start, so the simulation ends "
+            "yesterday and today's nightly run is left to the real engine (make run; default: "
+            "off)",
         )
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="do nothing when simulated borrowers exist already (make run)",
+            help="do nothing when simulated borrowers exist already, so make run simulates "
+            "once (default: off)",
         )
         parser.add_argument(
             "--policy",
             default="",
-            help="simulate the borrowers of this policy (its jurisdiction); each case still gets "
-            "its policy the way production chooses it",
+            help="simulate only borrowers of this current policy's jurisdiction (CN or US), "
+            "e.g. us-default; each case still gets its policy the way production chooses it "
+            "(default: half CN, half US)",
         )
-        parser.add_argument("--out", default="var/simulation")
-        parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--out",
+            default="var/simulation",
+            help="folder for summary.json and chart.svg, created if missing (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="print only the last line: no progress per day, no summary (summary.json has "
+            "it; default: off)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.utils import timezone
@@ -58,7 +95,7 @@ class Command(BaseCommand):
         from collections_app.simulation.portfolio import PREFIX
 
         if options["if_empty"] and Borrower.objects.filter(external_id__startswith=PREFIX).exists():
-            self.stdout.write("Simulated portfolio already loaded.")
+            self.stdout.write(_("Simulated portfolio already loaded."))
             return
 
         jurisdiction = ""
@@ -92,11 +129,21 @@ class Command(BaseCommand):
         (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
         title = f"Cases by state per day ({cfg.borrowers} borrowers, seed {cfg.seed})"
         (out / "chart.svg").write_text(chart_svg(summary["cases_by_state_per_day"], title))
-        shown = {k: v for k, v in summary.items() if k != "cases_by_state_per_day"}
-        self.stdout.write(json.dumps(shown, indent=2, sort_keys=True))
+        if not options["quiet"]:
+            shown = {k: v for k, v in summary.items() if k != "cases_by_state_per_day"}
+            self.stdout.write(json.dumps(shown, indent=2, sort_keys=True))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Simulated {cfg.borrowers} borrowers x {cfg.days} days in "
-                f"{result['seconds']:.1f}s; wrote {out / 'summary.json'} and {out / 'chart.svg'}"
+                _(
+                    "Simulated %(borrowers)d borrowers x %(days)d days in %(seconds).1fs; wrote "
+                    "%(summary)s and %(chart)s"
+                )
+                % {
+                    "borrowers": cfg.borrowers,
+                    "days": cfg.days,
+                    "seconds": result["seconds"],
+                    "summary": out / "summary.json",
+                    "chart": out / "chart.svg",
+                }
             )
         )
