@@ -60,3 +60,38 @@ def test_the_run_list_shows_progress_and_totals(client) -> None:
     assert page.status_code == 200
     assert "escalate" in page.content.decode()
     assert EscalationRun.objects.get().transitions == {"escalate": 1}
+
+
+@pytest.mark.parametrize(
+    ("promises", "problem"),
+    [
+        ('{"grace_days": -1}', "grace_days must be a whole number of days from 0 to 30, not -1"),
+        ('{"follow_up": [{"channel": "fax", "at": "10:00"}]}', "channel must be one of"),
+        ('[{"grace_days": 2}]', "Must be a JSON object"),
+    ],
+)
+def test_invalid_promise_terms_are_a_form_error_and_no_new_version(client, promises, problem):
+    client.force_login(make_user("boss", superuser=True))
+    v1 = CollectionPolicy.objects.get(key="us-default", is_current=True)
+    url = reverse("admin:collections_app_collectionpolicy_change", args=[v1.pk])
+    data = form_data(client.get(url).content.decode(), "collectionpolicy_form")
+    data["promises"] = promises
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert problem in response.content.decode()
+    assert CollectionPolicy.objects.filter(key="us-default").count() == 1
+
+
+def test_promise_terms_are_validated_on_every_new_version() -> None:
+    from django.core.exceptions import ValidationError
+
+    from collections_app.services.policies import policy_new_version
+
+    v1 = CollectionPolicy.objects.get(key="us-default", is_current=True)
+    with pytest.raises(ValidationError, match="kept_threshold_percent"):
+        policy_new_version(
+            policy=v1, changes={"promises": {"kept_threshold_percent": 0}}, actor=None
+        )
+    assert CollectionPolicy.objects.filter(key="us-default").count() == 1

@@ -48,8 +48,8 @@ def test_an_expired_promise_is_broken_with_its_event_and_the_case_escalates() ->
     case = make_case(dpd=3)
     promise = promise_create(case=case, amount=Decimal("100"), due_date=day(1))
     assert case.state == CaseState.NEGOTIATION
-    # when: the night three days later
-    run_night(day(3))
+    # when: the night after its deadline (due date + the policy's two days' grace)
+    run_night(day(4))
     # then: the promise is broken, with an event saying which policy rule did it
     promise.refresh_from_db()
     assert promise.status == PromiseToPay.Status.BROKEN
@@ -299,7 +299,7 @@ def test_every_automated_event_cites_the_policy_version_in_force() -> None:
     v2 = policy_new_version(policy=policy, changes={"stages": stages}, actor=None, note="faster")
     case = make_case(dpd=19)
     promise_create(case=case, amount=Decimal("10"), due_date=day(1))
-    run_night(day(3))
+    run_night(day(4))  # the night after the promise's deadline (two days' grace)
     automated = case.events.filter(actor=None).exclude(data__rule=None)
     # version 2 escalates on dpd-20 only (its broken-promise rule is gone)
     assert {(e.kind, e.data["rule"]) for e in automated} == {

@@ -5,20 +5,26 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from collections_app.models import CaseEvent, Payment, PlanInstallment, PromiseToPay
+from collections_app.models import (
+    CaseEvent,
+    Payment,
+    PlanInstallment,
+    PromiseAllocation,
+    PromiseToPay,
+)
 from collections_app.services.payments import payment_record, plan_create, promise_create
 from collections_app.states import CaseState
 
 TODAY = dt.date(2026, 11, 29)
 
 
-def pay(case, amount: str, external_id: str = "P-1"):
+def pay(case, amount: str, external_id: str = "P-1", received_at=None):
     return payment_record(
         loan=case.loan,
         external_id=external_id,
         amount=Decimal(amount),
         currency=case.loan.currency,
-        received_at=timezone.now(),
+        received_at=received_at or timezone.now(),
     )
 
 
@@ -118,3 +124,82 @@ def test_plan_with_unordered_dates_is_refused(case) -> None:
             installments=[(TODAY + dt.timedelta(days=1), Decimal("1")), (TODAY, Decimal("1"))],
         )
     assert not case.plans.exists()
+
+
+def _promise(case, amount: str, in_days: int) -> PromiseToPay:
+    today = timezone.localdate()
+    return promise_create(
+        case=case, amount=Decimal(amount), due_date=today + dt.timedelta(days=in_days), today=today
+    )
+
+
+def _refresh(*rows):
+    for row in rows:
+        row.refresh_from_db()
+    return rows
+
+
+@pytest.mark.django_db
+def test_one_payment_keeps_one_of_two_promises_not_both(case) -> None:
+    # given: two separate promises of 100 (300 overdue)
+    later = _promise(case, "100", in_days=7)
+    sooner = _promise(case, "100", in_days=2)
+    # when: one payment of 100
+    payment, _ = pay(case, "100.00")
+    # then: it is allocated once, to the promise due first
+    _refresh(later, sooner)
+    assert (sooner.status, sooner.amount_paid) == (PromiseToPay.Status.KEPT, Decimal("100.00"))
+    assert (later.status, later.amount_paid) == (PromiseToPay.Status.ACTIVE, Decimal("0"))
+    assert list(PromiseAllocation.objects.values_list("payment", "promise", "amount")) == [
+        (payment.pk, sooner.pk, Decimal("100.00"))
+    ]
+    # and the timeline says where it went
+    reasons = list(case.events.filter(kind=CaseEvent.Kind.PROMISE).values_list("reason", flat=True))
+    assert f"Payment P-1 100.00 applied to promise #{sooner.pk} (100.00 of 100.00 paid)" in reasons
+    assert f"Promise #{sooner.pk} kept: 100.00 of 100.00 paid" in reasons
+
+
+@pytest.mark.django_db
+def test_a_larger_payment_fills_the_first_promise_and_passes_the_rest_on(case) -> None:
+    first, second = _promise(case, "100", in_days=1), _promise(case, "100", in_days=9)
+    pay(case, "30.00", "P-a")
+    pay(case, "120.00", "P-b")
+    _refresh(first, second)
+    assert (first.status, first.amount_paid) == (PromiseToPay.Status.KEPT, Decimal("100.00"))
+    assert (second.status, second.amount_paid) == (PromiseToPay.Status.ACTIVE, Decimal("50.00"))
+    by_payment = sorted(
+        PromiseAllocation.objects.values_list("payment__external_id", "promise", "amount")
+    )
+    assert by_payment == [
+        ("P-a", first.pk, Decimal("30.00")),
+        ("P-b", first.pk, Decimal("70.00")),
+        ("P-b", second.pk, Decimal("50.00")),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_partial_payment_leaves_the_promise_open_until_its_deadline(case) -> None:
+    promise = _promise(case, "100", in_days=2)
+    payment, _ = pay(case, "95.00")
+    promise.refresh_from_db()
+    # 95 % is enough to keep it, but only the nightly run after the deadline decides that: the
+    # borrower may still pay the rest on time.
+    assert (promise.status, promise.amount_paid) == (PromiseToPay.Status.ACTIVE, Decimal("95.00"))
+    assert PromiseAllocation.objects.get().payment == payment
+    assert case.events.filter(
+        reason=f"Payment P-1 95.00 applied to promise #{promise.pk} (95.00 of 100.00 paid)"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_payments_outside_the_promise_s_window_do_not_count_towards_it(case) -> None:
+    promise = _promise(case, "100", in_days=0)  # due today; two days' grace
+    # received before the promise was made: already in the amount it was made against
+    pay(case, "40.00", "P-before", received_at=promise.created_at - dt.timedelta(hours=1))
+    # received after the deadline (due date + grace)
+    pay(case, "40.00", "P-late", received_at=timezone.now() + dt.timedelta(days=3))
+    promise.refresh_from_db()
+    assert (promise.status, promise.amount_paid) == (PromiseToPay.Status.ACTIVE, Decimal("0"))
+    assert not PromiseAllocation.objects.exists()
+    case.refresh_from_db()
+    assert case.amount_overdue == Decimal("220.00")  # both still paid down the case

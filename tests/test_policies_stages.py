@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 
 from collections_app.policies.defaults import DEFAULT_POLICIES, DEFAULT_TEMPLATE_KEYS
+from collections_app.policies.promises import follow_up_steps, promise_terms
 from collections_app.policies.stages import (
     StageFacts,
     due_steps,
@@ -189,10 +190,20 @@ def _every_template_key(stages, switch) -> set[str]:
     return keys
 
 
+def _follow_up_template_keys(promises, switch) -> set[str]:
+    terms = promise_terms(promises)
+    return {
+        s.template_key
+        for channel_switch in (None, switch)
+        for s in follow_up_steps(terms=terms, segment="any", channel_switch=channel_switch)
+    }
+
+
 def test_default_template_keys_are_exactly_what_the_default_policies_ask_for() -> None:
     keys = set()
     for policy in DEFAULT_POLICIES:
         keys |= _every_template_key(policy["stages"], policy["channel_switch"])
+        keys |= _follow_up_template_keys(policy["promises"], policy["channel_switch"])
         assert validate_stages(policy["stages"]) == []
     assert keys == set(DEFAULT_TEMPLATE_KEYS)
 

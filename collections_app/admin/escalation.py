@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from collections_app.models import CollectionPolicy, EscalationChunk, EscalationRun
+from collections_app.policies.promises import validate_promises
+from collections_app.policies.segmentation import validate_segmentation
+from collections_app.policies.stages import validate_stages
 from collections_app.services.escalation import escalation_chunks_retry_failed
 from collections_app.services.policies import VERSIONED_FIELDS, policy_new_version, policy_validate
 
 
+class CollectionPolicyForm(forms.ModelForm):
+    """Each policy field's problems under that field, instead of an error page on save."""
+
+    CHECKS = (
+        ("segmentation", validate_segmentation),
+        ("stages", validate_stages),
+        ("promises", validate_promises),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, check in self.CHECKS:
+            if name not in data or name in self.errors:
+                continue
+            value = data[name] or {}
+            if not isinstance(value, dict):
+                self.add_error(name, _("Must be a JSON object ({...})."))
+                continue
+            problems = check(value)
+            if problems:
+                self.add_error(name, problems)
+        return data
+
+
 @admin.register(CollectionPolicy)
 class CollectionPolicyAdmin(admin.ModelAdmin):
+    form = CollectionPolicyForm
     list_display = (
         "key",
         "variant",
@@ -38,7 +68,7 @@ class CollectionPolicyAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: CollectionPolicy, form: object, change: bool
     ) -> None:
-        policy_validate(segmentation=obj.segmentation, stages=obj.stages)
+        policy_validate(segmentation=obj.segmentation, stages=obj.stages, promises=obj.promises)
         if not change:
             obj.created_by = request.user
             obj.save()

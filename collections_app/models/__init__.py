@@ -3,7 +3,13 @@ from collections_app.models.cases import CollectionCase
 from collections_app.models.choices import Channel, Jurisdiction, Language, Segment
 from collections_app.models.events import AppendOnlyError, CaseEvent
 from collections_app.models.loans import Loan
-from collections_app.models.payments import Payment, PaymentPlan, PlanInstallment, PromiseToPay
+from collections_app.models.payments import (
+    Payment,
+    PaymentPlan,
+    PlanInstallment,
+    PromiseAllocation,
+    PromiseToPay,
+)
 
 __all__ = [
     "AppendOnlyError",
@@ -18,6 +24,7 @@ __all__ = [
     "Payment",
     "PaymentPlan",
     "PlanInstallment",
+    "PromiseAllocation",
     "PromiseToPay",
     "Segment",
 ]

@@ -59,6 +59,25 @@ class PromiseToPay(models.Model):
         return f"Promise {self.amount} by {self.due_date} ({self.status})"
 
 
+class PromiseAllocation(models.Model):
+    """How much of one payment counted towards one promise (policies/promises.py says which
+    payments count). A payment is allocated once: its allocations never add up to more than it,
+    and a promise's amount_paid is the sum of its allocations."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    promise = models.ForeignKey(PromiseToPay, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(**MONEY, validators=POSITIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "promise"], name="one_allocation_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of {self.payment} to promise #{self.promise_id}"
+
+
 class PaymentPlan(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"

@@ -42,6 +42,10 @@ class CollectionPolicy(models.Model):
     # {"reminder": {"entry": [rules], "cadence": [steps]}, "negotiation": {...}, ...};
     # see policies/stages.py.
     stages = models.JSONField(default=dict)
+    # {"grace_days": 2, "kept_threshold_percent": 90, "follow_up": [steps]}: when a promise to
+    # pay is kept or broken, and what is sent when it is broken; see policies/promises.py.
+    # A missing key reads as the shipped default.
+    promises = models.JSONField(default=dict, blank=True)
     # {"sms": "email", ...}: the channel unreachable cases are switched to.
     channel_switch = models.JSONField(default=dict, blank=True)
     default_time_zone = models.CharField(

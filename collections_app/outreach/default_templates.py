@@ -214,11 +214,110 @@ STAGE_WORDING = {
 }
 
 
+# The broken-promise follow-up (policies/promises.py), the night a promise is found broken: what
+# was promised, what was paid towards it, what is overdue now and what happens next (the case's
+# stage wording when it is sent: `stage` is blank), and how to agree a new date. Stated as facts:
+# "recorded as missed", nothing the policy does not do.
+PROMISE_BROKEN = "promise-broken"
+
+_PROMISE_SMS = {
+    EN: (
+        "{{ company_name }}: {{ first_name }}, you promised {{ promise_amount }} by "
+        "{{ promise_due_date }} and we received {{ promise_paid }}, so the promise is recorded as "
+        "missed. {{ amount_due }} is overdue. {{ consequences }} Pay at {{ payment_link }} or call "
+        "{{ callback_number }} to agree a new date."
+    ),
+    ZH: (
+        "【{{ company_name }}】{{ name }}您好，您承诺{{ promise_due_date }}前还款{{ promise_amount }}，"
+        "已收到{{ promise_paid }}，该承诺记为未履行，目前逾期{{ amount_due }}。{{ consequences }}"
+        "请通过 {{ payment_link }} 还款，或致电 {{ callback_number }} 商定新的还款日期。"
+    ),
+}
+
+_PROMISE_EMAIL_SUBJECT = {
+    EN: "Your promised payment of {{ promise_amount }} by {{ promise_due_date }}",
+    ZH: "您承诺于{{ promise_due_date }}前还款{{ promise_amount }}",
+}
+
+_PROMISE_EMAIL_BODY = {
+    EN: (
+        "Dear {{ name }},\n\nYou promised to pay {{ promise_amount }} by {{ promise_due_date }}. "
+        "We have received {{ promise_paid }} of it, so the promise is recorded as missed.\n\n"
+        "Promised: {{ promise_amount }} by {{ promise_due_date }}\nReceived towards it: "
+        "{{ promise_paid }}\nOverdue now: {{ amount_due }}\n\n{{ repayment_steps }} To agree a "
+        "new date, call {{ callback_number }}.\n\nWhat happens next: {{ consequences }}\n\n"
+        "Questions or a dispute? Call {{ callback_number }} or reply to this email.\n\n"
+        "{{ company_name }}"
+    ),
+    ZH: (
+        "{{ name }}您好：\n\n您曾承诺于{{ promise_due_date }}前还款{{ promise_amount }}，我们已收到其中"
+        "{{ promise_paid }}，该承诺记为未履行。\n\n承诺金额：{{ promise_amount }}（{{ promise_due_date }}前）\n"
+        "已收到：{{ promise_paid }}\n目前逾期：{{ amount_due }}\n\n{{ repayment_steps }}如需商定新的还款日期，"
+        "请致电 {{ callback_number }}。\n\n后续说明：{{ consequences }}\n\n如有疑问或异议，请致电 "
+        "{{ callback_number }} 或回复本邮件。\n\n{{ company_name }}"
+    ),
+}
+
+_PROMISE_EMAIL_HTML = {
+    EN: (
+        "<p>Dear {{ name }},</p><p>You promised to pay {{ promise_amount }} by "
+        "{{ promise_due_date }}. We have received {{ promise_paid }} of it, so the promise is "
+        "recorded as missed.</p><table><tr><th align=left>Promised</th><td>{{ promise_amount }} "
+        "by {{ promise_due_date }}</td></tr><tr><th align=left>Received towards it</th><td>"
+        "{{ promise_paid }}</td></tr><tr><th align=left>Overdue now</th><td>{{ amount_due }}"
+        '</td></tr></table><p><a href="{{ payment_link }}">Pay now</a></p><p>'
+        "{{ repayment_steps }} To agree a new date, call {{ callback_number }}.</p>"
+        "<p><strong>What happens next:</strong> {{ consequences }}</p>"
+        "<p>Questions or a dispute? Call {{ callback_number }}.</p><p>{{ company_name }}</p>"
+    ),
+    ZH: (
+        "<p>{{ name }}您好：</p><p>您曾承诺于{{ promise_due_date }}前还款{{ promise_amount }}，我们已收到其中"
+        "{{ promise_paid }}，该承诺记为未履行。</p><table><tr><th align=left>承诺金额</th><td>"
+        "{{ promise_amount }}（{{ promise_due_date }}前）</td></tr><tr><th align=left>已收到</th><td>"
+        "{{ promise_paid }}</td></tr><tr><th align=left>目前逾期</th><td>{{ amount_due }}</td></tr>"
+        '</table><p><a href="{{ payment_link }}">立即还款</a></p><p>{{ repayment_steps }}'
+        "如需商定新的还款日期，请致电 {{ callback_number }}。</p><p><strong>后续说明：</strong>"
+        "{{ consequences }}</p><p>如有疑问或异议，请致电 {{ callback_number }}。</p><p>{{ company_name }}</p>"
+    ),
+}
+
+
+def promise_broken_templates() -> list[dict[str, str]]:
+    """The follow-up's SMS and email (`promise-broken-<channel>`), in both languages."""
+    rows = []
+    for language in (EN, ZH):
+        rows.append(
+            {
+                "key": f"{PROMISE_BROKEN}-sms",
+                "stage": "",
+                "language": language,
+                "channel": "sms",
+                "body": _PROMISE_SMS[language],
+            }
+        )
+        rows.append(
+            {
+                "key": f"{PROMISE_BROKEN}-email",
+                "stage": "",
+                "language": language,
+                "channel": "email",
+                "subject": _PROMISE_EMAIL_SUBJECT[language],
+                "body": _PROMISE_EMAIL_BODY[language],
+                "html_body": _PROMISE_EMAIL_HTML[language],
+            }
+        )
+    return rows
+
+
 def policy_step_templates(step_keys: tuple[str, ...]) -> list[dict[str, str]]:
     """Template rows for the default policies' steps, in both languages."""
     by_wording = {(r["key"], r["channel"], r["language"]): r for r in default_templates()}
+    follow_ups = {(r["key"], r["language"]): r for r in promise_broken_templates()}
     rows = []
     for step_key in step_keys:
+        if step_key.startswith(f"{PROMISE_BROKEN}-"):
+            rows += [dict(follow_ups[(step_key, language)]) for language in (EN, ZH)]
+            continue
         stage, _day, channel = step_key.split("-")
         for language in (EN, ZH):
             row = dict(by_wording[(STAGE_WORDING[stage], channel, language)])

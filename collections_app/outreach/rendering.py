@@ -5,15 +5,16 @@ TemplateRenderError; nothing half-rendered is ever sent."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import timezone
 
-from collections_app.models import Borrower, CollectionCase, MessageTemplate
+from collections_app.models import Borrower, CollectionCase, MessageTemplate, PromiseToPay
 from collections_app.outreach import copy
 from collections_app.outreach.links import payment_url, unsubscribe_url
 from collections_app.outreach.sms import SmsParts, sms_parts
@@ -47,6 +48,34 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{currency} {amount:,.2f}"
 
 
+@dataclass(frozen=True)
+class _PromiseFacts:
+    amount: Decimal
+    due_date: dt.date
+    paid: Decimal
+
+
+def _broken_promise_lookup(case: CollectionCase, today: dt.date) -> Callable[[], _PromiseFacts]:
+    """The case's most recently broken promise, looked up once and only when a template uses a
+    promise variable (most never do: no query for them). A case without one cannot say "you
+    promised": the message fails instead of being sent with invented facts."""
+
+    @cache
+    def facts() -> _PromiseFacts:
+        if case.pk is None:  # an admin preview's unsaved sample case
+            return _PromiseFacts(Decimal("100"), today - dt.timedelta(days=3), Decimal("50"))
+        promise = (
+            PromiseToPay.objects.filter(case=case, status=PromiseToPay.Status.BROKEN)
+            .order_by("-resolved_at", "-id")
+            .first()
+        )
+        if promise is None:
+            raise TemplateRenderError(f"case {case.pk} has no broken promise to write about")
+        return _PromiseFacts(promise.amount, promise.due_date, promise.amount_paid)
+
+    return facts
+
+
 def message_context(
     case: CollectionCase, *, today: dt.date | None = None, stage: str = ""
 ) -> dict[str, object]:
@@ -58,13 +87,15 @@ def message_context(
     stage = stage or case.paused_from or case.state
     link = payment_url(loan)
     amount_due = money(case.amount_overdue, loan.currency)
+    today = today or timezone.localdate()
+    promise = _broken_promise_lookup(case, today)
     return {
         "name": borrower.name,
         "first_name": borrower.name.split()[0] if " " in borrower.name else borrower.name,
         "amount_due": amount_due,
         "balance": money(loan.outstanding_balance, loan.currency),
         "due_date": loan.due_date.isoformat(),
-        "days_past_due": case.days_past_due(today or timezone.localdate()),
+        "days_past_due": case.days_past_due(today),
         "loan_id": loan.external_id,
         "payment_link": link,
         "repayment_steps": copy.pick(copy.REPAYMENT_STEPS, language).format(
@@ -75,6 +106,11 @@ def message_context(
         ),
         "company_name": settings.COMPANY_NAME,
         "callback_number": settings.COMPANY_CALLBACK_NUMBER,
+        # The broken-promise follow-up: what was promised, by when, and what was paid towards
+        # it (callables: the template engine calls them only when a template uses them).
+        "promise_amount": lambda: money(promise().amount, loan.currency),
+        "promise_due_date": lambda: promise().due_date.isoformat(),
+        "promise_paid": lambda: money(promise().paid, loan.currency),
     }
 
 

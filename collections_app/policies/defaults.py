@@ -1,8 +1,9 @@
 """The default CN and US policies, shipped by a data migration; supervisors edit them in admin.
 
-Template keys follow `<stage>-day<day>-<channel>`. Every key the defaults can ask for, including
-the channel an unreachable borrower is switched to, is in DEFAULT_TEMPLATE_KEYS, so the template
-texts (zh-Hans and en) can be shipped for exactly these. A test keeps the two in step.
+Template keys follow `<stage>-day<day>-<channel>`, and `promise-broken-<channel>` for the
+broken-promise follow-up. Every key the defaults can ask for, including the channel an
+unreachable borrower is switched to, is in DEFAULT_TEMPLATE_KEYS, so the template texts (zh-Hans
+and en) can be shipped for exactly these. A test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from collections_app.policies.promises import DEFAULTS as PROMISE_DEFAULTS
 from collections_app.policies.shipped_segmentations import V3
 
 # Channel an unreachable borrower is tried on instead: numbers that fail → email, bounces → SMS.
@@ -17,6 +19,11 @@ CHANNEL_SWITCH = {"sms": "email", "voice": "email", "email": "sms"}
 
 # The last shipped version (policies/shipped_segmentations.py, where each rule says why).
 SEGMENTATION: dict[str, Any] = copy.deepcopy(V3)
+
+# Two days' grace and 90 % paid by then is a kept promise: a payment a day late, or a few units
+# short, is a borrower who kept their word, not one to escalate (policy choice). A broken promise
+# gets one SMS the night it is found broken (an email for a borrower we cannot reach by SMS).
+PROMISES: dict[str, Any] = copy.deepcopy(PROMISE_DEFAULTS)
 
 
 def _stages(*, legal_min_amount: int, morning: str, afternoon: str) -> dict[str, Any]:
@@ -90,6 +97,7 @@ DEFAULT_POLICIES: list[dict[str, Any]] = [
         "stages": _stages(legal_min_amount=500, morning="10:00", afternoon="14:00"),
         "channel_switch": CHANNEL_SWITCH,
         "default_time_zone": "America/New_York",
+        "promises": PROMISES,
     },
     {
         "key": "cn-default",
@@ -99,6 +107,7 @@ DEFAULT_POLICIES: list[dict[str, Any]] = [
         "stages": _stages(legal_min_amount=3000, morning="10:00", afternoon="15:00"),
         "channel_switch": CHANNEL_SWITCH,
         "default_time_zone": "Asia/Shanghai",
+        "promises": PROMISES,
     },
 ]
 
@@ -120,15 +129,19 @@ DEFAULT_TEMPLATE_KEYS: tuple[str, ...] = (
     "escalation-day7-email",
     "legal-day0-email",
     "legal-day0-sms",
+    "promise-broken-sms",
+    "promise-broken-email",
 )
 
 
 def install_default_policies(apps: Any, schema_editor: object = None) -> None:
     """Create the default policies that are missing (data migration, and tests after a flush)."""
     policy_model = apps.get_model("collections_app", "CollectionPolicy")
+    # An older migration's model lacks the fields added since (promises before 0025): those
+    # come from the migration that added them.
+    known = {f.name for f in policy_model._meta.get_fields()}
     for spec in DEFAULT_POLICIES:
         if policy_model.objects.filter(key=spec["key"]).exists():
             continue
-        policy_model.objects.create(
-            **copy.deepcopy(spec), change_note="Shipped default", is_current=True
-        )
+        values = {k: v for k, v in copy.deepcopy(spec).items() if k in known}
+        policy_model.objects.create(**values, change_note="Shipped default", is_current=True)

@@ -1,5 +1,6 @@
-"""One case, tonight: its segment, the move its policy calls for, the outreach due, and when we
-next act. Pure: the run gathers the inputs in batches and writes the results in bulk."""
+"""One case, tonight: its segment, the move its policy calls for, the outreach due (its stage's
+cadence, and the broken-promise follow-up), and when we next act. Pure: the run gathers the
+inputs in batches and writes the results in bulk."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from collections_app.policies.promises import follow_up_steps, promise_terms
 from collections_app.policies.segmentation import Segmentation, Signals, segment_case
 from collections_app.policies.selection import (
     PolicySnapshot,
@@ -60,6 +62,7 @@ class CaseInput:
     product: str
     zone: str  # the borrower's IANA zone (or "" to use the policy's)
     channels: tuple[str, ...]  # channels the borrower has an address on
+    promise_broken_tonight: bool = False  # the run found one of its promises broken tonight
 
 
 @dataclass
@@ -116,14 +119,23 @@ def evaluate_case(
         return decision
     zone = case.zone or policy.default_time_zone or "UTC"
     switch = policy.channel_switch if segmentation.segment == "unreachable" else None
-    for step in due_steps(
+    steps = due_steps(
         stage=stage,
         stages=policy.stages,
         days_in_stage=days_in_stage,
         segment=segmentation.segment,
         channel_switch=switch,
         channels=case.channels,
-    ):
+    )
+    if case.promise_broken_tonight:
+        # The terms of the policy that judged the promise (the one that scores the case).
+        steps += follow_up_steps(
+            terms=promise_terms(scoring.promises),
+            segment=segmentation.segment,
+            channel_switch=switch,
+            channels=case.channels,
+        )
+    for step in steps:
         decision.steps.append((step, local_slot(today, step.at, zone)))
     if decision.steps:
         decision.next_action_at = min(at for _, at in decision.steps)

@@ -26,6 +26,7 @@ class PolicySnapshot:
     stages: Mapping[str, Any] = field(default_factory=dict)
     channel_switch: Mapping[str, str] = field(default_factory=dict)
     default_time_zone: str = ""
+    promises: Mapping[str, Any] = field(default_factory=dict)  # see policies/promises.py
 
     @property
     def specificity(self) -> int:

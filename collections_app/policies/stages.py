@@ -130,26 +130,50 @@ def due_steps(
     one to use instead; `channels` limits the result to channels the borrower has an address on."""
     steps = []
     for step in stages.get(stage, {}).get("cadence", ()):
-        if step["day"] != days_in_stage or not _applies(step, segment):
+        if step["day"] != days_in_stage:
             continue
-        channel = original = step["channel"]
-        if channel_switch and channel in channel_switch:
-            channel = channel_switch[channel]
-        if channels is not None and channel not in channels:
-            continue
-        template = step.get("template") or f"{stage}-day{step['day']}-{original}"
-        if channel != original:
-            template = f"{stage}-day{step['day']}-{channel}"
-        steps.append(
-            Step(
-                step=f"{stage}:{step['day']}:{channel}",
-                template_key=template,
-                channel=channel,
-                at=_time(step["at"]),
-                switched_from=original if channel != original else "",
-            )
+        built = build_step(
+            step,
+            step_id=f"{stage}:{step['day']}",
+            template_prefix=f"{stage}-day{step['day']}",
+            segment=segment,
+            channel_switch=channel_switch,
+            channels=channels,
         )
+        if built is not None:
+            steps.append(built)
     return steps
+
+
+def build_step(
+    step: Mapping[str, Any],
+    *,
+    step_id: str,
+    template_prefix: str,
+    segment: str,
+    channel_switch: Mapping[str, str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> Step | None:
+    """One configured step as it goes out for this case, or None when it does not apply (another
+    segment, or no address on the channel). Cadence steps and promise follow-ups share it, so a
+    switched channel and its template key mean the same everywhere."""
+    if not _applies(step, segment):
+        return None
+    channel = original = step["channel"]
+    if channel_switch and channel in channel_switch:
+        channel = channel_switch[channel]
+    if channels is not None and channel not in channels:
+        return None
+    template = step.get("template") or f"{template_prefix}-{original}"
+    if channel != original:
+        template = f"{template_prefix}-{channel}"
+    return Step(
+        step=f"{step_id}:{channel}",
+        template_key=template,
+        channel=channel,
+        at=_time(step["at"]),
+        switched_from=original if channel != original else "",
+    )
 
 
 def next_step_day(

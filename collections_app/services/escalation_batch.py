@@ -1,4 +1,4 @@
-"""One batch of the nightly run: expire promises, default plans, score, move, queue outreach.
+"""One batch of the nightly run: settle promises, default plans, score, move, queue outreach.
 
 Everything is set-based: a fixed number of reads (escalation_signals), then grouped UPDATEs guarded
 by the source state, bulk_create for the audit rows and the outbox. Cases are locked for the
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from collections_app.models import (
@@ -26,6 +27,13 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.policies.evaluate import CaseInput, Decision, PolicyBook, evaluate_case
+from collections_app.policies.promises import (
+    BROKEN,
+    KEPT,
+    PromiseTerms,
+    promise_outcome,
+    promise_terms,
+)
 from collections_app.policies.selection import PolicySnapshot
 from collections_app.policies.timezones import borrower_zone
 from collections_app.services.escalation_signals import (
@@ -61,41 +69,87 @@ def _load_cases(first_id: int, last_id: int, limit: int) -> list[dict[str, Any]]
     return list(qs.values(*CASE_COLUMNS)[:limit])
 
 
-def _expire_promises(
+def _settle_promises(
     id_range: tuple[int, int], today: dt.date, now: dt.datetime, policy_of: dict, run: dict
-) -> list[dict[str, Any]]:
-    expired = [
-        p
-        for p in PromiseToPay.objects.filter(
-            case_id__gte=id_range[0],
-            case_id__lte=id_range[1],
-            case__state__in=ACTIVE_STATES,
-            status=PromiseToPay.Status.ACTIVE,
-            due_date__lt=today,
-        ).values_list("pk", "case_id", "amount", "due_date", "amount_paid")
-        if p[1] in policy_of  # the batch's cases (locked), covered by a policy
-    ]
-    if not expired:
-        return []
-    PromiseToPay.objects.filter(
-        pk__in=[p[0] for p in expired], status=PromiseToPay.Status.ACTIVE
-    ).update(status=PromiseToPay.Status.BROKEN, resolved_at=now)
-    return [
-        dict(
-            case_id=case_id,
-            kind=CaseEvent.Kind.PROMISE,
-            from_state=policy_of[case_id][1],
-            to_state=policy_of[case_id][1],
-            reason=f"Promise broken: {amount} was due {due}, {paid} paid",
-            data={
-                "promise_id": pk,
-                "status": PromiseToPay.Status.BROKEN,
-                **_policy_data(policy_of[case_id][0], "promise-expired", run),
-            },
-            created_at=now,
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Settle the batch's open promises whose deadline (due date + the case's policy's grace
+    days) has passed: kept with at least the policy's threshold paid, broken with less. Returns
+    (events, ids of the cases with a promise broken tonight: their follow-up is due)."""
+    terms_of: dict[int, PromiseTerms] = {}
+    settled: dict[str, list[tuple]] = {KEPT: [], BROKEN: []}
+    for pk, case_id, amount, due, paid in PromiseToPay.objects.filter(
+        case_id__gte=id_range[0],
+        case_id__lte=id_range[1],
+        case__state__in=ACTIVE_STATES,
+        status=PromiseToPay.Status.ACTIVE,
+        due_date__lt=today,  # grace is never negative: a superset, narrowed per policy below
+    ).values_list("pk", "case_id", "amount", "due_date", "amount_paid"):
+        if case_id not in policy_of:  # only the batch's cases (locked), covered by a policy
+            continue
+        policy = policy_of[case_id][0]
+        if policy.id not in terms_of:
+            terms_of[policy.id] = promise_terms(policy.promises)
+        terms = terms_of[policy.id]
+        outcome = promise_outcome(amount=amount, paid=paid, due_date=due, terms=terms, today=today)
+        if outcome is not None:
+            settled[outcome].append((pk, case_id, amount, due, paid, terms))
+    events = []
+    for outcome, rows in settled.items():
+        if not rows:
+            continue
+        PromiseToPay.objects.filter(
+            pk__in=[row[0] for row in rows], status=PromiseToPay.Status.ACTIVE
+        ).update(status=outcome, resolved_at=now)
+        events += [_settled_event(outcome, row, now, policy_of, run) for row in rows]
+    return events, {row[1] for row in settled[BROKEN]}
+
+
+def _settled_event(
+    outcome: str, row: tuple, now: dt.datetime, policy_of: dict, run: dict
+) -> dict[str, Any]:
+    pk, case_id, amount, due, paid, terms = row
+    facts = {
+        "promise": pk,
+        "amount": amount,
+        "due": due,
+        "deadline": terms.deadline(due),
+        "paid": paid,
+        "threshold": terms.kept_threshold_percent,
+    }
+    if outcome == BROKEN:
+        reason = (
+            _(
+                "Promise #%(promise)s broken: %(amount)s was due %(due)s, %(paid)s paid by "
+                "%(deadline)s (%(threshold)s%% needed)"
+            )
+            % facts
         )
-        for pk, case_id, amount, due, paid in expired
-    ]
+        rule = "promise-expired"
+    else:
+        reason = (
+            _(
+                "Promise #%(promise)s kept: %(paid)s of %(amount)s paid by %(deadline)s "
+                "(%(threshold)s%% needed); the rest stays overdue on the case"
+            )
+            % facts
+        )
+        rule = "promise-kept-in-grace"
+    return dict(
+        case_id=case_id,
+        kind=CaseEvent.Kind.PROMISE,
+        from_state=policy_of[case_id][1],
+        to_state=policy_of[case_id][1],
+        reason=reason,
+        data={
+            "promise_id": pk,
+            "status": outcome,
+            "amount_paid": paid,
+            "deadline": terms.deadline(due),
+            "kept_threshold_percent": terms.kept_threshold_percent,
+            **_policy_data(policy_of[case_id][0], rule, run),
+        },
+        created_at=now,
+    )
 
 
 def _miss_installments(
@@ -120,7 +174,7 @@ def _miss_installments(
     )
     # A missed installment defaults the plan: the case goes back to the policy's stage rules.
     by_plan: dict[tuple[int, int], list[tuple[int, dt.date]]] = defaultdict(list)
-    for _, plan_id, case_id, sequence, due in missed:
+    for _pk, plan_id, case_id, sequence, due in missed:
         by_plan[(plan_id, case_id)].append((sequence, due))
     PaymentPlan.objects.filter(
         pk__in=[plan_id for plan_id, _ in by_plan], status=PaymentPlan.Status.ACTIVE
@@ -161,7 +215,11 @@ def _entered_on(entered: dt.datetime, nightly_run_date: str | None) -> dt.date:
 
 
 def _evaluate(
-    rows: list[dict[str, Any]], batch: BatchSignals, book: PolicyBook, today: dt.date
+    rows: list[dict[str, Any]],
+    batch: BatchSignals,
+    book: PolicyBook,
+    today: dt.date,
+    broken_tonight: set[int],
 ) -> list[tuple[dict[str, Any], Decision]]:
     decisions = []
     for row in rows:
@@ -181,6 +239,7 @@ def _evaluate(
                 row["loan__borrower__time_zone"], row["loan__borrower__phone"], fallback_zone
             ),
             channels=_channels(row),
+            promise_broken_tonight=row["id"] in broken_tonight,
         )
         decision = evaluate_case(case, signals, stage_signals, book, today)
         if decision is not None:
@@ -214,8 +273,9 @@ def process_batch(
             policy_of[r["id"]] = (book.for_case(r["id"], base), r["state"])
     counts["no_policy"] = len(rows) - len(policy_of)
     id_range = (ids[0], ids[-1])
-    events = _expire_promises(id_range, today, now, policy_of, run)
-    counts["promises_broken"] = len(events)
+    events, broken_tonight = _settle_promises(id_range, today, now, policy_of, run)
+    counts["promises_broken"] = sum(1 for e in events if e["data"]["status"] == BROKEN)
+    counts["promises_kept"] = len(events) - counts["promises_broken"]
     plan_events = _miss_installments(id_range, today, now, policy_of, run)
     counts["plans_defaulted"] = len(plan_events)
     events += plan_events
@@ -225,7 +285,7 @@ def process_batch(
     )
     since = dt.datetime.combine(today - dt.timedelta(days=lookback), dt.time(), tzinfo=dt.UTC)
     batch = batch_signals(id_range=id_range, since=since)
-    decisions = _evaluate(rows, batch, book, today)
+    decisions = _evaluate(rows, batch, book, today, broken_tonight)
     events += _write_cases(decisions, now, run, counts)
     bulk_insert(CaseEvent, events, now)
     _write_outbox(decisions, today, now, counts)

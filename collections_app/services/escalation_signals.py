@@ -70,6 +70,7 @@ def current_policies() -> list[PolicySnapshot]:
             stages=p.stages,
             channel_switch=p.channel_switch,
             default_time_zone=p.default_time_zone,
+            promises=p.promises,
         )
         for p in CollectionPolicy.objects.filter(is_current=True)
     ]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.models import (
     CaseEvent,
@@ -17,11 +18,14 @@ from collections_app.models import (
     Payment,
     PaymentPlan,
     PlanInstallment,
+    PromiseAllocation,
     PromiseToPay,
 )
 from collections_app.outreach.outbox import outbox_cancel_for_case
+from collections_app.policies.promises import KEPT, OpenPromise, allocate_payment, promise_outcome
 from collections_app.services.cases import case_transition
 from collections_app.services.events import case_event_record
+from collections_app.services.policies import policy_promise_terms
 from collections_app.states import OPEN_STATES, CaseState, CloseReason
 
 ZERO = Decimal("0")
@@ -40,8 +44,9 @@ def payment_record(
     """Record a lender payment once. Returns (payment, created).
 
     The same lender payment id sent twice has one effect. The payment lowers the balance and the
-    overdue amount, counts towards active promises and plan installments, and resolves the case
-    when nothing is overdue any more.
+    overdue amount, is allocated once across the active promises it counts towards
+    (policies/promises.py), counts towards plan installments, and resolves the case when nothing
+    is overdue any more.
     """
     if amount <= ZERO:
         raise ValidationError("A payment amount must be positive.")
@@ -94,7 +99,7 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
             "amount_overdue_after": case.amount_overdue,
         },
     )
-    _apply_to_promises(case=case, amount=payment.amount)
+    _apply_to_promises(case=case, payment=payment)
     _apply_to_plan(case=case, amount=payment.amount)
     # A message asking for money already paid must not go out.
     outbox_cancel_for_case(case=case, reason=f"payment {payment.external_id} received")
@@ -104,21 +109,74 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
         )
 
 
-def _apply_to_promises(*, case: CollectionCase, amount: Decimal) -> None:
-    now = timezone.now()
-    for promise in (
-        case.promises.select_for_update()
+def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
+    """Allocate the payment once: the open promise due first takes what is still owed on it,
+    the next the remainder. Each share is stored (PromiseAllocation) and told on the timeline."""
+    promises = {
+        p.pk: p
+        for p in case.promises.select_for_update()
         .filter(status=PromiseToPay.Status.ACTIVE)
         .order_by("due_date", "id")
-    ):
-        promise.amount_paid += amount
-        if promise.amount_paid >= promise.amount:
+    }
+    if not promises:
+        return
+    terms = policy_promise_terms(case=case)
+    received_on = timezone.localtime(payment.received_at).date()
+    shares = allocate_payment(
+        amount=payment.amount,
+        received_at=payment.received_at,
+        received_on=received_on,
+        promises=[
+            OpenPromise(p.pk, p.amount, p.amount_paid, p.due_date, p.created_at)
+            for p in promises.values()
+        ],
+        terms=terms,
+    )
+    now = timezone.now()
+    PromiseAllocation.objects.bulk_create(
+        PromiseAllocation(payment=payment, promise_id=promise_id, amount=share, created_at=now)
+        for promise_id, share in shares
+    )
+    for promise_id, share in shares:
+        promise = promises[promise_id]
+        promise.amount_paid += share
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.PROMISE,
+            reason=_(
+                "Payment %(payment)s %(share)s applied to promise #%(promise)s "
+                "(%(paid)s of %(amount)s paid)"
+            )
+            % {
+                "payment": payment.external_id,
+                "share": share,
+                "promise": promise.pk,
+                "paid": promise.amount_paid,
+                "amount": promise.amount,
+            },
+            data={
+                "promise_id": promise.pk,
+                "payment_id": payment.pk,
+                "external_id": payment.external_id,
+                "applied": share,
+                "amount_paid_after": promise.amount_paid,
+            },
+        )
+        outcome = promise_outcome(
+            amount=promise.amount,
+            paid=promise.amount_paid,
+            due_date=promise.due_date,
+            terms=terms,
+            today=received_on,
+        )
+        if outcome == KEPT:
             promise.status = PromiseToPay.Status.KEPT
             promise.resolved_at = now
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.PROMISE,
-                reason="Promise kept",
+                reason=_("Promise #%(promise)s kept: %(paid)s of %(amount)s paid")
+                % {"promise": promise.pk, "paid": promise.amount_paid, "amount": promise.amount},
                 data={"promise_id": promise.pk, "status": promise.status},
             )
         promise.save(update_fields=["amount_paid", "status", "resolved_at"])

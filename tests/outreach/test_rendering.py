@@ -1,8 +1,13 @@
+import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from collections_app.models import MessageTemplate
+from collections_app.models import MessageTemplate, PromiseToPay
 from collections_app.outreach.default_templates import KEYS
 from collections_app.outreach.rendering import TemplateRenderError, render_template
 from collections_app.outreach.sms import sms_parts
@@ -117,6 +122,13 @@ def test_every_step_of_the_default_policies_has_its_template_in_both_languages()
     from collections_app.policies.defaults import DEFAULT_TEMPLATE_KEYS
 
     case = case_for("zh-Hans", "CN")
+    # The broken-promise follow-up writes about the case's broken promise.
+    PromiseToPay.objects.create(
+        case=case,
+        amount=Decimal("100"),
+        due_date=timezone.localdate(),
+        status=PromiseToPay.Status.BROKEN,
+    )
     for key in DEFAULT_TEMPLATE_KEYS:
         channel = key.rsplit("-", 1)[1]
         for language in ("en", "zh-Hans"):
@@ -124,3 +136,67 @@ def test_every_step_of_the_default_policies_has_its_template_in_both_languages()
                 key=key, channel=channel, language=language, is_active=True
             )
             assert "USD 300.00" in render_template(template, case).body
+
+
+def _broken(case, amount: str, paid: str, days_ago: int) -> PromiseToPay:
+    return PromiseToPay.objects.create(
+        case=case,
+        amount=Decimal(amount),
+        amount_paid=Decimal(paid),
+        due_date=timezone.localdate() - dt.timedelta(days=days_ago),
+        status=PromiseToPay.Status.BROKEN,
+        resolved_at=timezone.now() - dt.timedelta(days=days_ago - 3),
+    )
+
+
+@pytest.mark.django_db
+def test_the_broken_promise_follow_up_states_what_was_promised_and_what_was_paid() -> None:
+    # given: an older broken promise, and the one broken last night
+    case = case_for("en", "US")
+    _broken(case, "50", "0", days_ago=30)
+    last = _broken(case, "100", "40", days_ago=4)
+    template = MessageTemplate.objects.get(key="promise-broken-sms", language="en")
+    # when
+    body = render_template(template, case).body
+    # then: the latest one's facts, what is still overdue, and the opt-out line
+    assert f"you promised USD 100.00 by {last.due_date.isoformat()}" in body
+    assert "we received USD 40.00, so the promise is recorded as missed" in body
+    assert "USD 300.00 is overdue" in body
+    assert body.endswith("Reply STOP to opt out.")
+
+
+@pytest.mark.django_db
+def test_the_follow_up_is_never_rendered_for_a_case_without_a_broken_promise() -> None:
+    case = case_for("en", "US")
+    PromiseToPay.objects.create(case=case, amount=Decimal("100"), due_date=timezone.localdate())
+    template = MessageTemplate.objects.get(key="promise-broken-email", language="en")
+    with pytest.raises(TemplateRenderError, match="no broken promise"):
+        render_template(template, case)
+
+
+def _promise_queries(template: MessageTemplate, case) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        render_template(template, case)
+    return sum("promisetopay" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_broken_promise_is_looked_up_once_and_only_by_templates_that_use_it() -> None:
+    case = case_for("en", "US")
+    _broken(case, "100", "40", days_ago=4)
+    reminder = MessageTemplate.objects.get(key="reminder-day0-sms", language="en")
+    follow_up = MessageTemplate.objects.get(key="promise-broken-email", language="en")
+    assert (_promise_queries(reminder, case), _promise_queries(follow_up, case)) == (0, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+@pytest.mark.parametrize("channel", ["sms", "email"])
+def test_the_follow_up_previews_in_admin_with_a_sample_promise(language, channel) -> None:
+    from collections_app.admin.outreach import preview_case
+
+    template = MessageTemplate.objects.get(
+        key="promise-broken-" + channel, channel=channel, language=language
+    )
+    rendered = render_template(template, preview_case(template))
+    assert "100.00" in rendered.body and "50.00" in rendered.body
