@@ -126,19 +126,6 @@ class CasePageMixin:
             context.update(self._workspace_context(request, case))
         return super().change_view(request, object_id, form_url, context)
 
-    def fsm_transition_view(
-        self, request: HttpRequest, object_id: str, transition_name: str, **kwargs: typing.Any
-    ) -> HttpResponse:
-        case = self.get_object(request, unquote(object_id))
-        stale = (
-            self._stale_redirect(request, case)
-            if case is not None and request.method == "POST"
-            else None
-        )
-        if stale is not None:
-            return stale
-        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
-
     def record_promise_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         case = self.get_object(request, unquote(object_id))
         if case is None or not self.has_change_permission(request, case):

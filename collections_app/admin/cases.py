@@ -12,6 +12,7 @@ from django_fsm.admin import FSMAdminMixin
 from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.case_actions import CaseActionsMixin
 from collections_app.admin.case_page import CasePageMixin
+from collections_app.admin.case_transitions import CaseTransitionsMixin
 from collections_app.admin.filters import (
     AgentFilter,
     DaysPastDueFilter,
@@ -47,7 +48,12 @@ class PromiseInline(admin.TabularInline):
 
 @admin.register(CollectionCase)
 class CollectionCaseAdmin(
-    SendNowMixin, CasePageMixin, CaseActionsMixin, FSMAdminMixin, admin.ModelAdmin
+    SendNowMixin,
+    CasePageMixin,
+    CaseTransitionsMixin,
+    CaseActionsMixin,
+    FSMAdminMixin,
+    admin.ModelAdmin,
 ):
     fsm_fields = ["state"]
     fsm_forms = {"pause": PauseForm, "resolve": ResolveForm, "write_off": WriteOffForm}
