@@ -7,7 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -15,7 +15,11 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from collections_app.admin.base import ReadOnlyAdmin
-from collections_app.compliance.profiles import profile_save_new_version
+from collections_app.compliance.profiles import (
+    profile_save_new_version,
+    profile_validate,
+    profile_values,
+)
 from collections_app.compliance.report import compliance_report
 from collections_app.models import (
     ChannelConsent,
@@ -32,8 +36,45 @@ from collections_app.services.consents import (
 )
 
 
+class ProfileForm(forms.ModelForm):
+    """Refuses, beside the field it is in, a window or cap the gate could not apply or the
+    profile's law forbids."""
+
+    class Meta:
+        model = JurisdictionProfile
+        fields = (
+            "code",
+            "name",
+            "window_start",
+            "window_end",
+            "max_call_attempts_per_debt_7d",
+            "call_cooldown_after_conversation_days",
+            "max_connected_calls_per_day",
+            "max_unanswered_calls_per_number_day",
+            "max_messages_per_day",
+            "requires_opt_out_notice",
+            "opt_out_keywords",
+            "blackout_dates",
+            "third_party_contact_allowed",
+            "sources",
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        values = profile_values(self.instance) | data
+        try:
+            profile_validate(values)
+        except ValidationError as problems:
+            for field, messages_ in problems.message_dict.items():
+                # A field that already has its own error (not a time, not JSON) keeps only it.
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages_)
+        return data
+
+
 @admin.register(JurisdictionProfile)
 class JurisdictionProfileAdmin(admin.ModelAdmin):
+    form = ProfileForm
     list_display = ("code", "version", "name", "is_current", "window_start", "window_end")
     list_filter = ("code", "is_current")
     readonly_fields = ("version", "is_current", "created_by", "created_at")

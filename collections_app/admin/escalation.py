@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from collections_app.models import CollectionPolicy, EscalationChunk, EscalationRun
 from collections_app.services.escalation import escalation_chunks_retry_failed
 from collections_app.services.policies import VERSIONED_FIELDS, policy_new_version, policy_validate
 
 
+class PolicyForm(forms.ModelForm):
+    """Refuses, beside the field it is in, anything the nightly run could not run as written."""
+
+    class Meta:
+        model = CollectionPolicy
+        fields = ("key", "variant", *VERSIONED_FIELDS, "change_note")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        json_fields = ("segmentation", "stages", "channel_switch")
+        if any(f in self.errors for f in json_fields):
+            return data  # not JSON yet: the field's own error says so
+        values = {f: data.get(f, getattr(self.instance, f)) for f in json_fields}
+        try:
+            policy_validate(**values)
+        except ValidationError as problems:
+            self.add_error(None, problems)
+        return data
+
+
 @admin.register(CollectionPolicy)
 class CollectionPolicyAdmin(admin.ModelAdmin):
+    form = PolicyForm
     list_display = (
         "key",
         "variant",
@@ -38,7 +62,6 @@ class CollectionPolicyAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: CollectionPolicy, form: object, change: bool
     ) -> None:
-        policy_validate(segmentation=obj.segmentation, stages=obj.stages)
         if not change:
             obj.created_by = request.user
             obj.save()
@@ -51,7 +74,11 @@ class CollectionPolicyAdmin(admin.ModelAdmin):
             note=obj.change_note,
         )
         obj.pk, obj.version = new.pk, new.version
-        messages.info(request, f"Saved as version {new.version}; version {original.version} kept.")
+        messages.info(
+            request,
+            _("Saved as version %(new)s; version %(old)s kept.")
+            % {"new": new.version, "old": original.version},
+        )
 
 
 class EscalationChunkInline(admin.TabularInline):

@@ -115,6 +115,14 @@ def _applies(step: Mapping[str, Any], segment: str) -> bool:
     return not step.get("segments") or segment in step["segments"]
 
 
+def step_template_key(stage: str, step: Mapping[str, Any], channel: str) -> str:
+    """The template a step sends on `channel`: its own "template" on its own channel, else (and
+    always on a channel it was switched to) `<stage>-day<day>-<channel>`."""
+    if channel == step["channel"] and step.get("template"):
+        return step["template"]
+    return f"{stage}-day{step['day']}-{channel}"
+
+
 def due_steps(
     *,
     stage: str,
@@ -135,13 +143,10 @@ def due_steps(
             channel = channel_switch[channel]
         if channels is not None and channel not in channels:
             continue
-        template = step.get("template") or f"{stage}-day{step['day']}-{original}"
-        if channel != original:
-            template = f"{stage}-day{step['day']}-{channel}"
         steps.append(
             Step(
                 step=f"{stage}:{step['day']}:{channel}",
-                template_key=template,
+                template_key=step_template_key(stage, step, channel),
                 channel=channel,
                 at=_time(step["at"]),
                 switched_from=original if channel != original else "",
@@ -160,26 +165,3 @@ def next_step_day(
         if step["day"] > days_in_stage and _applies(step, segment)
     ]
     return min(later) if later else None
-
-
-def validate_stages(stages: Mapping[str, Any]) -> list[str]:
-    problems = []
-    for stage, config in stages.items():
-        if stage not in STAGE_RANK:
-            problems.append(f"unknown stage {stage!r}")
-            continue
-        for rule in config.get("entry", ()):
-            if "rule" not in rule:
-                problems.append(f"{stage}: an entry rule needs a 'rule' name")
-            for condition in rule.get("when", {}):
-                if condition not in CONDITIONS:
-                    problems.append(f"{stage}/{rule.get('rule')}: unknown condition {condition!r}")
-        for step in config.get("cadence", ()):
-            if not {"day", "channel", "at"} <= set(step):
-                problems.append(f"{stage}: a cadence step needs day, channel and at")
-                continue
-            try:
-                dt.time.fromisoformat(step["at"])
-            except ValueError:
-                problems.append(f"{stage}: bad time {step['at']!r}")
-    return problems
