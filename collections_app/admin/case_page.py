@@ -128,8 +128,12 @@ class CasePageMixin:
 
     def record_promise_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         case = self.get_object(request, unquote(object_id))
-        if case is None or not self.has_change_permission(request, case):
-            raise PermissionDenied
+        if (
+            case is None
+            or not self.has_change_permission(request, case)
+            or not request.user.has_perm(PROMISE_PERMISSION)
+        ):
+            raise PermissionDenied  # the role may not; a stage that may not gets a message
         if not self._can_record_promise(request, case):
             self.message_user(
                 request,

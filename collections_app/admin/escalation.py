@@ -141,10 +141,13 @@ class EscalationRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Retry the failed chunks")
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("collections_app.retry_escalationrun")
+
+    @admin.action(description="Retry the failed chunks", permissions=["retry"])
     def retry_failed_chunks(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = sum(len(escalation_chunks_retry_failed(run_id=run.pk)) for run in queryset)
-        messages.info(request, f"{n} chunks queued again.")
+        messages.info(request, _("%(n)s chunks queued again.") % {"n": n})
 
 
 @admin.register(EscalationChunk)
