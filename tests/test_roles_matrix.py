@@ -189,12 +189,13 @@ def _cell(perms: set[str], app: str, model: str) -> str:
     return ", ".join(a for a in ("view", "add", "change") if f"{app}.{a}_{model}" in perms)
 
 
-LABELS = {"Promise to pays": "Promises to pay", "Pii access logs": "PII access logs"}
+LABELS = {"Promise to pays": "Promises to pay"}
 
 
 def role_table() -> str:
     """The role matrix as the README shows it: one row per page, one per custom permission."""
     from django.apps import apps
+    from django.utils.text import capfirst
 
     pages: dict[tuple[str, str], None] = {}
     custom: dict[tuple[str, str], str] = {}
@@ -212,14 +213,14 @@ def role_table() -> str:
         for model in apps.get_app_config(app).get_models():
             for name, text in model._meta.permissions:
                 if name == codename:
-                    custom[(app, codename)] = text.removeprefix("Can ").capitalize()
+                    custom[(app, codename)] = capfirst(text.removeprefix("Can "))
 
     def row(label: str, cells: list[str]) -> str:
         return f"| {label} | " + " | ".join(cell or "—" for cell in cells) + " |"
 
     lines = [row("page or permission", list(ROLES)), "| --- |" + " --- |" * len(ROLES)]
     for app, model in pages:
-        label = str(apps.get_model(app, model)._meta.verbose_name_plural).capitalize()
+        label = capfirst(str(apps.get_model(app, model)._meta.verbose_name_plural))
         label = LABELS.get(label, label)
         lines.append(row(label, [_cell(_perms(r), app, model) for r in ROLES]))
     for (app, codename), label in custom.items():

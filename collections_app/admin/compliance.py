@@ -15,6 +15,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from collections_app.admin.base import ReadOnlyAdmin
+from collections_app.admin.pii import PiiFieldsMixin
 from collections_app.compliance.profiles import (
     profile_save_new_version,
     profile_validate,
@@ -34,6 +35,7 @@ from collections_app.services.consents import (
     hold_place,
     hold_release,
 )
+from collections_app.services.pii import mask_text
 
 
 class ProfileForm(forms.ModelForm):
@@ -107,8 +109,10 @@ class HoldForm(forms.ModelForm):
 
 
 @admin.register(ContactHold)
-class ContactHoldAdmin(admin.ModelAdmin):
+class ContactHoldAdmin(PiiFieldsMixin, admin.ModelAdmin):
     form = HoldForm
+    pii_address_fields = ("work_phone",)
+    pii_text_fields = ("note", "attorney_contact", "released_reason")
     list_display = ("borrower", "kind", "source", "recorded_at", "recorded_by", "released_at")
     list_filter = ("kind", ("released_at", admin.EmptyFieldListFilter))
     raw_id_fields = ("borrower",)
@@ -144,8 +148,9 @@ class ConsentForm(forms.ModelForm):
 
 
 @admin.register(ChannelConsent)
-class ChannelConsentAdmin(admin.ModelAdmin):
+class ChannelConsentAdmin(PiiFieldsMixin, admin.ModelAdmin):
     form = ConsentForm
+    pii_text_fields = ("note",)
     list_display = ("borrower", "channel", "status", "source", "requested_at", "recorded_at")
     list_filter = ("channel", "status", "source")
     raw_id_fields = ("borrower",)
@@ -171,7 +176,8 @@ class ChannelConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactAttempt)
-class ContactAttemptAdmin(ReadOnlyAdmin):
+class ContactAttemptAdmin(PiiFieldsMixin, ReadOnlyAdmin):
+    pii_address_fields = ("address",)
     list_display = ("occurred_at", "borrower", "case", "channel", "address", "outcome")
     list_filter = ("channel", "outcome")
     list_select_related = ("borrower",)
@@ -193,7 +199,8 @@ class ReportForm(forms.Form):
 
 
 @admin.register(ContactDecision)
-class ContactDecisionAdmin(ReadOnlyAdmin):
+class ContactDecisionAdmin(PiiFieldsMixin, ReadOnlyAdmin):
+    pii_text_fields = ("detail",)
     list_display = (
         "decided_at",
         "borrower",
@@ -231,7 +238,8 @@ class ContactDecisionAdmin(ReadOnlyAdmin):
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             writer = csv.writer(response)
             writer.writerow(["section", "key", "value"])
-            writer.writerows(report.rows())
+            # An export leaves the log's reach: masked for everyone.
+            writer.writerows([mask_text(cell) for cell in row] for row in report.rows())
             return response
         context = {
             **self.admin_site.each_context(request),
@@ -239,5 +247,6 @@ class ContactDecisionAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "form": form,
             "report": report,
+            "violations": [(v, mask_text(v.detail)) for v in report.violations] if report else [],
         }
         return TemplateResponse(request, "admin/collections_app/compliance_report.html", context)
