@@ -1,5 +1,8 @@
-"""The four roles and what each may do. Applied by a data migration; edit here, then add a
-migration that calls `apply_roles` again."""
+"""The four roles and what each may do: the one place the role matrix is decided.
+
+Applied by a data migration; edit here, then add a migration that calls `apply_roles` again.
+The README's role table is this matrix (a test compares them), and a test opens every admin page
+as every role and expects exactly what these lists allow."""
 
 from __future__ import annotations
 
@@ -37,6 +40,23 @@ _COMPLIANCE_REPORT = [
     f"{APP}.view_contactattempt",
     # What providers told us (opt-outs, replies, delivery): evidence when a contact is questioned.
     f"{APP}.view_webhookevent",
+]
+
+# The nightly run, as supervisors steer it: policies (edited by new versions), the runs and their
+# failed chunks, and the beat schedule where the nightly hour is changed (Periodic tasks →
+# "Nightly escalation run", its crontab).
+_NIGHTLY_RUN = [
+    f"{APP}.view_collectionpolicy",
+    f"{APP}.add_collectionpolicy",
+    f"{APP}.change_collectionpolicy",
+    f"{APP}.view_escalationrun",
+    f"{APP}.retry_escalationrun",
+    f"{APP}.view_escalationchunk",
+    "django_celery_beat.view_periodictask",
+    "django_celery_beat.change_periodictask",
+    "django_celery_beat.view_crontabschedule",
+    "django_celery_beat.add_crontabschedule",
+    "django_celery_beat.change_crontabschedule",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -77,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.change_agentprofile",
         f"{APP}.send_manual_message",
         *_COMPLIANCE_REPORT,
+        *_NIGHTLY_RUN,
     ],
     "legal": [
         *_READ_CASEWORK,
@@ -92,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_OUTBOX_READ,
         *_COMPLIANCE_CONFIG,
         *_COMPLIANCE_REPORT,
+        # The case page's buttons post to it: without it Pause and Resume answered 403.
+        f"{APP}.change_collectioncase",
         f"{APP}.change_borrower",
         f"{APP}.add_channelconsent",
         f"{APP}.change_channelconsent",
@@ -102,6 +125,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.note_case",
         f"{APP}.view_pii",
         f"{APP}.view_piiaccesslog",
+        # What the policies send and when, read against the contact rules.
+        f"{APP}.view_collectionpolicy",
     ],
 }
 

@@ -67,7 +67,11 @@ def test_the_run_list_shows_progress_and_totals(client) -> None:
     [
         ('{"grace_days": -1}', "grace_days must be a whole number of days from 0 to 30, not -1"),
         ('{"follow_up": [{"channel": "fax", "at": "10:00"}]}', "channel must be one of"),
-        ('[{"grace_days": 2}]', "Must be a JSON object"),
+        ('[{"grace_days": 2}]', "must be an object such as"),
+        (
+            '{"follow_up": [{"channel": "sms", "at": "10:00", "template": "no-such"}]}',
+            "no active sms template &#x27;no-such&#x27; in en",
+        ),
     ],
 )
 def test_invalid_promise_terms_are_a_form_error_and_no_new_version(client, promises, problem):

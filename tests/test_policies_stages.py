@@ -7,13 +7,8 @@ import pytest
 
 from collections_app.policies.defaults import DEFAULT_POLICIES, DEFAULT_TEMPLATE_KEYS
 from collections_app.policies.promises import follow_up_steps, promise_terms
-from collections_app.policies.stages import (
-    StageFacts,
-    due_steps,
-    next_step_day,
-    stage_move,
-    validate_stages,
-)
+from collections_app.policies.stages import StageFacts, due_steps, next_step_day, stage_move
+from collections_app.policies.validation import policy_problems
 
 US = DEFAULT_POLICIES[0]["stages"]
 CN = DEFAULT_POLICIES[1]["stages"]
@@ -201,18 +196,15 @@ def _follow_up_template_keys(promises, switch) -> set[str]:
 
 def test_default_template_keys_are_exactly_what_the_default_policies_ask_for() -> None:
     keys = set()
+    shipped = {(key, key.rsplit("-", 1)[1]) for key in DEFAULT_TEMPLATE_KEYS}
     for policy in DEFAULT_POLICIES:
         keys |= _every_template_key(policy["stages"], policy["channel_switch"])
         keys |= _follow_up_template_keys(policy["promises"], policy["channel_switch"])
-        assert validate_stages(policy["stages"]) == []
+        problems = policy_problems(
+            segmentation=policy["segmentation"],
+            stages=policy["stages"],
+            channel_switch=policy["channel_switch"],
+            templates=shipped,
+        )
+        assert problems == []
     assert keys == set(DEFAULT_TEMPLATE_KEYS)
-
-
-def test_validation_names_unknown_stages_and_conditions() -> None:
-    problems = validate_stages(
-        {
-            "limbo": {},
-            "legal": {"entry": [{"rule": "r", "when": {"moon_phase": 3}}], "cadence": []},
-        }
-    )
-    assert problems == ["unknown stage 'limbo'", "legal/r: unknown condition 'moon_phase'"]

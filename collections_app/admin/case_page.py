@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import typing
 from collections.abc import Iterator
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -22,7 +23,7 @@ from collections_app.models import CollectionCase
 from collections_app.selectors.timeline import case_timeline
 from collections_app.services.cases import case_add_note
 from collections_app.services.payments import promise_create
-from collections_app.services.pii import borrower_contact_for
+from collections_app.services.pii import borrower_contact_for, can_view_pii, mask_text
 from collections_app.states import OPEN_STATES, TRANSITIONS, CaseState
 
 # The state the page was drawn with; a POST carrying another state than the database's is from
@@ -78,13 +79,24 @@ class CasePageMixin:
     def _workspace_context(self, request: HttpRequest, case: CollectionCase) -> dict:
         borrower = case.loan.borrower
         timeline, more = case_timeline(case)
+        masked = [
+            replace(e, text=mask_text(e.text, (borrower.phone, borrower.email))) for e in timeline
+        ]
+        quotes_pii = masked != timeline
+        if not can_view_pii(request.user):
+            timeline = masked
         return {
             "case_borrower": borrower,
             "case_days_past_due": case.days_past_due(),
-            # Lazy: evaluated (and, when unmasked, logged) only if the page is drawn.
+            # Lazy: evaluated (and, when unmasked, logged once for the page, the timeline's
+            # quoted addresses included) only if the page is drawn.
             "borrower_contact": SimpleLazyObject(
                 lambda: borrower_contact_for(
-                    user=request.user, borrower=borrower, case=case, path=request.path
+                    user=request.user,
+                    borrower=borrower,
+                    case=case,
+                    path=request.path,
+                    also_shown=["timeline"] if quotes_pii else [],
                 )
             ),
             "timeline": timeline,
@@ -126,23 +138,14 @@ class CasePageMixin:
             context.update(self._workspace_context(request, case))
         return super().change_view(request, object_id, form_url, context)
 
-    def fsm_transition_view(
-        self, request: HttpRequest, object_id: str, transition_name: str, **kwargs: typing.Any
-    ) -> HttpResponse:
-        case = self.get_object(request, unquote(object_id))
-        stale = (
-            self._stale_redirect(request, case)
-            if case is not None and request.method == "POST"
-            else None
-        )
-        if stale is not None:
-            return stale
-        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
-
     def record_promise_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         case = self.get_object(request, unquote(object_id))
-        if case is None or not self.has_change_permission(request, case):
-            raise PermissionDenied
+        if (
+            case is None
+            or not self.has_change_permission(request, case)
+            or not request.user.has_perm(PROMISE_PERMISSION)
+        ):
+            raise PermissionDenied  # the role may not; a stage that may not gets a message
         if not self._can_record_promise(request, case):
             self.message_user(
                 request,

@@ -12,6 +12,7 @@ from django_fsm.admin import FSMAdminMixin
 from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.case_actions import CaseActionsMixin
 from collections_app.admin.case_page import CasePageMixin
+from collections_app.admin.case_transitions import CaseTransitionsMixin
 from collections_app.admin.filters import (
     AgentFilter,
     DaysPastDueFilter,
@@ -21,8 +22,10 @@ from collections_app.admin.filters import (
 from collections_app.admin.forms import PauseForm, ResolveForm, WriteOffForm
 from collections_app.admin.outreach import SendNowMixin
 from collections_app.admin.paginator import EstimatedCountPaginator
+from collections_app.admin.pii import PiiFieldsMixin
 from collections_app.admin.search import search_cases
 from collections_app.models import (
+    Borrower,
     BulkAction,
     CaseEvent,
     CollectionCase,
@@ -47,7 +50,12 @@ class PromiseInline(admin.TabularInline):
 
 @admin.register(CollectionCase)
 class CollectionCaseAdmin(
-    SendNowMixin, CasePageMixin, CaseActionsMixin, FSMAdminMixin, admin.ModelAdmin
+    SendNowMixin,
+    CasePageMixin,
+    CaseTransitionsMixin,
+    CaseActionsMixin,
+    FSMAdminMixin,
+    admin.ModelAdmin,
 ):
     fsm_fields = ["state"]
     fsm_forms = {"pause": PauseForm, "resolve": ResolveForm, "write_off": WriteOffForm}
@@ -164,10 +172,13 @@ class CollectionCaseAdmin(
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdmin):
+class CaseEventAdmin(PiiFieldsMixin, ReadOnlyAdmin):
+    # A borrower's reply is quoted in the reason and the data.
+    pii_text_fields = ("reason",)
+    pii_data_fields = ("data",)
     list_display = ("created_at", "case", "kind", "from_state", "to_state", "actor", "reason")
     list_filter = ("kind",)
-    list_select_related = ("case", "actor")
+    list_select_related = ("case__loan__borrower", "actor")
     raw_id_fields = ("case",)
     show_full_result_count = False
     # Newest first by the primary key: served by its index at millions of rows (the model's
@@ -176,6 +187,9 @@ class CaseEventAdmin(ReadOnlyAdmin):
     paginator = EstimatedCountPaginator
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
+
+    def pii_borrower(self, obj: CaseEvent) -> Borrower:
+        return obj.case.loan.borrower
 
 
 @admin.register(Payment)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -15,7 +15,12 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from collections_app.admin.base import ReadOnlyAdmin
-from collections_app.compliance.profiles import profile_save_new_version
+from collections_app.admin.pii import PiiFieldsMixin
+from collections_app.compliance.profiles import (
+    profile_save_new_version,
+    profile_validate,
+    profile_values,
+)
 from collections_app.compliance.report import compliance_report
 from collections_app.models import (
     ChannelConsent,
@@ -30,10 +35,48 @@ from collections_app.services.consents import (
     hold_place,
     hold_release,
 )
+from collections_app.services.pii import mask_text
+
+
+class ProfileForm(forms.ModelForm):
+    """Refuses, beside the field it is in, a window or cap the gate could not apply or the
+    profile's law forbids."""
+
+    class Meta:
+        model = JurisdictionProfile
+        fields = (
+            "code",
+            "name",
+            "window_start",
+            "window_end",
+            "max_call_attempts_per_debt_7d",
+            "call_cooldown_after_conversation_days",
+            "max_connected_calls_per_day",
+            "max_unanswered_calls_per_number_day",
+            "max_messages_per_day",
+            "requires_opt_out_notice",
+            "opt_out_keywords",
+            "blackout_dates",
+            "third_party_contact_allowed",
+            "sources",
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        values = profile_values(self.instance) | data
+        try:
+            profile_validate(values)
+        except ValidationError as problems:
+            for field, messages_ in problems.message_dict.items():
+                # A field that already has its own error (not a time, not JSON) keeps only it.
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages_)
+        return data
 
 
 @admin.register(JurisdictionProfile)
 class JurisdictionProfileAdmin(admin.ModelAdmin):
+    form = ProfileForm
     list_display = ("code", "version", "name", "is_current", "window_start", "window_end")
     list_filter = ("code", "is_current")
     readonly_fields = ("version", "is_current", "created_by", "created_at")
@@ -66,8 +109,10 @@ class HoldForm(forms.ModelForm):
 
 
 @admin.register(ContactHold)
-class ContactHoldAdmin(admin.ModelAdmin):
+class ContactHoldAdmin(PiiFieldsMixin, admin.ModelAdmin):
     form = HoldForm
+    pii_address_fields = ("work_phone",)
+    pii_text_fields = ("note", "attorney_contact", "released_reason")
     list_display = ("borrower", "kind", "source", "recorded_at", "recorded_by", "released_at")
     list_filter = ("kind", ("released_at", admin.EmptyFieldListFilter))
     raw_id_fields = ("borrower",)
@@ -103,8 +148,9 @@ class ConsentForm(forms.ModelForm):
 
 
 @admin.register(ChannelConsent)
-class ChannelConsentAdmin(admin.ModelAdmin):
+class ChannelConsentAdmin(PiiFieldsMixin, admin.ModelAdmin):
     form = ConsentForm
+    pii_text_fields = ("note",)
     list_display = ("borrower", "channel", "status", "source", "requested_at", "recorded_at")
     list_filter = ("channel", "status", "source")
     raw_id_fields = ("borrower",)
@@ -130,7 +176,8 @@ class ChannelConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactAttempt)
-class ContactAttemptAdmin(ReadOnlyAdmin):
+class ContactAttemptAdmin(PiiFieldsMixin, ReadOnlyAdmin):
+    pii_address_fields = ("address",)
     list_display = ("occurred_at", "borrower", "case", "channel", "address", "outcome")
     list_filter = ("channel", "outcome")
     list_select_related = ("borrower",)
@@ -152,7 +199,8 @@ class ReportForm(forms.Form):
 
 
 @admin.register(ContactDecision)
-class ContactDecisionAdmin(ReadOnlyAdmin):
+class ContactDecisionAdmin(PiiFieldsMixin, ReadOnlyAdmin):
+    pii_text_fields = ("detail",)
     list_display = (
         "decided_at",
         "borrower",
@@ -190,7 +238,8 @@ class ContactDecisionAdmin(ReadOnlyAdmin):
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             writer = csv.writer(response)
             writer.writerow(["section", "key", "value"])
-            writer.writerows(report.rows())
+            # An export leaves the log's reach: masked for everyone.
+            writer.writerows([mask_text(cell) for cell in row] for row in report.rows())
             return response
         context = {
             **self.admin_site.each_context(request),
@@ -198,5 +247,6 @@ class ContactDecisionAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "form": form,
             "report": report,
+            "violations": [(v, mask_text(v.detail)) for v in report.violations] if report else [],
         }
         return TemplateResponse(request, "admin/collections_app/compliance_report.html", context)

@@ -4,45 +4,39 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from collections_app.models import CollectionPolicy, EscalationChunk, EscalationRun
-from collections_app.policies.promises import validate_promises
-from collections_app.policies.segmentation import validate_segmentation
-from collections_app.policies.stages import validate_stages
 from collections_app.services.escalation import escalation_chunks_retry_failed
 from collections_app.services.policies import VERSIONED_FIELDS, policy_new_version, policy_validate
 
 
-class CollectionPolicyForm(forms.ModelForm):
-    """Each policy field's problems under that field, instead of an error page on save."""
+class PolicyForm(forms.ModelForm):
+    """Refuses, beside the field it is in, anything the nightly run could not run as written."""
 
-    CHECKS = (
-        ("segmentation", validate_segmentation),
-        ("stages", validate_stages),
-        ("promises", validate_promises),
-    )
+    class Meta:
+        model = CollectionPolicy
+        fields = ("key", "variant", *VERSIONED_FIELDS, "change_note")
 
     def clean(self) -> dict:
         data = super().clean()
-        for name, check in self.CHECKS:
-            if name not in data or name in self.errors:
-                continue
-            value = data[name] or {}
-            if not isinstance(value, dict):
-                self.add_error(name, _("Must be a JSON object ({...})."))
-                continue
-            problems = check(value)
-            if problems:
-                self.add_error(name, problems)
+        json_fields = ("segmentation", "stages", "channel_switch", "promises")
+        if any(f in self.errors for f in json_fields):
+            return data  # not JSON yet: the field's own error says so
+        values = {f: data.get(f, getattr(self.instance, f)) for f in json_fields}
+        try:
+            policy_validate(**values)
+        except ValidationError as problems:
+            self.add_error(None, problems)
         return data
 
 
 @admin.register(CollectionPolicy)
 class CollectionPolicyAdmin(admin.ModelAdmin):
-    form = CollectionPolicyForm
+    form = PolicyForm
     list_display = (
         "key",
         "variant",
@@ -68,7 +62,6 @@ class CollectionPolicyAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: CollectionPolicy, form: object, change: bool
     ) -> None:
-        policy_validate(segmentation=obj.segmentation, stages=obj.stages, promises=obj.promises)
         if not change:
             obj.created_by = request.user
             obj.save()
@@ -81,7 +74,11 @@ class CollectionPolicyAdmin(admin.ModelAdmin):
             note=obj.change_note,
         )
         obj.pk, obj.version = new.pk, new.version
-        messages.info(request, f"Saved as version {new.version}; version {original.version} kept.")
+        messages.info(
+            request,
+            _("Saved as version %(new)s; version %(old)s kept.")
+            % {"new": new.version, "old": original.version},
+        )
 
 
 class EscalationChunkInline(admin.TabularInline):
@@ -144,10 +141,13 @@ class EscalationRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Retry the failed chunks")
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("collections_app.retry_escalationrun")
+
+    @admin.action(description="Retry the failed chunks", permissions=["retry"])
     def retry_failed_chunks(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = sum(len(escalation_chunks_retry_failed(run_id=run.pk)) for run in queryset)
-        messages.info(request, f"{n} chunks queued again.")
+        messages.info(request, _("%(n)s chunks queued again.") % {"n": n})
 
 
 @admin.register(EscalationChunk)

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from collections_app.admin.pii import PiiFieldsMixin
 from collections_app.models import (
     Borrower,
     CollectionCase,
@@ -25,6 +26,7 @@ from collections_app.models import (
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.outbox import manual_key, outbox_enqueue
 from collections_app.outreach.rendering import TemplateRenderError, render_template
+from collections_app.services.pii import mask_text
 from collections_app.web.voice import third_party_safe_message
 from collections_app.webhooks import ivr
 
@@ -134,8 +136,9 @@ def _call_preview(template: MessageTemplate, body: str) -> str:
     )
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(PiiFieldsMixin, admin.TabularInline):
     model = DeliveryAttempt
+    pii_text_fields = ("error_message",)
     extra = 0
     can_delete = False
     readonly_fields = (
@@ -153,7 +156,9 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(PiiFieldsMixin, admin.ModelAdmin):
+    pii_address_fields = ("to_address",)
+    pii_text_fields = ("error_message", "subject", "body", "html_body")
     list_display = (
         "id",
         "case",
@@ -242,6 +247,8 @@ class SendNowMixin:
             if result.allowed:
                 transaction.on_commit(lambda: send_messages.delay(result.allowed))
         message.refresh_from_db()
+        # The gate's and the provider's words may quote the address: masked for everyone here.
+        reason = mask_text(message.error_message, (message.to_address,))
         if result.allowed:
             self.message_user(
                 request, f"{message.get_channel_display()} is being sent.", messages.SUCCESS
@@ -249,11 +256,9 @@ class SendNowMixin:
         elif message.status == OutboundMessage.Status.QUEUED:
             self.message_user(
                 request,
-                f"Held by the {message.error_code} rule: {message.error_message} "
+                f"Held by the {message.error_code} rule: {reason} "
                 f"It will go at {timezone.localtime(message.scheduled_at):%Y-%m-%d %H:%M %Z}.",
                 messages.WARNING,
             )
         else:
-            self.message_user(
-                request, f"Not sent ({message.error_code}): {message.error_message}", messages.ERROR
-            )
+            self.message_user(request, f"Not sent ({message.error_code}): {reason}", messages.ERROR)

@@ -1,28 +1,24 @@
 from __future__ import annotations
 
-import typing
-
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from collections_app.admin.filters import BorrowerJurisdictionFilter
 from collections_app.admin.paginator import EstimatedCountPaginator
+from collections_app.admin.pii import PiiFieldsMixin
 from collections_app.admin.search import search_borrowers, search_loans
 from collections_app.models import Borrower, ChannelConsent, Loan
-from collections_app.services.pii import borrower_contact_for, can_view_pii, mask_email, mask_phone
-
-PII_FIELDS = ("phone", "email")
 
 
-class ChannelConsentInline(admin.TabularInline):
+class ChannelConsentInline(PiiFieldsMixin, admin.TabularInline):
     """Read-only here: consents change through the Channel consents page (audited service)."""
 
     model = ChannelConsent
     extra = 0
     can_delete = False
     readonly_fields = ("channel", "status", "source", "requested_at", "recorded_at", "note")
+    pii_text_fields = ("note",)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -37,7 +33,9 @@ class LoanInline(admin.TabularInline):
 
 
 @admin.register(Borrower)
-class BorrowerAdmin(admin.ModelAdmin):
+class BorrowerAdmin(PiiFieldsMixin, admin.ModelAdmin):
+    # Without view_pii the raw values are neither shown nor editable.
+    pii_address_fields = ("phone", "email")
     list_display = ("external_id", "name", "jurisdiction", "preferred_language", "time_zone")
     list_filter = (BorrowerJurisdictionFilter, "preferred_language")
     search_fields = ("external_id",)  # see get_search_results: exact / prefix, index-served
@@ -46,47 +44,6 @@ class BorrowerAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     inlines = [ChannelConsentInline, LoanInline]
-
-    @admin.display(description="Phone")
-    def masked_phone(self, obj: Borrower) -> str:
-        return mask_phone(obj.phone)
-
-    @admin.display(description="Email")
-    def masked_email(self, obj: Borrower) -> str:
-        return mask_email(obj.email)
-
-    def get_fields(self, request: HttpRequest, obj: Borrower | None = None) -> list[str]:
-        fields = list(super().get_fields(request, obj))
-        if obj is not None and not can_view_pii(request.user):
-            # Without view_pii the raw values are neither shown nor editable.
-            fields = [f for f in fields if f not in PII_FIELDS]
-            fields[2:2] = ["masked_phone", "masked_email"]
-        return fields
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Borrower | None = None) -> list:
-        readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not can_view_pii(request.user):
-            readonly += ["masked_phone", "masked_email"]
-        return readonly
-
-    def get_exclude(self, request: HttpRequest, obj: Borrower | None = None) -> list[str]:
-        exclude = list(super().get_exclude(request, obj) or [])
-        if obj is not None and not can_view_pii(request.user):
-            exclude += PII_FIELDS
-        return exclude
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, typing.Any] | None = None,
-    ) -> HttpResponse:
-        if request.method == "GET" and can_view_pii(request.user):
-            borrower = self.get_object(request, unquote(object_id))
-            if borrower is not None:
-                borrower_contact_for(user=request.user, borrower=borrower, path=request.path)
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str

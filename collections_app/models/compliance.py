@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from collections_app.masking import mask_address
 from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
 from collections_app.models.choices import Channel
@@ -151,7 +152,9 @@ class ContactAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} to {self.address} at {self.occurred_at} ({self.outcome})"
+        # Masked: a record's name appears in page titles, links and logs, to anyone.
+        to = mask_address(self.address)
+        return f"{self.channel} to {to} at {self.occurred_at} ({self.outcome})"
 
 
 class ContactDecision(models.Model):

@@ -26,6 +26,7 @@ class EscalationRun(models.Model):
 
     class Meta:
         ordering = ["-run_date"]
+        permissions = [("retry_escalationrun", "Can queue a run's failed chunks again")]
 
     def __str__(self) -> str:
         return f"Escalation run {self.run_date} ({self.status})"

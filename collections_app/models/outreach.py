@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from collections_app.masking import mask_address
 from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
 from collections_app.models.choices import Channel, Language
@@ -139,4 +140,4 @@ class BadContactPoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.address} unusable ({self.code})"
+        return f"{self.channel} {mask_address(self.address)} unusable ({self.code})"

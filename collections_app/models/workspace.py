@@ -38,17 +38,23 @@ class AgentProfile(models.Model):
 class PiiAccessLog(models.Model):
     """One row each time a person was shown a borrower's unmasked phone or email.
 
-    A table of its own rather than CaseEvent: a borrower page has no case, and one row per page
-    view would drown the case timeline agents read."""
+    Written only by services.pii.pii_reveal. A table of its own rather than CaseEvent: a
+    borrower page has no case, and one row per page view would drown the case timeline agents
+    read."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="pii_views")
+    # Empty for an address shown that belongs to no borrower we know (a stored webhook from an
+    # unknown number): the path says what was shown.
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.PROTECT, null=True, blank=True, related_name="pii_views"
+    )
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, null=True, blank=True)
     fields = models.CharField(max_length=100, help_text="Which fields were shown, e.g. phone,email")
     path = models.CharField(max_length=300, blank=True)
     viewed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "PII access log"
         indexes = [
             models.Index(fields=["borrower", "viewed_at"]),
             models.Index(fields=["user", "viewed_at"]),

@@ -84,19 +84,3 @@ def segment_case(signals: Signals, config: Mapping[str, Any]) -> Segmentation:
             return Segmentation(segment, score, threshold, tuple(reasons[segment]))
     default = config.get("default", "self_cure")
     return Segmentation(default, 0, 0, ("no rule reached its threshold",))
-
-
-def validate_segmentation(config: Mapping[str, Any]) -> list[str]:
-    """Problems with a segmentation config, for the admin form; empty when it is usable."""
-    problems = []
-    fields = set(Signals.__dataclass_fields__)
-    for i, rule in enumerate(config.get("rules", ())):
-        missing = {"segment", "signal", "op", "value", "weight"} - set(rule)
-        if missing:
-            problems.append(f"rule {i}: missing {sorted(missing)}")
-            continue
-        if rule["signal"] not in fields:
-            problems.append(f"rule {i}: unknown signal {rule['signal']!r}")
-        if rule["op"] not in OPS:
-            problems.append(f"rule {i}: unknown op {rule['op']!r}")
-    return problems

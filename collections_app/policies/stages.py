@@ -117,6 +117,19 @@ def _applies(step: Mapping[str, Any], segment: str) -> bool:
     return not step.get("segments") or segment in step["segments"]
 
 
+def step_template_key(stage: str, step: Mapping[str, Any], channel: str) -> str:
+    """The template a cadence step sends on `channel` (see template_key)."""
+    return template_key(step, channel, f"{stage}-day{step['day']}")
+
+
+def template_key(step: Mapping[str, Any], channel: str, prefix: str) -> str:
+    """A step's own "template" on its own channel, else (and always on a channel it was
+    switched to) `<prefix>-<channel>`."""
+    if channel == step["channel"] and step.get("template"):
+        return step["template"]
+    return f"{prefix}-{channel}"
+
+
 def due_steps(
     *,
     stage: str,
@@ -164,9 +177,7 @@ def build_step(
         channel = channel_switch[channel]
     if channels is not None and channel not in channels:
         return None
-    template = step.get("template") or f"{template_prefix}-{original}"
-    if channel != original:
-        template = f"{template_prefix}-{channel}"
+    template = template_key(step, channel, template_prefix)
     return Step(
         step=f"{step_id}:{channel}",
         template_key=template,
@@ -186,26 +197,3 @@ def next_step_day(
         if step["day"] > days_in_stage and _applies(step, segment)
     ]
     return min(later) if later else None
-
-
-def validate_stages(stages: Mapping[str, Any]) -> list[str]:
-    problems = []
-    for stage, config in stages.items():
-        if stage not in STAGE_RANK:
-            problems.append(f"unknown stage {stage!r}")
-            continue
-        for rule in config.get("entry", ()):
-            if "rule" not in rule:
-                problems.append(f"{stage}: an entry rule needs a 'rule' name")
-            for condition in rule.get("when", {}):
-                if condition not in CONDITIONS:
-                    problems.append(f"{stage}/{rule.get('rule')}: unknown condition {condition!r}")
-        for step in config.get("cadence", ()):
-            if not {"day", "channel", "at"} <= set(step):
-                problems.append(f"{stage}: a cadence step needs day, channel and at")
-                continue
-            try:
-                dt.time.fromisoformat(step["at"])
-            except ValueError:
-                problems.append(f"{stage}: bad time {step['at']!r}")
-    return problems

@@ -8,12 +8,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
-from collections_app.models import CollectionCase, CollectionPolicy
+from collections_app.models import CollectionCase, CollectionPolicy, MessageTemplate
 from collections_app.policies.evaluate import PolicyBook
-from collections_app.policies.promises import PromiseTerms, promise_terms, validate_promises
-from collections_app.policies.segmentation import validate_segmentation
-from collections_app.policies.stages import validate_stages
+from collections_app.policies.promises import (
+    CHANNELS,
+    FOLLOW_UP,
+    PromiseTerms,
+    promise_terms,
+    validate_promises,
+)
+from collections_app.policies.stages import template_key
+from collections_app.policies.validation import FALLBACK_LANGUAGE, policy_problems
+from collections_app.problems import Problem, problems_by_field
 from collections_app.services.escalation_signals import current_policies
 
 VERSIONED_FIELDS = (
@@ -30,17 +38,66 @@ VERSIONED_FIELDS = (
 )
 
 
-def policy_validate(
+def policy_check(
     *,
-    segmentation: dict[str, Any],
-    stages: dict[str, Any],
-    promises: dict[str, Any] | None = None,
+    segmentation: object,
+    stages: object,
+    channel_switch: object,
+    promises: object = None,
+) -> list[Problem]:
+    """policy_problems and the promise terms' problems, against the templates that exist now."""
+    templates = set(
+        MessageTemplate.objects.filter(is_active=True, language=FALLBACK_LANGUAGE).values_list(
+            "key", "channel"
+        )
+    )
+    problems = policy_problems(
+        segmentation=segmentation,
+        stages=stages,
+        channel_switch=channel_switch,
+        templates=templates,
+    )
+    prefix = "promises: "
+    problems += [
+        Problem("promises", text.removeprefix(prefix)) for text in validate_promises(promises)
+    ]
+    return problems + _follow_up_template_problems(promises, templates)
+
+
+def _follow_up_template_problems(
+    promises: object, templates: set[tuple[str, str]]
+) -> list[Problem]:
+    """A promise follow-up step whose template does not exist would fail every night it is due."""
+    steps = promises.get("follow_up", []) if isinstance(promises, dict) else []
+    problems = []
+    for i, step in enumerate(steps if isinstance(steps, list) else []):
+        if not isinstance(step, dict) or step.get("channel") not in CHANNELS:
+            continue  # validate_promises has said what is wrong with it
+        key = template_key(step, step["channel"], FOLLOW_UP)
+        if (key, step["channel"]) not in templates:
+            problems.append(
+                Problem(
+                    f"promises.follow_up[{i}].template",
+                    _("no active %(channel)s template %(key)r in %(language)s")
+                    % {"channel": step["channel"], "key": key, "language": FALLBACK_LANGUAGE},
+                )
+            )
+    return problems
+
+
+def policy_validate(
+    *, segmentation: object, stages: object, channel_switch: object, promises: object = None
 ) -> None:
-    problems = (
-        validate_segmentation(segmentation) + validate_stages(stages) + validate_promises(promises)
+    """Raise a ValidationError keyed by field (segmentation, stages, channel_switch, promises)
+    when the policy cannot run as written. Every path that saves a policy calls this."""
+    problems = policy_check(
+        segmentation=segmentation,
+        stages=stages,
+        channel_switch=channel_switch,
+        promises=promises,
     )
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(problems_by_field(problems))
 
 
 def policy_new_version(
@@ -53,7 +110,10 @@ def policy_new_version(
     """Write `changes` as the next version of `policy`'s key and variant; it becomes current."""
     values = {f: changes.get(f, getattr(policy, f)) for f in VERSIONED_FIELDS}
     policy_validate(
-        segmentation=values["segmentation"], stages=values["stages"], promises=values["promises"]
+        segmentation=values["segmentation"],
+        stages=values["stages"],
+        channel_switch=values["channel_switch"],
+        promises=values["promises"],
     )
     with transaction.atomic():
         rows = CollectionPolicy.objects.select_for_update().filter(

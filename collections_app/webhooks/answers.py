@@ -6,9 +6,9 @@ from typing import Any
 
 from django.conf import settings
 
-from collections_app.channels.voice_script import voice_script
 from collections_app.models import OutboundMessage
 from collections_app.outreach.links import payment_url
+from collections_app.outreach.voice_script import voice_script
 from collections_app.webhooks import ivr
 from collections_app.webhooks.replies import Intent, classify, looks_chinese, reply_text
 from collections_app.webhooks.selectors import borrower_by_phone, open_case_of, opt_out_words

@@ -19,7 +19,8 @@ urlpatterns = [
 ]
 
 if settings.WEBHOOK_BENCH_MINIMAL_VIEW:
-    # Only benchmarks/webhooks.py turns this on: the baseline it compares against.
-    urlpatterns.append(
-        path("bench/minimal/sms/status/", views.minimal_sms_status, name="bench-minimal")
-    )
+    # Only benchmarks/webhooks.py turns this on: the baseline it compares against. Imported
+    # here so production never loads it.
+    from collections_app.devtools.bench_views import minimal_sms_status
+
+    urlpatterns.append(path("bench/minimal/sms/status/", minimal_sms_status, name="bench-minimal"))

@@ -7,12 +7,10 @@ at once, from reads only.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -22,7 +20,6 @@ from django.http import (
 )
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from collections_app.models import Loan
@@ -125,23 +122,3 @@ def payments(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"error": f"loan currency is {loan.currency}"}, status=422)
     created = _store(parsed, "payments") is not None
     return JsonResponse({"status": "accepted" if created else "duplicate"}, status=200)
-
-
-@csrf_exempt
-@require_POST
-def minimal_sms_status(request: HttpRequest) -> HttpResponse:
-    """Benchmark baseline only (WEBHOOK_BENCH_MINIMAL_VIEW, PostgreSQL): parse the form, check
-    Twilio's HMAC, one INSERT. What any status-callback view must do at the least."""
-    url = settings.PUBLIC_BASE_URL + request.get_full_path()
-    signature = request.headers.get("X-Twilio-Signature", "")
-    if not RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature):
-        return HttpResponseForbidden()
-    sid, status = request.POST.get("MessageSid", ""), request.POST.get("MessageStatus", "")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO collections_app_webhookevent "
-            "(provider, kind, dedupe_key, payload, received_at, attempts, error) "
-            "VALUES (%s, %s, %s, %s::jsonb, now(), 0, '') ON CONFLICT (dedupe_key) DO NOTHING",
-            ["bench", "bench.minimal", f"bench:{sid}:{status}", json.dumps(request.POST.dict())],
-        )
-    return HttpResponse(status=204)

@@ -1,0 +1,180 @@
+"""Whether a contact-rules profile says what its law allows, as one pure function:
+`profile_problems`.
+
+A profile a compliance officer edits is read by the gate at every send. A window that ends
+before it starts (22:00-07:00) blocks every contact without a word; a window or a cap looser
+than the law lets the gate allow what the law forbids; a malformed blackout date stops every
+send. Each is a problem here, on the field it is in.
+
+A profile is held to the limits of its regime: the law of its code's country (`US`, and custom
+profiles `US-<anything>`, follow Regulation F). A profile may be stricter than its law, never
+looser. A code of no known regime is checked for consistency only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from collections_app.problems import Problem
+
+
+@dataclass(frozen=True)
+class LawLimits:
+    name: str
+    earliest: dt.time  # no contact may start before this local time
+    latest: dt.time  # ... nor at or after this one
+    # Caps the law sets: the profile's cap must be set and at most this.
+    max_caps: Mapping[str, int]
+    # Waiting periods the law sets: the profile's must be set and at least this.
+    min_waits: Mapping[str, int]
+    requires_opt_out_notice: bool
+    third_party_contact_allowed: bool = False
+
+
+LAW_LIMITS: dict[str, LawLimits] = {
+    "US": LawLimits(
+        name="Regulation F",
+        earliest=dt.time(8, 0),  # 12 CFR 1006.6(b)(1)(i)
+        latest=dt.time(21, 0),
+        max_caps={"max_call_attempts_per_debt_7d": 7},  # 1006.14(b)(2)(i)(A)
+        min_waits={"call_cooldown_after_conversation_days": 7},  # 1006.14(b)(2)(i)(B)
+        requires_opt_out_notice=True,  # 1006.6(e)
+    ),
+    "CN": LawLimits(
+        name="CBA 2026 / NIFA 2024",
+        earliest=dt.time(8, 0),
+        latest=dt.time(22, 0),
+        max_caps={"max_connected_calls_per_day": 3, "max_unanswered_calls_per_number_day": 6},
+        min_waits={},
+        requires_opt_out_notice=True,
+    ),
+}
+
+
+def regime_of(code: str) -> str:
+    """US for US and US-NY; "" for a code of no known regime."""
+    country = str(code or "").split("-", 1)[0].upper()
+    return country if country in LAW_LIMITS else ""
+
+
+def _hhmm(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _window(start: object, end: object, law: LawLimits | None) -> list[Problem]:
+    if not isinstance(start, dt.time) or not isinstance(end, dt.time):
+        return []  # the form field's own error says so
+    if start >= end:
+        return [
+            Problem(
+                "window_end",
+                _(
+                    "The contact window must end after it starts: %(start)s-%(end)s allows no "
+                    "contact at all (a window cannot run past midnight)."
+                )
+                % {"start": _hhmm(start), "end": _hhmm(end)},
+            )
+        ]
+    problems = []
+    if law and start < law.earliest:
+        problems.append(
+            Problem(
+                "window_start",
+                _("%(law)s allows no contact before %(time)s local time.")
+                % {"law": law.name, "time": _hhmm(law.earliest)},
+            )
+        )
+    if law and end > law.latest:
+        problems.append(
+            Problem(
+                "window_end",
+                _("%(law)s allows no contact after %(time)s local time.")
+                % {"law": law.name, "time": _hhmm(law.latest)},
+            )
+        )
+    return problems
+
+
+def _limits(values: Mapping[str, object], law: LawLimits) -> list[Problem]:
+    problems = []
+    for field, most in law.max_caps.items():
+        value = values.get(field)
+        if not isinstance(value, int) or value > most:
+            problems.append(
+                Problem(
+                    field,
+                    _("%(law)s allows at most %(most)s; set %(most)s or fewer.")
+                    % {"law": law.name, "most": most},
+                )
+            )
+    for field, least in law.min_waits.items():
+        value = values.get(field)
+        if not isinstance(value, int) or value < least:
+            problems.append(
+                Problem(
+                    field,
+                    _("%(law)s requires at least %(least)s days; set %(least)s or more.")
+                    % {"law": law.name, "least": least},
+                )
+            )
+    if law.requires_opt_out_notice and not values.get("requires_opt_out_notice"):
+        problems.append(
+            Problem(
+                "requires_opt_out_notice",
+                _("%(law)s requires an opt-out notice in every SMS and email.") % {"law": law.name},
+            )
+        )
+    if not law.third_party_contact_allowed and values.get("third_party_contact_allowed"):
+        problems.append(
+            Problem(
+                "third_party_contact_allowed",
+                _("%(law)s forbids telling third parties about the debt.") % {"law": law.name},
+            )
+        )
+    return problems
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != len("2026-10-01"):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _blackout_dates(dates: object) -> list[Problem]:
+    if not isinstance(dates, list):
+        return [Problem("blackout_dates", _('must be a list of dates like ["2026-10-01"]'))]
+    return [
+        Problem(f"blackout_dates[{i}]", _("%r is not a date like 2026-10-01") % (value,))
+        for i, value in enumerate(dates)
+        if not _is_date(value)
+    ]
+
+
+def _opt_out_keywords(words: object) -> list[Problem]:
+    if not isinstance(words, list):
+        return [Problem("opt_out_keywords", _('must be a list of words like ["STOP"]'))]
+    return [
+        Problem(f"opt_out_keywords[{i}]", _("must be a word a borrower can reply"))
+        for i, word in enumerate(words)
+        if not isinstance(word, str) or not word.strip()
+    ]
+
+
+def profile_problems(values: Mapping[str, object]) -> list[Problem]:
+    """Everything wrong with a profile's field values (as a form cleans them); empty when the
+    gate can apply it as written and its regime's law allows it."""
+    law = LAW_LIMITS.get(regime_of(str(values.get("code") or "")))
+    problems = _window(values.get("window_start"), values.get("window_end"), law)
+    if law:
+        problems += _limits(values, law)
+    problems += _blackout_dates(values.get("blackout_dates", []))
+    problems += _opt_out_keywords(values.get("opt_out_keywords", []))
+    return problems

@@ -1,0 +1,180 @@
+"""One row of every model an admin page shows, around one borrower with a known phone and email
+that turn up wherever they do in real life: the outbox, provider errors, the ledger, gate
+decisions, holds, consents, stored webhooks, replies on the timeline. The role matrix and the
+masking tests walk every page over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from collections_app.models import (
+    AgentProfile,
+    BadContactPoint,
+    BulkAction,
+    CaseEvent,
+    ChannelConsent,
+    CollectionCase,
+    CollectionPolicy,
+    ContactAttempt,
+    ContactDecision,
+    ContactHold,
+    DeliveryAttempt,
+    EscalationChunk,
+    EscalationRun,
+    JurisdictionProfile,
+    MessageTemplate,
+    OutboundMessage,
+    Payment,
+    PaymentPlan,
+    PiiAccessLog,
+    PlanInstallment,
+    PromiseToPay,
+    WebhookEvent,
+)
+from collections_app.services.consents import consent_opt_out, hold_place
+from collections_app.services.events import case_event_record
+from tests.factories import CaseFactory
+
+PHONE = "+14155550187"
+EMAIL = "dana.known@example.org"
+WORK_PHONE = "+14155550142"
+ATTORNEY = "Kim Law, +14155550111, kim@law.example"
+# Every form of these that must never reach a masked viewer.
+SECRETS = (PHONE, EMAIL, WORK_PHONE, "+14155550111", "kim@law.example", "4155550187")
+
+
+@dataclass
+class World:
+    case: CollectionCase
+    objects: dict[str, object]  # model label_lower -> one row of it
+
+
+def build_world() -> World:
+    case = CaseFactory(
+        loan__borrower__name="Dana Known",
+        loan__borrower__phone=PHONE,
+        loan__borrower__email=EMAIL,
+    )
+    borrower, loan = case.loan.borrower, case.loan
+    now = timezone.now()
+    message = OutboundMessage.objects.create(
+        case=case,
+        borrower=borrower,
+        channel="sms",
+        template_key="reminder-day0-sms",
+        step="reminder:0:sms",
+        scheduled_at=now,
+        idempotency_key="world-sms-1",
+        status=OutboundMessage.Status.FAILED,
+        to_address=PHONE,
+        body="Dana, 300.00 USD is due. Reply STOP to opt out.",
+        error_code="21211",
+        error_message=f"The 'To' number {PHONE} is not a valid phone number.",
+    )
+    DeliveryAttempt.objects.create(
+        message=message,
+        number=1,
+        outcome=DeliveryAttempt.Outcome.PERMANENT_ERROR,
+        error_code="21211",
+        error_message=f"The 'To' number {PHONE} is not a valid phone number.",
+    )
+    email = OutboundMessage.objects.create(
+        case=case,
+        borrower=borrower,
+        channel="email",
+        template_key="reminder-day2-email",
+        scheduled_at=now,
+        idempotency_key="world-email-1",
+        to_address=EMAIL,
+    )
+    attempt = ContactAttempt.objects.create(
+        borrower=borrower, case=case, message=email, channel="email", address=EMAIL,
+        occurred_at=now, outcome=ContactAttempt.Outcome.DELIVERED,
+    )  # fmt: skip
+    decision = ContactDecision.objects.create(
+        borrower=borrower, case=case, message=message, channel="sms", decided_at=now,
+        allowed=False, rule="contact_point_unusable",
+        detail=f"The provider reported {PHONE} unusable.", profile_code="US", profile_version=1,
+    )  # fmt: skip
+    BadContactPoint.objects.create(borrower=borrower, channel="sms", address=PHONE, code="21211")
+    hold = hold_place(
+        borrower=borrower,
+        kind=ContactHold.Kind.ATTORNEY,
+        source="borrower letter",
+        note=f"Letter says: write to me at {EMAIL}",
+        attorney_contact=ATTORNEY,
+        work_phone=WORK_PHONE,
+    )
+    consent_opt_out(
+        borrower=borrower, channel="voice", source="agent", note=f"asked by phone from {PHONE}"
+    )
+    case_event_record(
+        case=case,
+        kind=CaseEvent.Kind.REPLY,
+        reason=f"SMS reply: my new email is {EMAIL}, call 415-555-0187",
+        data={"body": f"my new email is {EMAIL}, call 415-555-0187", "from": PHONE},
+    )
+    payment = Payment.objects.create(
+        external_id="P-world-1", loan=loan, case=case, amount=Decimal("10.00"), currency="USD",
+        received_at=now,
+    )  # fmt: skip
+    promise = PromiseToPay.objects.create(
+        case=case, amount=Decimal("50.00"), due_date=timezone.localdate() + dt.timedelta(days=7)
+    )
+    plan = PaymentPlan.objects.create(case=case)
+    PlanInstallment.objects.create(
+        plan=plan, sequence=1, due_date=timezone.localdate(), amount=Decimal("100.00")
+    )
+    bulk = BulkAction.objects.create(transition="pause", case_ids=[case.pk])
+    inbound = WebhookEvent.objects.create(
+        provider="twilio",
+        kind="sms.inbound",
+        dedupe_key="sms-inbound:SMworld",
+        payload={"form": {"From": PHONE, "To": "+18005550100", "Body": "STOP"}, "query": {}},
+        error=f"no borrower with number {PHONE}",
+    )
+    run = EscalationRun.objects.create(run_date=timezone.localdate(), chunk_count=1)
+    chunk = EscalationChunk.objects.create(
+        run=run, sequence=0, first_case_id=case.pk, last_case_id=case.pk,
+        status=EscalationChunk.Status.FAILED,
+    )  # fmt: skip
+    someone = get_user_model().objects.create_user("world-agent", password="x", is_staff=True)
+    profile = AgentProfile.objects.create(user=someone)
+    log = PiiAccessLog.objects.create(user=someone, borrower=borrower, fields="phone")
+    objects = {
+        "collections_app.collectioncase": case,
+        "collections_app.borrower": borrower,
+        "collections_app.loan": loan,
+        "collections_app.outboundmessage": message,
+        "collections_app.contactattempt": attempt,
+        "collections_app.contactdecision": decision,
+        "collections_app.contacthold": hold,
+        "collections_app.channelconsent": ChannelConsent.objects.get(borrower=borrower),
+        "collections_app.caseevent": CaseEvent.objects.filter(case=case).latest("id"),
+        "collections_app.payment": payment,
+        "collections_app.promisetopay": promise,
+        "collections_app.paymentplan": plan,
+        "collections_app.bulkaction": bulk,
+        "collections_app.webhookevent": inbound,
+        "collections_app.escalationrun": run,
+        "collections_app.escalationchunk": chunk,
+        "collections_app.agentprofile": profile,
+        "collections_app.piiaccesslog": log,
+        "collections_app.messagetemplate": MessageTemplate.objects.first(),
+        "collections_app.jurisdictionprofile": JurisdictionProfile.objects.get(
+            code="US", is_current=True
+        ),
+        "collections_app.collectionpolicy": CollectionPolicy.objects.filter(
+            is_current=True
+        ).first(),
+        "django_celery_beat.periodictask": PeriodicTask.objects.first(),
+        "django_celery_beat.crontabschedule": CrontabSchedule.objects.first(),
+        "auth.user": someone,
+    }
+    return World(case=case, objects=objects)
