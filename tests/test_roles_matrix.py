@@ -35,6 +35,7 @@ PAGES = {
     "bulkaction": {"supervisor"},
     "agentprofile": {"supervisor"},
     "piiaccesslog": {"compliance"},
+    "legalproposal": {"legal"},
 }
 
 
@@ -63,6 +64,7 @@ CONFIG = {
     "collections_app.note_case": {"agent", "supervisor", "legal", "compliance"},
     "collections_app.add_promisetopay": {"agent", "supervisor"},
     "collections_app.refer_case_to_legal": {"legal"},
+    "collections_app.approve_legal_referral": {"legal"},
 }
 
 
