@@ -103,6 +103,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_CASEWORK,
         f"{APP}.change_collectioncase",
         f"{APP}.refer_case_to_legal",
+        # The nightly run only proposes legal; a legal officer approves or rejects.
+        f"{APP}.view_legalproposal",
+        f"{APP}.approve_legal_referral",
         f"{APP}.pause_case",
         f"{APP}.resolve_case",
         f"{APP}.note_case",

@@ -28,6 +28,7 @@ from collections_app.models import (
     EscalationChunk,
     EscalationRun,
     JurisdictionProfile,
+    LegalProposal,
     MessageTemplate,
     OutboundMessage,
     Payment,
@@ -37,7 +38,7 @@ from collections_app.models import (
     PromiseToPay,
     WebhookEvent,
 )
-from collections_app.services.consents import consent_opt_out, hold_place
+from collections_app.services.consents import consent_opt_out
 from collections_app.services.events import case_event_record
 from tests.factories import CaseFactory
 
@@ -103,7 +104,9 @@ def build_world() -> World:
         detail=f"The provider reported {PHONE} unusable.", profile_code="US", profile_version=1,
     )  # fmt: skip
     BadContactPoint.objects.create(borrower=borrower, channel="sms", address=PHONE, code="21211")
-    hold = hold_place(
+    # Written directly: through hold_place an attorney hold would pause the world's case, and
+    # the walk needs an open case (its promise and send-now pages).
+    hold = ContactHold.objects.create(
         borrower=borrower,
         kind=ContactHold.Kind.ATTORNEY,
         source="borrower letter",
@@ -147,6 +150,10 @@ def build_world() -> World:
     someone = get_user_model().objects.create_user("world-agent", password="x", is_staff=True)
     profile = AgentProfile.objects.create(user=someone)
     log = PiiAccessLog.objects.create(user=someone, borrower=borrower, fields="phone")
+    proposal = LegalProposal.objects.create(
+        case=case, rule="strategic-dpd-60", policy_key="us-default", policy_version=1,
+        reasons={"reached": "sms delivered"},
+    )  # fmt: skip
     objects = {
         "collections_app.collectioncase": case,
         "collections_app.borrower": borrower,
@@ -166,6 +173,7 @@ def build_world() -> World:
         "collections_app.escalationchunk": chunk,
         "collections_app.agentprofile": profile,
         "collections_app.piiaccesslog": log,
+        "collections_app.legalproposal": proposal,
         "collections_app.messagetemplate": MessageTemplate.objects.first(),
         "collections_app.jurisdictionprofile": JurisdictionProfile.objects.get(
             code="US", is_current=True

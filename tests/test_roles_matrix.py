@@ -261,6 +261,7 @@ CONFIG = {
     "collections_app.retry_escalationrun": {"supervisor"},
     "django_celery_beat.change_periodictask": {"supervisor"},
     "django_celery_beat.change_crontabschedule": {"supervisor"},
+    "collections_app.approve_legal_referral": {"legal"},
 }
 
 

@@ -49,11 +49,14 @@ def preview_case(template: MessageTemplate) -> CollectionCase:
         outstanding_balance=1200,
         due_date=timezone.localdate(),
     )
-    return CollectionCase(
+    case = CollectionCase(
         loan=loan,
         amount_overdue=300,
         overdue_since=timezone.localdate() - timezone.timedelta(days=12),
     )
+    # In the template's own stage: legal wording renders only for a case in legal.
+    CollectionCase.state.field.set_state(case, template.stage or case.state)
+    return case
 
 
 TEMPLATE_FIELDS = (

@@ -66,3 +66,7 @@ __all__ += ["CollectionPolicy", "EscalationChunk", "EscalationRun"]
 from collections_app.models.webhooks import WebhookEvent  # noqa: E402
 
 __all__ += ["WebhookEvent"]
+
+from collections_app.models.legal import LegalProposal  # noqa: E402
+
+__all__ += ["LegalProposal"]

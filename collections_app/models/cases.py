@@ -17,6 +17,7 @@ from collections_app.states import (
     CaseState,
     CloseReason,
     PauseReason,
+    entry_fields,
 )
 
 
@@ -102,40 +103,40 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
         return max((as_of - self.overdue_since).days, 0)
 
     # --- Transitions: fields only, no side effects (ConcurrentTransitionMixin relies on it).
-    # Services in services/cases.py call these, save, and write the CaseEvent.
+    # Services in services/cases.py call these, save, and write the CaseEvent. The fields come
+    # from states.entry_fields, which the nightly bulk UPDATE writes too.
+
+    def _enter(self, name: str, **params: str) -> None:
+        fields = entry_fields(name, source=self.state, now=timezone.now(), **params)
+        for field, value in fields.items():
+            setattr(self, field, value)
 
     @_fsm("start_negotiation")
     def start_negotiation(self) -> None:
-        pass
+        self._enter("start_negotiation")
 
     @_fsm("escalate")
     def escalate(self) -> None:
-        pass
+        self._enter("escalate")
 
     @_fsm("refer_to_legal")
     def refer_to_legal(self) -> None:
-        pass
+        self._enter("refer_to_legal")
 
     @_fsm("pause")
     def pause(self, pause_reason: str = PauseReason.DISPUTE) -> None:
-        self.paused_from = self.state
-        self.pause_reason = pause_reason
+        self._enter("pause", pause_reason=pause_reason)
 
     @_fsm("resume", target=RETURN_VALUE(*ACTIVE_STATES))
     def resume(self) -> str:
         previous = self.paused_from or CaseState.REMINDER
-        self.paused_from = ""
-        self.pause_reason = ""
+        self._enter("resume")
         return previous
 
     @_fsm("resolve")
     def resolve(self, close_reason: str = CloseReason.PAID) -> None:
-        self.close_reason = close_reason
-        self.closed_at = timezone.now()
-        self.next_action_at = None
+        self._enter("resolve", close_reason=close_reason)
 
     @_fsm("write_off")
     def write_off(self, close_reason: str = CloseReason.UNCOLLECTABLE) -> None:
-        self.close_reason = close_reason
-        self.closed_at = timezone.now()
-        self.next_action_at = None
+        self._enter("write_off", close_reason=close_reason)

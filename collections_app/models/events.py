@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.cases import CollectionCase
 
@@ -35,6 +36,7 @@ class CaseEvent(models.Model):
         ASSIGNMENT = "assignment", "Assignment"
         COMPLIANCE = "compliance", "Compliance"
         CONSENT = "consent", "Consent / hold"
+        LEGAL = "legal", _("Legal referral proposal")
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -13,11 +13,13 @@ from functools import cache, lru_cache
 from django.conf import settings
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.models import Borrower, CollectionCase, MessageTemplate, PromiseToPay
 from collections_app.outreach import copy
 from collections_app.outreach.links import payment_url, unsubscribe_url
 from collections_app.outreach.sms import SmsParts, sms_parts
+from collections_app.states import CaseState
 
 # Unknown variables render as this marker, so a typo is an error instead of a silent blank.
 _MISSING = "\x00missing:%s\x00"
@@ -27,6 +29,17 @@ _HTML = Engine(string_if_invalid=_MISSING, autoescape=True)
 
 class TemplateRenderError(ValueError):
     """The template has a syntax error or uses a variable that does not exist."""
+
+
+# Wording written for these stages states a fact about the case ("has been referred to our
+# partner law firm"): it may reach only a case where that fact holds, whoever picked the
+# template (a policy step or an agent's "Send now"). 12 CFR 1006.18: no false representation.
+FACT_STAGES = frozenset({CaseState.LEGAL})
+
+
+def wording_fits(template_stage: str, case: CollectionCase) -> bool:
+    """May wording written for `template_stage` go to `case` (in its stage, or paused there)?"""
+    return template_stage not in FACT_STAGES or (case.paused_from or case.state) == template_stage
 
 
 @dataclass(frozen=True)
@@ -144,6 +157,11 @@ def sms_opt_out_line(borrower: Borrower) -> str:
 def render_template(
     template: MessageTemplate, case: CollectionCase, *, today: dt.date | None = None
 ) -> Rendered:
+    if not wording_fits(template.stage, case):
+        raise TemplateRenderError(
+            _("%(template)s is %(stage)s wording; case %(case)s is in %(state)s, not %(stage)s")
+            % {"template": template, "stage": template.stage, "case": case.pk, "state": case.state}
+        )
     borrower = case.loan.borrower
     context = message_context(case, today=today, stage=template.stage)
     if template.channel == "voice":

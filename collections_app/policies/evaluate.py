@@ -17,6 +17,7 @@ from collections_app.policies.selection import (
     choose_policy,
 )
 from collections_app.policies.stages import (
+    CONFIRMED_BY_A_PERSON,
     Move,
     StageFacts,
     Step,
@@ -63,6 +64,9 @@ class CaseInput:
     zone: str  # the borrower's IANA zone (or "" to use the policy's)
     channels: tuple[str, ...]  # channels the borrower has an address on
     promise_broken_tonight: bool = False  # the run found one of its promises broken tonight
+    # The borrower's standing borrower-level holds (cease communication, attorney, bankruptcy,
+    # deceased): nothing automated happens to any of their cases.
+    holds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -71,6 +75,9 @@ class Decision:
     policy: PolicySnapshot
     segmentation: Segmentation
     move: Move | None = None
+    # A move a person must confirm (legal): recorded as a proposal, the case stays where it is.
+    proposal: Move | None = None
+    facts: StageFacts | None = None  # what the stage rules saw (a proposal's reasons)
     steps: list[tuple[Step, dt.datetime]] = field(default_factory=list)
     next_action_at: dt.datetime | None = None
     held: bool = False
@@ -78,6 +85,45 @@ class Decision:
     @property
     def target_state(self) -> str | None:
         return self.move.target if self.move else None
+
+
+def stage_policy(
+    book: PolicyBook, case_id: int, jurisdiction: str, product: str, segment: str
+) -> tuple[PolicySnapshot, PolicySnapshot] | None:
+    """(the policy that scores the case, the policy whose stages apply to its segment), or None
+    when no policy covers it."""
+    base = book.champion(jurisdiction, product, None)
+    if base is None:
+        return None
+    scoring = book.for_case(case_id, base)
+    champion = book.champion(jurisdiction, product, segment) or base
+    return scoring, scoring if champion.key == base.key else book.for_case(case_id, champion)
+
+
+def scheduled_steps(
+    policy: PolicySnapshot,
+    *,
+    stage: str,
+    days_in_stage: int,
+    segment: str,
+    zone: str,
+    channels: Sequence[str],
+    today: dt.date,
+) -> list[tuple[Step, dt.datetime]]:
+    """The stage's steps due today, each at its local time in the borrower's zone."""
+    zone = zone or policy.default_time_zone or "UTC"
+    switch = policy.channel_switch if segment == "unreachable" else None
+    return [
+        (step, local_slot(today, step.at, zone))
+        for step in due_steps(
+            stage=stage,
+            stages=policy.stages,
+            days_in_stage=days_in_stage,
+            segment=segment,
+            channel_switch=switch,
+            channels=channels,
+        )
+    ]
 
 
 def evaluate_case(
@@ -93,12 +139,11 @@ def evaluate_case(
         return None
     scoring = book.for_case(case.id, base)
     segmentation = segment_case(signals, scoring.segmentation)
-    champion = book.champion(case.jurisdiction, case.product, segmentation.segment) or base
-    policy = scoring if champion.key == base.key else book.for_case(case.id, champion)
+    _, policy = stage_policy(book, case.id, case.jurisdiction, case.product, segmentation.segment)
     decision = Decision(case.id, policy, segmentation)
     # The hold list belongs with the segmentation that produced the segment (a segment-scoped
     # policy may carry stages only).
-    if segmentation.segment in scoring.segmentation.get("hold", ()):
+    if segmentation.segment in scoring.segmentation.get("hold", ()) or case.holds:
         decision.held = True  # e.g. an open dispute: no move, no outreach, no next action
         return decision
 
@@ -112,31 +157,35 @@ def evaluate_case(
         days_since_contact=signals.days_since_contact,
         amount_overdue=signals.amount_overdue,
     )
+    decision.facts = facts
     decision.move = stage_move(facts, policy.stages)
+    if decision.move is not None and decision.move.target in CONFIRMED_BY_A_PERSON:
+        # Tonight's rules may only propose it: the case stays, and its stage's cadence goes on.
+        decision.proposal, decision.move = decision.move, None
     stage = decision.move.target if decision.move else case.state
     days_in_stage = 0 if decision.move else case.days_in_stage
     if days_in_stage < 0:
         return decision
-    zone = case.zone or policy.default_time_zone or "UTC"
-    switch = policy.channel_switch if segmentation.segment == "unreachable" else None
-    steps = due_steps(
+    decision.steps = scheduled_steps(
+        policy,
         stage=stage,
-        stages=policy.stages,
         days_in_stage=days_in_stage,
         segment=segmentation.segment,
-        channel_switch=switch,
+        zone=case.zone,
         channels=case.channels,
+        today=today,
     )
+    zone = case.zone or policy.default_time_zone or "UTC"
     if case.promise_broken_tonight:
         # The terms of the policy that judged the promise (the one that scores the case).
-        steps += follow_up_steps(
+        switch = policy.channel_switch if segmentation.segment == "unreachable" else None
+        for step in follow_up_steps(
             terms=promise_terms(scoring.promises),
             segment=segmentation.segment,
             channel_switch=switch,
             channels=case.channels,
-        )
-    for step in steps:
-        decision.steps.append((step, local_slot(today, step.at, zone)))
+        ):
+            decision.steps.append((step, local_slot(today, step.at, zone)))
     if decision.steps:
         decision.next_action_at = min(at for _, at in decision.steps)
     else:

@@ -3,8 +3,9 @@
 A policy's `stages` is `{state: {"entry": [rule, ...], "cadence": [step, ...]}}`.
 
 - An entry rule `{"rule": name, "when": {condition: value}}` moves a case INTO that stage when all
-  its conditions hold. The nightly run only moves cases forward (reminder → negotiation →
-  escalation → legal), one stage a night, and never a case that changed stage today: so a second
+  its conditions hold; for a stage in CONFIRMED_BY_A_PERSON (legal) it only proposes the move.
+  The nightly run only moves cases forward (reminder → negotiation → escalation, and proposes
+  legal), one stage a night, and never a case that changed stage today: so a second
   run on the same date finds nothing to do, and two rules cannot ping-pong a case.
 - The transition is looked up in states.TRANSITIONS (target + allowed source): the same table the
   django-fsm decorators are generated from, so the bulk path can only make moves the FSM allows.
@@ -33,6 +34,10 @@ STAGE_RANK = {
 
 
 _FURTHEST_FIRST = sorted(STAGE_RANK, key=STAGE_RANK.get, reverse=True)
+
+# Stages a rule may only propose: a person with the legal role confirms a referral (until the
+# legal stage exists, nobody is referred, or told they were, on a rule alone).
+CONFIRMED_BY_A_PERSON = frozenset({CaseState.LEGAL})
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,12 @@
-"""Who works a case: automatic assignment on entering negotiation, and reassignment in bulk."""
+"""Who works a case: automatic assignment on entering negotiation (for any number of cases at
+once: the nightly run and a person's move call the same function), and reassignment in bulk."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from collections_app.models import AgentProfile, CaseEvent, CollectionCase
-from collections_app.services.cases import case_assign
+from collections_app.services.escalation_writes import bulk_insert
 from collections_app.states import OPEN_STATES
 
 AGENT_ROLE = "agent"
@@ -21,51 +25,121 @@ ASSIGN_PERMISSION = "collections_app.assign_case"
 REASSIGN_CHUNK = 1000
 
 
-def agent_pick_for_case(*, case: CollectionCase) -> AbstractBaseUser | None:
-    """The least-loaded active agent who serves the borrower's jurisdiction and language.
+@dataclass(frozen=True)
+class _Need:
+    case_id: int
+    state: str
+    jurisdiction: str
+    language: str
 
-    Load is the number of open cases assigned; ties go to the agent who joined first, so the
-    choice is repeatable. The matching profiles are locked (call it inside a transaction) so two
-    cases entering negotiation at once are counted one after the other.
-    """
-    borrower = case.loan.borrower
+
+def _candidate_profiles() -> list[AgentProfile]:
+    """Active agents taking cases, locked (call it inside a transaction) so that two
+    transactions assigning at once count each other's assignments, one after the other."""
     # of=("self",): lock the profiles only, not the joined user and group rows.
-    candidates = (
+    return list(
         AgentProfile.objects.select_for_update(of=("self",))
         .filter(accepts_cases=True, user__is_active=True, user__groups__name=AGENT_ROLE)
         .order_by("user_id")
     )
-    profiles = [
-        p
-        for p in candidates
-        if p.serves(jurisdiction=borrower.jurisdiction, language=borrower.preferred_language)
-    ]
-    if not profiles:
-        return None
-    loads = dict(
-        CollectionCase.objects.filter(
-            assigned_agent_id__in=[p.user_id for p in profiles], state__in=OPEN_STATES
-        )
+
+
+def _open_load(agent_ids: list[int]) -> dict[int, int]:
+    return dict(
+        CollectionCase.objects.filter(assigned_agent_id__in=agent_ids, state__in=OPEN_STATES)
         .values_list("assigned_agent_id")
         .annotate(n=Count("id"))
         .values_list("assigned_agent_id", "n")
     )
-    chosen = min(profiles, key=lambda p: (loads.get(p.user_id, 0), p.user_id))
-    return get_user_model().objects.get(pk=chosen.user_id)
 
 
-def case_auto_assign(*, case: CollectionCase) -> AbstractBaseUser | None:
-    """Give a case entering negotiation to an agent, unless an active agent already has it
-    (the borrower keeps talking to the same person). Returns the agent, or None if nobody fits:
-    the case then waits in the "unassigned" queue."""
-    current = case.assigned_agent
-    if current is not None and current.is_active:
-        return current
-    with transaction.atomic():  # the pick's row locks last until the assignment is written
-        agent = agent_pick_for_case(case=case)
-        if agent is not None:
-            case_assign(case=case, agent=agent, actor=None)
-    return agent
+def _pick(needs: list[_Need]) -> dict[int, int]:
+    """{case id: agent user id}: for each case in id order, the least-loaded agent serving the
+    borrower's jurisdiction and language, counting the assignments already made in this call.
+    Ties go to the agent who joined first, so the choice is repeatable."""
+    profiles = _candidate_profiles()
+    if not profiles:
+        return {}
+    load = _open_load([p.user_id for p in profiles])
+    chosen: dict[int, int] = {}
+    for need in sorted(needs, key=lambda n: n.case_id):
+        fits = [
+            p for p in profiles if p.serves(jurisdiction=need.jurisdiction, language=need.language)
+        ]
+        if not fits:
+            continue  # nobody fits: the case waits in the "unassigned" queue
+        agent_id = min(fits, key=lambda p: (load.get(p.user_id, 0), p.user_id)).user_id
+        load[agent_id] = load.get(agent_id, 0) + 1
+        chosen[need.case_id] = agent_id
+    return chosen
+
+
+def agent_pick_for_case(*, case: CollectionCase) -> AbstractBaseUser | None:
+    """The agent automatic assignment would give `case` now (profiles locked: in a transaction)."""
+    borrower = case.loan.borrower
+    need = _Need(case.pk, case.state, borrower.jurisdiction, borrower.preferred_language)
+    agent_id = _pick([need]).get(case.pk)
+    return get_user_model().objects.get(pk=agent_id) if agent_id is not None else None
+
+
+def cases_auto_assign(
+    *, case_ids: Collection[int], now: dt.datetime | None = None
+) -> dict[int, int]:
+    """Give cases entering negotiation to agents, set-based: unless an active agent already has
+    a case (the borrower keeps talking to the same person), the least-loaded matching agent gets
+    it, with one system audit row per assignment. Returns {case id: agent id} of the cases that
+    changed hands; a case nobody fits waits in the "unassigned" queue."""
+    if not case_ids:
+        return {}
+    now = now or timezone.now()
+    rows = CollectionCase.objects.filter(pk__in=list(case_ids)).values_list(
+        "pk",
+        "state",
+        "assigned_agent_id",
+        "assigned_agent__is_active",
+        "loan__borrower__jurisdiction",
+        "loan__borrower__preferred_language",
+    )
+    needs = [
+        _Need(pk, state, jurisdiction, language)
+        for pk, state, agent_id, agent_active, jurisdiction, language in rows
+        if agent_id is None or not agent_active
+    ]
+    if not needs:
+        return {}
+    with transaction.atomic():  # the profile locks last until the assignments are written
+        chosen = _pick(needs)
+        by_agent: dict[int, list[int]] = defaultdict(list)
+        for case_id, agent_id in chosen.items():
+            by_agent[agent_id].append(case_id)
+        previous = dict(
+            CollectionCase.objects.filter(pk__in=list(chosen)).values_list(
+                "pk", "assigned_agent_id"
+            )
+        )
+        for agent_id, ids in by_agent.items():
+            CollectionCase.objects.filter(pk__in=ids).update(
+                assigned_agent_id=agent_id, updated_at=now
+            )
+        state_of = {n.case_id: n.state for n in needs}
+        bulk_insert(
+            CaseEvent,
+            [
+                dict(
+                    case_id=case_id,
+                    kind=CaseEvent.Kind.ASSIGNMENT,
+                    from_state=state_of[case_id],
+                    to_state=state_of[case_id],
+                    actor_id=None,
+                    reason="",
+                    data={"from_agent": previous.get(case_id), "to_agent": agent_id},
+                    created_at=now,
+                )
+                for case_id, agent_id in sorted(chosen.items())
+            ],
+            now,
+        )
+    return chosen
 
 
 def cases_reassign(

@@ -11,12 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from collections_app.models import CaseEvent, CollectionCase, Loan
-from collections_app.outreach.outbox import outbox_cancel_for_case
+from collections_app.services.case_entry import CaseMove, cases_enter
 from collections_app.services.events import case_event_record, case_event_transition
-from collections_app.states import TRANSITIONS, CaseState
+from collections_app.states import TRANSITIONS
 
-# Entering these states stops outreach: queued messages are cancelled in the same transaction.
-_STOPS_OUTREACH = (CaseState.PAUSED, CaseState.RESOLVED, CaseState.WRITTEN_OFF)
+# What a transition may change on the in-memory case (states.entry_fields, and assignment).
+_RESTORED_ON_FAILURE = (
+    "paused_from",
+    "pause_reason",
+    "close_reason",
+    "closed_at",
+    "next_action_at",
+    "assigned_agent_id",
+)
 
 
 class UnknownTransition(ValueError):
@@ -67,7 +74,7 @@ def case_transition(
         raise PermissionDenied(f"{actor} may not {spec.label.lower()} cases")
 
     from_state = case.state
-    snapshot = {f: getattr(case, f) for f in ("paused_from", "pause_reason", "close_reason")}
+    snapshot = {f: getattr(case, f) for f in _RESTORED_ON_FAILURE}
     try:
         with transaction.atomic():
             getattr(case, name)(**kwargs)
@@ -80,13 +87,22 @@ def case_transition(
                 reason=reason,
                 data={"transition": name, **kwargs, **(data or {})},
             )
-            if case.state in _STOPS_OUTREACH:
-                outbox_cancel_for_case(case=case, reason=f"case {case.state}")
-            if case.state == CaseState.NEGOTIATION and from_state != CaseState.NEGOTIATION:
-                # Entering negotiation is when a person takes over the case.
-                from collections_app.services.assignment import case_auto_assign
-
-                case_auto_assign(case=case)
+            # The effects of entering the new state: the same function the nightly run calls.
+            entered = cases_enter(
+                moves=[
+                    CaseMove(
+                        case_id=case.pk,
+                        transition=name,
+                        source=from_state,
+                        target=case.state,
+                        params=kwargs,
+                        reason=reason,
+                    )
+                ],
+                actor=actor,
+            )
+            if case.pk in entered.assigned:
+                case.assigned_agent_id = entered.assigned[case.pk]
     except Exception:
         # Leave the in-memory object as the database still has it.
         CollectionCase.state.field.set_state(case, from_state)

@@ -21,7 +21,7 @@ from collections_app.models import (
     OutboundMessage,
 )
 from collections_app.services.events import case_event_record
-from collections_app.states import OPEN_STATES
+from collections_app.states import BORROWER_LEVEL_PAUSES, OPEN_STATES
 
 # Holds after which no collection message may wait in the outbox.
 STOPPING_HOLDS = {
@@ -159,6 +159,11 @@ def hold_place(
             {"hold": hold.pk, "kind": kind, "cancelled_messages": cancelled},
             actor,
         )
+        if kind in BORROWER_LEVEL_PAUSES:
+            # About the person, not one loan: every loan stops, not only the one it came in on.
+            from collections_app.services.case_entry import borrower_cases_pause
+
+            borrower_cases_pause(borrower_id=borrower.pk, kind=kind, hold=hold, actor=actor)
     return hold
 
 

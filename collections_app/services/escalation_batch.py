@@ -21,6 +21,7 @@ from django_fsm import TransitionNotAllowed
 from collections_app.models import (
     CaseEvent,
     CollectionCase,
+    LegalProposal,
     OutboundMessage,
     PaymentPlan,
     PlanInstallment,
@@ -34,8 +35,11 @@ from collections_app.policies.promises import (
     promise_outcome,
     promise_terms,
 )
+from collections_app.policies.reach import was_reached
 from collections_app.policies.selection import PolicySnapshot
 from collections_app.policies.timezones import borrower_zone
+from collections_app.selectors.reach import reach_facts
+from collections_app.services.case_entry import CaseMove, CasesChangedMeanwhile, cases_move
 from collections_app.services.escalation_signals import (
     CASE_COLUMNS,
     BatchSignals,
@@ -43,11 +47,11 @@ from collections_app.services.escalation_signals import (
     case_signals,
 )
 from collections_app.services.escalation_writes import bulk_insert
+from collections_app.services.legal import legal_proposals_record
 from collections_app.states import ACTIVE_STATES, is_allowed
 
-
-class ConcurrentBatchChange(RuntimeError):
-    """A guarded update touched fewer rows than expected: the batch rolls back and is retried."""
+# A guarded update touched fewer rows than expected: the batch rolls back and is retried.
+ConcurrentBatchChange = CasesChangedMeanwhile
 
 
 def _policy_data(policy: PolicySnapshot, rule: str, run: dict[str, Any]) -> dict[str, Any]:
@@ -240,6 +244,7 @@ def _evaluate(
             ),
             channels=_channels(row),
             promise_broken_tonight=row["id"] in broken_tonight,
+            holds=tuple(sorted(batch.held_borrowers.get(row["loan__borrower_id"], ()))),
         )
         decision = evaluate_case(case, signals, stage_signals, book, today)
         if decision is not None:
@@ -286,8 +291,9 @@ def process_batch(
     since = dt.datetime.combine(today - dt.timedelta(days=lookback), dt.time(), tzinfo=dt.UTC)
     batch = batch_signals(id_range=id_range, since=since)
     decisions = _evaluate(rows, batch, book, today, broken_tonight)
-    events += _write_cases(decisions, now, run, counts)
     bulk_insert(CaseEvent, events, now)
+    _write_cases(decisions, now, run, counts)
+    _write_proposals(decisions, batch, today, now, run, counts)
     _write_outbox(decisions, today, now, counts)
     return ids[-1], counts
 
@@ -297,38 +303,35 @@ def _write_cases(
     now: dt.datetime,
     run: dict[str, Any],
     counts: Counter,
-) -> list[dict[str, Any]]:
+) -> None:
     """Group the cases whose fields change by the values to write: one UPDATE per group, with
-    `state=<source>` in its WHERE so a concurrent change is never overwritten."""
+    `state=<source>` in its WHERE so a concurrent change is never overwritten. Moves then go
+    through case_entry.cases_move: the same entry effects as a person's move (assignment...)."""
     groups: dict[tuple, list[int]] = defaultdict(list)
-    events = []
+    moves = []
     for row, d in decisions:
-        target = d.target_state or row["state"]
         if d.move is not None:
             # The same table django-fsm's decorators come from (tests assert they agree); the
             # bulk path refuses what the FSM would refuse, and the batch rolls back.
             if not is_allowed(d.move.transition, row["state"]):
                 raise TransitionNotAllowed(f"{d.move} not allowed from {row['state']}")
             counts[f"transition:{d.move.transition}"] += 1
-            events.append(
-                dict(
+            moves.append(
+                CaseMove(
                     case_id=row["id"],
-                    kind=CaseEvent.Kind.TRANSITION,
-                    from_state=row["state"],
-                    to_state=target,
+                    transition=d.move.transition,
+                    source=row["state"],
+                    target=d.move.target,
                     reason=f"Nightly run: rule {d.move.rule}",
                     data={
-                        "transition": d.move.transition,
                         **_policy_data(d.policy, d.move.rule, run),
                         "segment": d.segmentation.segment,
                         "segment_reasons": list(d.segmentation.reasons),
                     },
-                    created_at=now,
                 )
             )
         reasons = list(d.segmentation.reasons)
         values = (
-            target,
             d.segmentation.segment,
             tuple(reasons),
             d.policy.key,
@@ -336,7 +339,6 @@ def _write_cases(
             d.next_action_at,
         )
         current = (
-            row["state"],
             row["segment"],
             tuple(row["segment_reasons"] or ()),
             row["policy_key"],
@@ -350,31 +352,100 @@ def _write_cases(
         if d.segmentation.segment != row["segment"]:
             counts[f"segment:{d.segmentation.segment or 'none'}"] += 1
     if groups and connection.vendor == "postgresql":
-        counts["cases_updated"] += _update_cases_postgresql(groups, now)
-        return events
-    for (source, target, segment, reasons, key, variant, next_at), ids in groups.items():
-        updated = CollectionCase.objects.filter(pk__in=ids, state=source).update(
-            state=target,
-            segment=segment,
-            segment_reasons=list(reasons),
-            policy_key=key,
-            policy_variant=variant,
-            next_action_at=next_at,
-            updated_at=now,
+        _update_cases_postgresql(groups, now)
+    else:
+        for (source, segment, reasons, key, variant, next_at), ids in groups.items():
+            updated = CollectionCase.objects.filter(pk__in=ids, state=source).update(
+                segment=segment,
+                segment_reasons=list(reasons),
+                policy_key=key,
+                policy_variant=variant,
+                next_action_at=next_at,
+                updated_at=now,
+            )
+            if updated != len(ids):
+                raise ConcurrentBatchChange(f"{len(ids) - updated} cases changed state meanwhile")
+    cases_move(moves=moves, actor=None, now=now)
+    changed = {case_id for ids in groups.values() for case_id in ids}
+    counts["cases_updated"] += len(changed | {m.case_id for m in moves})
+
+
+def _proposal_facts(d: Decision) -> dict[str, Any]:
+    facts = d.facts
+    if facts is None:
+        return {}
+    return {
+        "days_past_due": facts.days_past_due,
+        "days_in_stage": facts.days_in_stage,
+        "days_since_contact": facts.days_since_contact,
+        "amount_overdue": facts.amount_overdue,
+        "promises_broken": facts.promises_broken,
+        "missed_installments": facts.missed_installments,
+    }
+
+
+def _write_proposals(
+    decisions: list[tuple[dict[str, Any], Decision]],
+    batch: BatchSignals,
+    today: dt.date,
+    now: dt.datetime,
+    run: dict[str, Any],
+    counts: Counter,
+) -> None:
+    """Record the legal referrals tonight's rules propose. Never for a borrower we never
+    reached (policies/reach.py), never twice for one stay in escalation (an open proposal, or
+    one decided since the case entered its stage)."""
+    wanted = [(row, d) for row, d in decisions if d.proposal is not None]
+    if not wanted:
+        return
+    for row, d in wanted:
+        # What the person would approve must be a move the table allows from here.
+        if not is_allowed(d.proposal.transition, row["state"]):
+            raise TransitionNotAllowed(f"{d.proposal} not allowed from {row['state']}")
+    since_entry = {row["id"]: batch.entered.get(row["id"], row["opened_at"]) for row, _ in wanted}
+    already = {
+        case_id
+        for case_id, status, proposed_at in LegalProposal.objects.filter(
+            case_id__in=list(since_entry)
+        ).values_list("case_id", "status", "proposed_at")
+        if status == LegalProposal.Status.PROPOSED or proposed_at >= since_entry[case_id]
+    }
+    fresh = [(row, d) for row, d in wanted if row["id"] not in already]
+    reach = reach_facts({row["loan__borrower_id"] for row, _ in fresh})
+    proposals = []
+    for row, d in fresh:
+        facts = reach[row["loan__borrower_id"]]
+        if not was_reached(facts):
+            counts["legal_not_reached"] += 1
+            continue
+        policy_data = _policy_data(d.policy, d.proposal.rule, run)
+        proposals.append(
+            dict(
+                case_id=row["id"],
+                rule=d.proposal.rule,
+                policy_key=d.policy.key,
+                policy_version=d.policy.version,
+                policy_variant=d.policy.variant,
+                run_date=today,
+                reasons={
+                    "segment": d.segmentation.segment,
+                    "segment_reasons": list(d.segmentation.reasons),
+                    **_proposal_facts(d),
+                    "reach": facts.as_reasons(),
+                },
+                event_data=policy_data,
+            )
         )
-        if updated != len(ids):
-            raise ConcurrentBatchChange(f"{len(ids) - updated} cases changed state meanwhile")
-        counts["cases_updated"] += updated
-    return events
+    counts["legal_proposed"] += legal_proposals_record(proposals=proposals, now=now)
 
 
 _PG_UPDATE = """
 UPDATE collections_app_collectioncase AS c
-SET state = v.target, segment = v.segment, segment_reasons = v.reasons::jsonb,
+SET segment = v.segment, segment_reasons = v.reasons::jsonb,
     policy_key = v.key, policy_variant = v.variant, next_action_at = v.next_at, updated_at = %s
 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-            %s::text[], %s::timestamptz[])
-     AS v(id, source, target, segment, reasons, key, variant, next_at)
+            %s::timestamptz[])
+     AS v(id, source, segment, reasons, key, variant, next_at)
 WHERE c.id = v.id AND c.state = v.source
 """
 
@@ -382,10 +453,10 @@ WHERE c.id = v.id AND c.state = v.source
 def _update_cases_postgresql(groups: dict[tuple, list[int]], now: dt.datetime) -> int:
     """The same guarded update as the portable path, as one statement per batch (grouping by
     value gives dozens of groups: each zone has its own next_action_at). Arrays, not a VALUES
-    list: eight parameters instead of eight per case."""
-    columns: list[list[Any]] = [[] for _ in range(8)]
-    for (source, target, segment, reasons, key, variant, next_at), ids in groups.items():
-        values = (source, target, segment, json.dumps(list(reasons)), key, variant, next_at)
+    list: seven parameters instead of seven per case."""
+    columns: list[list[Any]] = [[] for _ in range(7)]
+    for (source, segment, reasons, key, variant, next_at), ids in groups.items():
+        values = (source, segment, json.dumps(list(reasons)), key, variant, next_at)
         for case_id in ids:
             columns[0].append(case_id)
             for column, value in zip(columns[1:], values, strict=True):

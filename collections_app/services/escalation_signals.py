@@ -25,7 +25,7 @@ from collections_app.models import (
 )
 from collections_app.policies.segmentation import Signals
 from collections_app.policies.selection import PolicySnapshot
-from collections_app.states import ACTIVE_STATES
+from collections_app.states import ACTIVE_STATES, BORROWER_LEVEL_PAUSES
 
 # Delivered to the borrower (a text or email arrived, a call rang out or reached voicemail).
 DELIVERED = (
@@ -87,6 +87,8 @@ class BatchSignals:
     last_reply: dict[int, dt.datetime] = field(default_factory=dict)
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)  # by borrower id
     disputed_borrowers: set[int] = field(default_factory=set)
+    # Standing borrower-level holds (states.BORROWER_LEVEL_PAUSES), by borrower id.
+    held_borrowers: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     promises: dict[int, list[tuple[str, dt.datetime | None]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -145,13 +147,15 @@ def batch_signals(*, id_range: tuple[int, int], since: dt.datetime) -> BatchSign
         .order_by()
     ):
         out.contacts[row["borrower_id"]] = row
-    out.disputed_borrowers = set(
-        ContactHold.objects.filter(
-            borrower_id__in=borrower_ids,
-            kind=ContactHold.Kind.DISPUTE,
-            released_at__isnull=True,
-        ).values_list("borrower_id", flat=True)
-    )
+    for borrower_id, kind in ContactHold.objects.filter(
+        borrower_id__in=borrower_ids,
+        kind__in=(ContactHold.Kind.DISPUTE, *BORROWER_LEVEL_PAUSES),
+        released_at__isnull=True,
+    ).values_list("borrower_id", "kind"):
+        if kind == ContactHold.Kind.DISPUTE:
+            out.disputed_borrowers.add(borrower_id)
+        else:
+            out.held_borrowers[borrower_id].add(kind)
     for case_id, status, resolved_at, created_at in PromiseToPay.objects.filter(
         case_id__gte=id_range[0], case_id__lte=id_range[1]
     ).values_list("case_id", "status", "resolved_at", "created_at"):

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 
 from collections_app.compliance.report import compliance_report
-from collections_app.models import CollectionCase, OutboundMessage, Payment, PromiseToPay
+from collections_app.models import (
+    CollectionCase,
+    LegalProposal,
+    OutboundMessage,
+    Payment,
+    PromiseToPay,
+)
 from collections_app.states import CaseState
 
 if TYPE_CHECKING:
@@ -93,6 +99,15 @@ def build_summary(cfg: SimConfig, state: SimState, poster: Any) -> dict[str, Any
             "broken": promises.get(PromiseToPay.Status.BROKEN, 0),
             "open": promises.get(PromiseToPay.Status.ACTIVE, 0),
         },
+        # The nightly run proposes legal, the simulated legal officer approves (runner.py).
+        "legal_proposals": dict(
+            sorted(
+                LegalProposal.objects.filter(case_id__in=case_ids)
+                .values_list("status")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+        ),
         "compliance_violations": len(report.violations),
         "compliance_denials_by_rule": dict(sorted(report.denials_by_rule.items())),
         "webhooks_refused": poster.refused,

@@ -1,7 +1,8 @@
 """The simulation loop: one simulated day at a time, through the real engine.
 
 Each day: the nightly run for that date; then hour by hour the due borrower actions (replies and
-payments through the signed webhooks, promises recorded by the back office), the real dispatcher
+payments through the signed webhooks, promises recorded by the back office), a legal officer
+approving the night's legal proposals in the morning, the real dispatcher
 and compliance gate at that hour, the sends through the "sim" provider, and the provider's status
 callbacks to the webhooks. Everything stored by the webhooks is processed by the real handlers
 before the hour ends.
@@ -18,15 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.test.utils import override_settings
 
-from collections_app.models import CollectionCase, OutboundMessage
+from collections_app.models import CollectionCase, LegalProposal, OutboundMessage
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.sender import send_claimed
 from collections_app.services.escalation import escalation_run_start, escalation_run_work
+from collections_app.services.legal import legal_proposals_approve
 from collections_app.services.payments import promise_create
 from collections_app.simulation import provider
 from collections_app.simulation.clock import SimClock, simulated_time
@@ -40,6 +44,9 @@ OPEN = {CaseState.REMINDER, CaseState.NEGOTIATION, CaseState.ESCALATION, CaseSta
 # Fixed by default so a seed gives the same run whatever day it is run on.
 DEFAULT_START = dt.date(2026, 3, 2)
 SEGMENT_DAYS = (15, 30)
+# The nightly run only proposes legal; the simulated legal officer decides each morning (UTC).
+LEGAL_REVIEW_HOUR = 9
+LEGAL_OFFICER = "sim-legal-officer"
 
 
 @dataclass
@@ -151,6 +158,8 @@ def _one_day(
     escalation_run_work(run_id=run.pk)
     for hour in range(1, 25):
         clock.set(midnight + hour * HOUR)
+        if hour == LEGAL_REVIEW_HOUR:
+            _legal_review()
         _due_actions(clock, state, poster)
         _dispatch_and_send(clock, state, poster)
         poster.process()
@@ -166,6 +175,25 @@ def _one_day(
         state.segments_on_day[d + 1] = dict(
             CollectionCase.objects.filter(pk__in=state.by_case_id).values_list("pk", "segment")
         )
+
+
+def _legal_review() -> None:
+    """A legal officer who approves every proposal the nightly run made (the policy's rules are
+    the ones the lender chose), through the same service as the admin action."""
+    open_ids = list(
+        LegalProposal.objects.filter(status=LegalProposal.Status.PROPOSED).values_list(
+            "pk", flat=True
+        )
+    )
+    if not open_ids:
+        return
+    officer = get_user_model().objects.filter(username=LEGAL_OFFICER).first()
+    if officer is None:
+        officer = get_user_model().objects.create_user(username=LEGAL_OFFICER, is_staff=True)
+        officer.groups.add(Group.objects.get(name="legal"))
+    legal_proposals_approve(
+        proposal_ids=open_ids, actor=officer, reason="Simulated legal review: the rule holds"
+    )
 
 
 def _dispatch_and_send(clock: SimClock, state: SimState, poster: WebhookPoster) -> None:

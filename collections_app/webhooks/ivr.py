@@ -3,7 +3,9 @@
 Twilio posts each keypad entry to the Gather's action URL; the numbers entered so far travel in
 that URL (`step`, `amount`, `days`), so every step is answered without any session state, and a
 repeated request gets the same answer. Only a confirmed promise, a call-back request and a
-dispute change anything, and that happens in the worker (handlers/voice.py).
+dispute change anything, and that happens in the worker (handlers/voice.py); the answers to the
+right-party question are noted on the case (a "yes" is how a call counts as reaching the
+borrower, policies/reach.py).
 
 First the right party: whoever answers is asked whether they are the borrower (1 yes, 2 no), and
 only a "yes" hears the message about the debt (12 CFR 1006.6(d): nothing about a debt to a third

@@ -12,6 +12,7 @@ from collections_app.outreach.default_templates import KEYS
 from collections_app.outreach.rendering import TemplateRenderError, render_template
 from collections_app.outreach.sms import sms_parts
 from tests.factories import BorrowerFactory, CaseFactory, LoanFactory
+from tests.helpers import bring_to
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,8 @@ def case_for(language: str, jurisdiction: str):
 @pytest.mark.parametrize("language", ["en", "zh-Hans"])
 @pytest.mark.parametrize("channel", ["sms", "email", "voice"])
 def test_every_shipped_template_renders_with_amount_and_link(key, language, channel) -> None:
-    case = case_for(language, "US")
+    # in the stage the template is written for (legal wording renders only for a legal case)
+    case = bring_to(case_for(language, "US"), KEYS[key])
     template = MessageTemplate.objects.get(key=key, channel=channel, language=language)
     rendered = render_template(template, case)
     assert "USD 300.00" in rendered.body
@@ -121,16 +123,19 @@ def test_a_broken_template_is_a_clear_error(body: str, message: str) -> None:
 def test_every_step_of_the_default_policies_has_its_template_in_both_languages() -> None:
     from collections_app.policies.defaults import DEFAULT_TEMPLATE_KEYS
 
-    case = case_for("zh-Hans", "CN")
-    # The broken-promise follow-up writes about the case's broken promise.
-    PromiseToPay.objects.create(
-        case=case,
-        amount=Decimal("100"),
-        due_date=timezone.localdate(),
-        status=PromiseToPay.Status.BROKEN,
-    )
     for key in DEFAULT_TEMPLATE_KEYS:
         channel = key.rsplit("-", 1)[1]
+        stage = key.split("-", 1)[0]
+        # Legal wording renders only for a case in legal; the broken-promise follow-up writes
+        # about the case's broken promise, in whatever stage it is.
+        case = bring_to(case_for("zh-Hans", "CN"), "reminder" if stage == "promise" else stage)
+        if stage == "promise":
+            PromiseToPay.objects.create(
+                case=case,
+                amount=Decimal("100"),
+                due_date=timezone.localdate(),
+                status=PromiseToPay.Status.BROKEN,
+            )
         for language in ("en", "zh-Hans"):
             template = MessageTemplate.objects.get(
                 key=key, channel=channel, language=language, is_active=True

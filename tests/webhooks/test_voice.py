@@ -133,7 +133,9 @@ def test_the_borrower_confirming_who_they_are_hears_the_message_then_the_menu(cl
     assert answer.index("300.00 USD is past due") < answer.index("Press 1 to promise")
     assert "step=menu" in answer
     process_all()
-    assert not CaseEvent.objects.filter(case=call.case, kind="contact").exists()
+    # recorded as reach (policies/reach.py): the borrower themselves heard about the debt
+    (event,) = CaseEvent.objects.filter(case=call.case, kind="contact")
+    assert event.data["right_party"] is True
 
 
 def test_someone_else_answering_hears_nothing_about_the_debt_and_it_is_noted(client, call) -> None:

@@ -1,5 +1,5 @@
-"""Keypad input during a call: what a confirmed promise, a call-back, a dispute or a "not me"
-changes."""
+"""Keypad input during a call: what a confirmed promise, a call-back, a dispute, a "not me" or
+a "yes, it's me" changes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
     digits = event.payload.get("form", {}).get("Digits") or ""
     step = query.get("step") or "identity"
     action = {
+        ("identity", "1"): "right_party",
         ("identity", "2"): "not_them",
         ("menu", "2"): "callback",
         ("menu", "3"): "dispute",
@@ -42,6 +43,18 @@ def handle_voice_gather(event: WebhookEvent) -> str:
     data = {"channel": "voice", "message": message.pk, "call_sid": event.payload["form"]["CallSid"]}
     with transaction.atomic():
         case = open_case_of(borrower)
+        if what == "right_party":
+            # Evidence that we reached the borrower (policies/reach.py): the legal proposals'
+            # guard counts these.
+            if case is None:
+                raise Ignored(f"borrower {borrower.pk} has no open case")
+            case_event_record(
+                case=case,
+                kind=CaseEvent.Kind.CONTACT,
+                reason="The borrower confirmed who they are on the call (keypad 1)",
+                data={**data, "right_party": True},
+            )
+            return f"case {case.pk}: right party confirmed"
         if what == "not_them":
             # Nothing was disclosed; agents see it on the timeline (a number that keeps reaching
             # someone else may not be the borrower's).

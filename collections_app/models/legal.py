@@ -1,0 +1,58 @@
+"""A legal referral the nightly run proposes and a person with the legal role decides."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collections_app.models.cases import CollectionCase
+
+
+class LegalProposal(models.Model):
+    """Until the legal stage exists, a policy rule may only propose legal. The case stays in
+    escalation; approving performs `refer_to_legal`, and only then is the borrower told."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved: referred")
+        REJECTED = "rejected", _("Rejected")
+        # The case left escalation another way (paid, paused, negotiating) before a decision.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    case = models.ForeignKey(
+        CollectionCase, on_delete=models.PROTECT, related_name="legal_proposals"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    rule = models.CharField(max_length=64, help_text=_("The policy rule that proposed it."))
+    policy_key = models.CharField(max_length=64)
+    policy_version = models.PositiveIntegerField()
+    policy_variant = models.CharField(max_length=32, blank=True)
+    # What the legal officer works from: segment and its reasons, days past due, amount, days
+    # since contact and in stage, and how the borrower was reached.
+    reasons = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    run_date = models.DateField(null=True, blank=True)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="proposed"),
+                name="one_open_legal_proposal_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="legalproposal_queue_idx")]
+        permissions = [
+            ("approve_legal_referral", "Can approve or reject a proposed legal referral"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Legal proposal {self.pk} for case {self.case_id} ({self.status})"
