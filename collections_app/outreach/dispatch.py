@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from collections_app.compliance.gate import ContactRequest, gate_many
 from collections_app.db import fast_update
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
+from collections_app.outreach.gate import ContactRequest, gate_many
 from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
 from collections_app.services.events import case_event_record
 

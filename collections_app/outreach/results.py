@@ -12,12 +12,8 @@ from django.utils import timezone
 
 from collections_app.channels import ChannelError
 from collections_app.db import fast_update
-from collections_app.models import (
-    CaseEvent,
-    ContactAttempt,
-    DeliveryAttempt,
-    OutboundMessage,
-)
+from collections_app.models import CaseEvent, DeliveryAttempt, OutboundMessage
+from collections_app.outreach.gate import gate_record_sent, gate_release_for_messages
 from collections_app.services.contact_points import address_failure_record
 
 Status = OutboundMessage.Status
@@ -163,18 +159,8 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
         fast_update(
             attempt_rows, ["finished_at", "provider_id", "error_code", "error_message", "outcome"]
         )
-        # The ledger holds the time the request actually went out, not the time of the claim.
-        ledger = list(
-            ContactAttempt.objects.filter(
-                message_id__in=sent, outcome=ContactAttempt.Outcome.PENDING
-            )
-        )
-        for row in ledger:
-            row.occurred_at = by_id[row.message_id].started_at
-        fast_update(ledger, ["occurred_at"])
-        ContactAttempt.objects.filter(
-            message_id__in=released, outcome=ContactAttempt.Outcome.PENDING
-        ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
+        gate_record_sent({i: by_id[i].started_at for i in sent})
+        gate_release_for_messages(released)
         CaseEvent.objects.bulk_create(events)
     return counts
 

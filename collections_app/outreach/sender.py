@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from collections_app.channels import ChannelError, OutgoingMessage, get_channel
 from collections_app.channels.base import Channel
-from collections_app.models import ContactAttempt, DeliveryAttempt, OutboundMessage
+from collections_app.models import DeliveryAttempt, OutboundMessage
+from collections_app.outreach.gate import gate_release_for_messages
 from collections_app.outreach.ratelimit import make_rate_limiter
 from collections_app.outreach.recorder import OutcomeRecorder
 from collections_app.outreach.results import SendOutcome
@@ -115,9 +116,7 @@ def requeue(ids: Sequence[int], *, reason: str, delay: dt.timedelta | None = Non
         scheduled_at=now + (delay or dt.timedelta(0)),
         error_message=reason[:500],
     )
-    ContactAttempt.objects.filter(
-        message_id__in=ids, outcome=ContactAttempt.Outcome.PENDING
-    ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
+    gate_release_for_messages(ids)
 
 
 def send_deadline_seconds() -> float:

@@ -15,6 +15,7 @@ from collections_app.models import (
     OutboundMessage,
     WebhookEvent,
 )
+from collections_app.outreach.gate import gate_record_outcome
 from collections_app.services.contact_points import address_failure_record
 from collections_app.services.events import case_event_record
 from collections_app.webhooks.handlers.base import Ignored
@@ -94,15 +95,7 @@ def _advance(message: OutboundMessage, target: str, sid: str, event: WebhookEven
 
 
 def _ledger(message: OutboundMessage, outcome: str, refine: tuple[str, ...] = ()) -> None:
-    """Set the outcome of the message's latest contact attempt (pending, or one in `refine`)."""
-    attempt = (
-        ContactAttempt.objects.filter(message=message, outcome__in=(Outcome.PENDING, *refine))
-        .order_by("-occurred_at", "-pk")
-        .first()
-    )
-    if attempt is not None and attempt.outcome != outcome:
-        attempt.outcome = outcome
-        attempt.save(update_fields=["outcome"])
+    gate_record_outcome(message=message, outcome=outcome, refine=refine)
 
 
 def handle_sms_status(event: WebhookEvent) -> str:
