@@ -18,16 +18,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from collections_app.channels import ChannelError, OutgoingMessage, get_channel
 from collections_app.channels.base import Channel
 from collections_app.models import DeliveryAttempt, OutboundMessage
-from collections_app.outreach.gate import gate_release_for_messages
 from collections_app.outreach.ratelimit import make_rate_limiter
 from collections_app.outreach.recorder import OutcomeRecorder
 from collections_app.outreach.results import SendOutcome
+from collections_app.services.messages import messages_requeue
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -72,7 +72,7 @@ def _take(ids: Sequence[int], now: dt.datetime) -> tuple[list[OutboundMessage], 
     """Take the fresh claims among `ids` for this worker; stale ones go back to the gate."""
     fresh_after = now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
     with transaction.atomic():
-        stale_ids = requeue_unstarted(
+        stale_ids = messages_requeue(
             OutboundMessage.objects.filter(pk__in=ids, claimed_at__lt=fresh_after),
             reason="claim expired before sending",
         )
@@ -86,37 +86,6 @@ def _take(ids: Sequence[int], now: dt.datetime) -> tuple[list[OutboundMessage], 
             DeliveryAttempt(message=m, number=m.attempt_count, started_at=now) for m in mine
         )
     return mine, len(stale_ids)
-
-
-def requeue_unstarted(
-    candidates: QuerySet[OutboundMessage], *, reason: str, limit: int | None = None
-) -> list[int]:
-    """Requeue the claimed-but-unstarted rows among `candidates`, re-checked under row locks:
-    a worker that took one meanwhile (set its send_token) keeps it. Call inside a transaction."""
-    locked = (
-        candidates.filter(status=Status.SENDING, send_token="")
-        .order_by("pk")
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
-    ids = list(locked[:limit] if limit else locked)
-    if ids:
-        requeue(ids, reason=reason)
-    return ids
-
-
-def requeue(ids: Sequence[int], *, reason: str, delay: dt.timedelta | None = None) -> None:
-    """Back to the queue (and through the gate again); their ledger reservations are released.
-    Only for rows the caller holds (locked, or taken with its own send_token)."""
-    now = timezone.now()
-    OutboundMessage.objects.filter(pk__in=ids).update(
-        status=Status.QUEUED,
-        send_token="",
-        claimed_at=None,
-        scheduled_at=now + (delay or dt.timedelta(0)),
-        error_message=reason[:500],
-    )
-    gate_release_for_messages(ids)
 
 
 def send_deadline_seconds() -> float:

@@ -21,7 +21,8 @@ from django.utils import timezone
 from collections_app.channels import ChannelError, get_channel
 from collections_app.models import DeliveryAttempt, OutboundMessage
 from collections_app.outreach.results import SendOutcome, record_outcomes
-from collections_app.outreach.sender import outgoing, requeue_unstarted
+from collections_app.outreach.sender import outgoing
+from collections_app.services.messages import messages_requeue
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -42,7 +43,7 @@ def sweep_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> SweepRe
     result = SweepResult()
     with transaction.atomic():
         result.requeued = len(
-            requeue_unstarted(
+            messages_requeue(
                 OutboundMessage.objects.filter(
                     claimed_at__lt=now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
                 ),

@@ -43,10 +43,9 @@ def handle_email_event(event: WebhookEvent) -> str:
     if borrower is None:
         raise Ignored(f"no message or borrower for {kind} to {recipient or '-'}")
     with transaction.atomic():
-        if message is not None:
-            message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
         if kind == "delivered" and message is not None:
-            if _advance(message, Status.DELIVERED, message.provider_id, event):
+            message, moved = _advance(message, Status.DELIVERED, "", event)
+            if moved:
                 _ledger(message, ContactAttempt.Outcome.DELIVERED)
         elif kind == "bounced":
             # Anymail's "bounced" is a permanent rejection by the receiving server (a soft one
@@ -62,11 +61,11 @@ def handle_email_event(event: WebhookEvent) -> str:
                     ],
                 },
             )
-            if message is not None and _advance(
-                message, Status.UNDELIVERED, message.provider_id, event
-            ):
-                _ledger(message, ContactAttempt.Outcome.FAILED)
-                _failed(message, "bounce")
+            if message is not None:
+                message, moved = _advance(message, Status.UNDELIVERED, "", event, "bounce")
+                if moved:
+                    _ledger(message, ContactAttempt.Outcome.FAILED)
+                    _failed(message, "bounce")
         elif kind in ("complained", "unsubscribed"):
             consent_opt_out(
                 borrower=borrower,
