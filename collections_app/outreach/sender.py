@@ -12,22 +12,21 @@ import asyncio
 import datetime as dt
 import logging
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from collections_app import claims
 from collections_app.channels import ChannelError, OutgoingMessage, get_channel
 from collections_app.channels.base import Channel
 from collections_app.models import DeliveryAttempt, OutboundMessage
 from collections_app.outreach.ratelimit import make_rate_limiter
 from collections_app.outreach.recorder import OutcomeRecorder
 from collections_app.outreach.results import SendOutcome
-from collections_app.services.messages import messages_requeue
+from collections_app.services.messages import OUTBOX_CLAIMS, messages_take_for_sending
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -70,17 +69,14 @@ class SendSummary:
 
 def _take(ids: Sequence[int], now: dt.datetime) -> tuple[list[OutboundMessage], int]:
     """Take the fresh claims among `ids` for this worker; stale ones go back to the gate."""
-    fresh_after = now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
     with transaction.atomic():
-        stale_ids = messages_requeue(
-            OutboundMessage.objects.filter(pk__in=ids, claimed_at__lt=fresh_after),
+        stale_ids = claims.sweep(
+            OUTBOX_CLAIMS,
+            now=now,
+            among=OutboundMessage.objects.filter(pk__in=ids),
             reason="claim expired before sending",
-        )
-        token = uuid.uuid4().hex
-        OutboundMessage.objects.filter(
-            pk__in=ids, status=Status.SENDING, send_token="", claimed_at__gte=fresh_after
-        ).update(send_token=token, attempt_count=F("attempt_count") + 1)
-        mine = list(OutboundMessage.objects.filter(send_token=token).select_related("borrower"))
+        ).returned
+        mine = messages_take_for_sending(ids=ids, now=now)
         # The attempt is on record before the request leaves: a crash cannot hide a send.
         DeliveryAttempt.objects.bulk_create(
             DeliveryAttempt(message=m, number=m.attempt_count, started_at=now) for m in mine

@@ -14,13 +14,16 @@ in one statement per kind of move (the dispatcher and the recorder are the hot p
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from collections_app import claims
 from collections_app.db import fast_update
 from collections_app.message_states import (
     FINAL,
@@ -140,14 +143,38 @@ def messages_claim_due(
     """Lock up to `limit` due messages the table lets the dispatcher claim, skipping rows
     another dispatcher holds. Call inside a transaction: the rows are the caller's until it
     commits; record each one's verdict with a `MessageBatch`."""
-    due = OutboundMessage.objects.filter(status__in=MOVES["claim"].sources, scheduled_at__lte=now)
+    due = OutboundMessage.objects.filter(scheduled_at__lte=now)
     if ids is not None:
         due = due.filter(pk__in=ids)
     due = due.select_related("case__loan__borrower", "borrower").order_by("scheduled_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
-        # Two dispatchers never take the same row, and neither waits for the other.
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    return list(due[:limit])
+    return claims.take(OUTBOX_CLAIMS, due, limit=limit)  # type: ignore[return-value]
+
+
+def messages_take_for_sending(*, ids: Sequence[int], now: dt.datetime) -> list[OutboundMessage]:
+    """A send worker's claim on the fresh, unstarted claims among `ids`: a conditional UPDATE
+    sets a send token of its own (and counts the attempt), so a duplicate task finds them
+    taken and only this worker hands them to the provider."""
+    fresh_after = now - OUTBOX_CLAIMS.stale_after()
+    token = uuid.uuid4().hex
+    OutboundMessage.objects.filter(
+        OUTBOX_CLAIMS.running, pk__in=ids, claimed_at__gte=fresh_after
+    ).update(send_token=token, attempt_count=F("attempt_count") + 1)
+    return list(OutboundMessage.objects.filter(send_token=token).select_related("borrower"))
+
+
+def messages_take_over(messages: Iterable[OutboundMessage]) -> list[OutboundMessage]:
+    """The sweeper's claim on sends stuck mid-way: each row still `sending` under the token it
+    was read with gets a token of the sweeper's, so a worker somehow still alive cannot write
+    over what the sweeper decides. Returns the rows taken."""
+    token = uuid.uuid4().hex
+    taken = []
+    for message in messages:
+        if OutboundMessage.objects.filter(
+            pk=message.pk, send_token=message.send_token, status__in=MOVES["sent"].sources
+        ).update(send_token=token):
+            message.send_token = token
+            taken.append(message)
+    return taken
 
 
 def messages_lock_taken(messages: Iterable[OutboundMessage]) -> set[int]:
@@ -279,3 +306,22 @@ def message_advance(
     if fields:
         message.save(update_fields=[*fields, "updated_at"])
     return message, moved
+
+
+def _requeue_stale(rows: QuerySet[OutboundMessage], limit: int | None, reason: str) -> list[int]:
+    return messages_requeue(rows, reason=reason, limit=limit)
+
+
+# A claimed message no worker has started (no send token) goes back through the gate once its
+# claim is older than OUTBOX_CLAIM_TTL: the send task was lost, or came too late to send it.
+# Started ones are the sweeper's to settle with the provider (outreach/sweeper.py).
+OUTBOX_CLAIMS = claims.WorkKind(
+    name="outbox message",
+    model=OutboundMessage,
+    waiting=Q(status__in=MOVES["claim"].sources),
+    running=Q(status__in=MOVES["requeue"].sources, send_token=""),
+    heartbeat_at=None,
+    attempts=None,
+    stale_after=lambda: dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL),
+    requeue=_requeue_stale,
+)
