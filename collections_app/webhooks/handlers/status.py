@@ -10,12 +10,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from collections_app.message_states import FINAL, MessageStatus
-from collections_app.models import CaseEvent, ContactAttempt, OutboundMessage, WebhookEvent
-from collections_app.outreach.gate import gate_record_outcome
-from collections_app.services.contact_points import address_failure_record
-from collections_app.services.events import case_event_record
-from collections_app.services.messages import message_advance, message_lock
+from collections_app.models import ContactAttempt, OutboundMessage, WebhookEvent
+from collections_app.services.messages import message_lock
 from collections_app.webhooks.handlers.base import Ignored
+from collections_app.webhooks.handlers.delivery import advance, delivery_failed, ledger
 from collections_app.webhooks.selectors import message_for_callback
 
 Status = MessageStatus
@@ -55,20 +53,6 @@ def _message(event: WebhookEvent, sid: str, ref_param: str) -> OutboundMessage:
     return message
 
 
-def _advance(
-    message: OutboundMessage, target: str, sid: str, event: WebhookEvent, code: str = ""
-) -> tuple[OutboundMessage, bool]:
-    # Applied at once even while the sender has not written its result yet: the sender then
-    # moves only a `sending` row on and never undoes a callback (services/messages.py).
-    return message_advance(
-        message_id=message.pk, target=target, provider_id=sid, at=event.received_at, error_code=code
-    )
-
-
-def _ledger(message: OutboundMessage, outcome: str, refine: tuple[str, ...] = ()) -> None:
-    gate_record_outcome(message=message, outcome=outcome, refine=refine)
-
-
 def handle_sms_status(event: WebhookEvent) -> str:
     form = event.payload.get("form", {})
     sid = form.get("MessageSid") or form.get("SmsSid") or ""
@@ -78,23 +62,12 @@ def handle_sms_status(event: WebhookEvent) -> str:
         raise Ignored(f"status {raw!r} means nothing for an outgoing message")
     code = str(form.get("ErrorCode") or "")
     with transaction.atomic():
-        message, moved = _advance(_message(event, sid, "m"), target, sid, event, code)
+        message, moved = advance(_message(event, sid, "m"), target, sid, event, code)
         if moved and target in FINAL:
-            _ledger(message, Outcome.DELIVERED if target == Status.DELIVERED else Outcome.FAILED)
+            ledger(message, Outcome.DELIVERED if target == Status.DELIVERED else Outcome.FAILED)
             if target != Status.DELIVERED:
-                _failed(message, code)
+                delivery_failed(message, code)
     return f"message {message.pk}: {message.status}" + ("" if moved else " (unchanged)")
-
-
-def _failed(message: OutboundMessage, code: str) -> None:
-    case_event_record(
-        case=message.case,
-        kind=CaseEvent.Kind.CONTACT,
-        reason=f"{message.get_channel_display()} {message.template_key}: {message.status}"
-        + (f" (error {code})" if code else ""),
-        data={"message": message.pk, "error_code": code},
-    )
-    address_failure_record(message, code, f"{message.provider or 'provider'} error {code}")
 
 
 def _answered_by(event: WebhookEvent, sid: str) -> str:
@@ -140,18 +113,18 @@ def handle_voice_status(event: WebhookEvent) -> str:
         if not raw:  # the asynchronous answering-machine verdict, after the call ended
             message = message_lock(message_id=_message(event, sid, "m").pk)
             if form.get("AnsweredBy", "").startswith("machine"):
-                _ledger(message, Outcome.VOICEMAIL, refine=(Outcome.CONNECTED,))
+                ledger(message, Outcome.VOICEMAIL, refine=(Outcome.CONNECTED,))
             return f"message {message.pk}: answered by {form.get('AnsweredBy')}"
         target = CALL_STATUS.get(raw)
         if target is None:
             raise Ignored(f"call status {raw!r} unknown")
         code = str(form.get("ErrorCode") or "")
-        message, moved = _advance(_message(event, sid, "m"), target, sid, event, code)
+        message, moved = advance(_message(event, sid, "m"), target, sid, event, code)
         outcome = call_outcome(raw, _answered_by(event, sid))
         if outcome is not None:
             # A machine verdict may refine a call first counted as a conversation.
             refine = (Outcome.CONNECTED,) if outcome == Outcome.VOICEMAIL else ()
-            _ledger(message, outcome, refine=refine)
+            ledger(message, outcome, refine=refine)
         if moved and target in (Status.UNDELIVERED, Status.FAILED):
-            _failed(message, code)
+            delivery_failed(message, code)
     return f"message {message.pk}: {message.status}, call {raw}"
