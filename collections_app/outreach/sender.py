@@ -29,7 +29,6 @@ from collections_app.outreach.results import SendOutcome
 from collections_app.services.messages import OUTBOX_CLAIMS, messages_take_for_sending
 
 logger = logging.getLogger(__name__)
-Status = OutboundMessage.Status
 
 
 def outgoing(message: OutboundMessage) -> OutgoingMessage:
