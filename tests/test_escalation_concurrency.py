@@ -1,11 +1,9 @@
 """Two beat processes, two workers, a worker killed mid-chunk: one run, each case once."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
 from django.utils import timezone
 
 from collections_app.models import CaseEvent, EscalationChunk, EscalationRun, OutboundMessage
@@ -19,29 +17,7 @@ from collections_app.services.escalation import (
 )
 from collections_app.states import CaseState
 from tests.escalation_helpers import day, make_case, run_night
-
-
-def _in_threads(target, n=2):
-    """Run `target` in n threads released together; each uses (and closes) its own connection."""
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def body(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = target()
-        except Exception as exc:  # reported below, not swallowed
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
-    return results
+from tests.threads import in_threads
 
 
 def _each_case_moved_once(cases):
@@ -57,14 +33,14 @@ def test_two_beat_processes_and_two_workers_make_one_run_and_move_each_case_once
     run_date = day(1)
 
     # when: two beat processes fire at the same moment
-    runs = _in_threads(lambda: escalation_run_start(run_date=run_date, chunk_size=3, enqueue=False))
+    runs = in_threads(lambda: escalation_run_start(run_date=run_date, chunk_size=3, enqueue=False))
     # then: one run, one set of chunks
     assert runs[0].pk == runs[1].pk
     assert EscalationRun.objects.count() == 1
     assert EscalationChunk.objects.count() == 4
 
     # when: two workers work the run at the same time
-    done = _in_threads(lambda: escalation_run_work(run_id=runs[0].pk))
+    done = in_threads(lambda: escalation_run_work(run_id=runs[0].pk))
     # then: the chunks were shared out, each processed once, each case moved once
     assert sum(done) == 4
     run = EscalationRun.objects.get()

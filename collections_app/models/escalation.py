@@ -49,6 +49,8 @@ class EscalationChunk(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed by the worker after every batch: a chunk is stale only when this is old.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     cases_seen = models.PositiveIntegerField(default=0)
     stats = models.JSONField(default=dict, blank=True)

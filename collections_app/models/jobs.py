@@ -28,6 +28,10 @@ class BulkAction(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed by the worker as it goes: a running action is stale only when this is old.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Claims so far (a stale one swept and claimed again counts twice): the claim's fence.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

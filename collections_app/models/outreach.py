@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from collections_app.masking import mask_address
+from collections_app.message_states import MessageStatus
 from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
 from collections_app.models.choices import Channel, Language
@@ -37,15 +38,9 @@ class MessageTemplate(models.Model):
 
 
 class OutboundMessage(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        DELIVERED = "delivered", "Delivered"
-        UNDELIVERED = "undelivered", "Undelivered"
-        FAILED = "failed", "Failed"
-        UNKNOWN = "unknown", "Unknown (may have been sent)"
-        CANCELLED = "cancelled", "Cancelled"
+    # The statuses and the moves between them: message_states.py; the one writer of `status`
+    # is services/messages.py.
+    Status = MessageStatus
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="messages")
     # Denormalised from case.loan.borrower: the compliance gate locks per borrower.

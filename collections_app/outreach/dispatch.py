@@ -9,17 +9,16 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from collections_app.compliance.gate import ContactRequest, gate_many
-from collections_app.db import fast_update
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
+from collections_app.outreach.gate import ContactRequest, gate_many
 from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
 from collections_app.services.events import case_event_record
+from collections_app.services.messages import MessageBatch, messages_claim_due
 
 logger = logging.getLogger(__name__)
-Status = OutboundMessage.Status
 
 
 @dataclass
@@ -54,17 +53,6 @@ def _template_for(
     return found
 
 
-def _claim(now: dt.datetime, limit: int, ids: list[int] | None) -> list[OutboundMessage]:
-    due = OutboundMessage.objects.filter(status=Status.QUEUED, scheduled_at__lte=now)
-    if ids is not None:
-        due = due.filter(pk__in=ids)
-    due = due.select_related("case__loan__borrower", "borrower").order_by("scheduled_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
-        # Two dispatchers never take the same row, and neither waits for the other.
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    return list(due[:limit])
-
-
 def dispatch_batch(
     *, now: dt.datetime | None = None, limit: int | None = None, ids: list[int] | None = None
 ) -> DispatchResult:
@@ -76,21 +64,26 @@ def dispatch_batch(
     result = DispatchResult()
     margin = dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
     with transaction.atomic():
-        messages = _claim(now, limit, ids)
+        messages = messages_claim_due(now=now, limit=limit, ids=ids)
         if not messages:
             return result
         templates = _templates()
+        moves = MessageBatch()
         rendered: dict[int, Rendered] = {}
-        failed: list[OutboundMessage] = []
         for message in messages:
             try:
                 rendered[message.pk] = render_template(
                     _template_for(templates, message), message.case
                 )
             except TemplateRenderError as exc:
-                message.status, message.error_code = Status.FAILED, "template"
-                message.error_message = str(exc)[:500]
-                failed.append(message)
+                moves.fail(message, code="template", detail=str(exc))
+                result.failed += 1
+                case_event_record(
+                    case=message.case,
+                    kind=CaseEvent.Kind.CONTACT,
+                    reason=f"{message.channel} message not sent: {message.error_message}",
+                    data={"message": message.pk, "error": "template"},
+                )
         to_gate = [m for m in messages if m.pk in rendered]
         results = gate_many(
             [
@@ -105,27 +98,29 @@ def dispatch_batch(
             now,
             send_margin=margin,
         )
-        changed: list[OutboundMessage] = list(failed)
         for message, gate in zip(to_gate, results, strict=True):
             decision = gate.decision
             if decision.allowed:
                 text = rendered[message.pk]
-                message.status, message.claimed_at, message.send_token = Status.SENDING, now, ""
-                message.to_address = gate.attempt.address
-                message.subject, message.body, message.html_body = (
-                    text.subject,
-                    text.body,
-                    text.html_body,
+                moves.claim(
+                    message,
+                    now=now,
+                    to_address=gate.attempt.address,
+                    subject=text.subject,
+                    body=text.body,
+                    html_body=text.html_body,
                 )
-                message.error_code = message.error_message = ""
                 result.allowed.append(message.pk)
             elif decision.next_allowed_at is not None:
-                message.scheduled_at = decision.next_allowed_at
-                message.error_code, message.error_message = decision.rule, decision.detail[:500]
+                moves.defer(
+                    message,
+                    until=decision.next_allowed_at,
+                    rule=decision.rule,
+                    detail=decision.detail,
+                )
                 result.rescheduled += 1
             else:
-                message.status, message.error_code = Status.CANCELLED, decision.rule
-                message.error_message = decision.detail[:500]
+                moves.cancel(message, rule=decision.rule, detail=decision.detail)
                 result.cancelled += 1
                 case_event_record(
                     case=message.case,
@@ -133,30 +128,7 @@ def dispatch_batch(
                     reason=f"{message.channel} message not sent: {decision.detail}",
                     data={"message": message.pk, "rule": decision.rule},
                 )
-            changed.append(message)
-        result.failed = len(failed)
-        for message in failed:
-            case_event_record(
-                case=message.case,
-                kind=CaseEvent.Kind.CONTACT,
-                reason=f"{message.channel} message not sent: {message.error_message}",
-                data={"message": message.pk, "error": "template"},
-            )
-        fast_update(
-            changed,
-            [
-                "status",
-                "claimed_at",
-                "send_token",
-                "to_address",
-                "subject",
-                "body",
-                "html_body",
-                "scheduled_at",
-                "error_code",
-                "error_message",
-            ],
-        )
+        moves.save()
     return result
 
 

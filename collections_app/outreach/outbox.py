@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from collections_app.models import CollectionCase, OutboundMessage
+from collections_app.models import Borrower, CollectionCase, OutboundMessage
+from collections_app.services.messages import messages_cancel
 
 
 def idempotency_key(case: CollectionCase, step: str, day: dt.date) -> str:
@@ -56,8 +57,11 @@ def manual_key(case: CollectionCase) -> str:
 
 def outbox_cancel_for_case(*, case: CollectionCase, reason: str) -> int:
     """Cancel every queued message of the case at once (payment, pause, close)."""
-    return OutboundMessage.objects.filter(case=case, status=OutboundMessage.Status.QUEUED).update(
-        status=OutboundMessage.Status.CANCELLED,
-        error_message=reason[:500],
-        updated_at=timezone.now(),
-    )
+    return messages_cancel(case_id=case.pk, reason=reason)
+
+
+def outbox_cancel_for_borrower(
+    *, borrower: Borrower, reason: str, channel: str | None = None
+) -> int:
+    """Cancel the borrower's queued messages (on one channel, or all). Returns how many."""
+    return messages_cancel(borrower_id=borrower.pk, channel=channel, reason=reason)

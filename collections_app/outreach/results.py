@@ -12,13 +12,9 @@ from django.utils import timezone
 
 from collections_app.channels import ChannelError
 from collections_app.db import fast_update
-from collections_app.models import (
-    CaseEvent,
-    ContactAttempt,
-    DeliveryAttempt,
-    OutboundMessage,
-)
+from collections_app.models import CaseEvent, DeliveryAttempt, OutboundMessage
 from collections_app.services.contact_points import address_failure_record
+from collections_app.services.messages import MessageBatch, messages_lock_taken
 
 Status = OutboundMessage.Status
 Outcome = DeliveryAttempt.Outcome
@@ -55,23 +51,14 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
     now = timezone.now()
     counts: Counter[str] = Counter()
     with transaction.atomic():
-        held: dict[int, str] = {}
-        for token in {o.message.send_token for o in outcomes}:
-            held |= dict(
-                # Any status: a delivery callback may already have moved a sent row on.
-                OutboundMessage.objects.filter(
-                    pk__in=[o.message.pk for o in outcomes if o.message.send_token == token],
-                    send_token=token,
-                )
-                .select_for_update()
-                .values_list("pk", "status")
-            )
+        # Read as locked: a delivery callback may already have moved a sent row on.
+        held = messages_lock_taken(o.message for o in outcomes)
         # A row a provider callback has moved past `sending` reached the provider, whatever this
         # worker saw: only a `sent` outcome may still add its id; an error must not requeue it.
         by_id = {
             o.message.pk: o
             for o in outcomes
-            if o.message.pk in held and (o.kind == "sent" or held[o.message.pk] == Status.SENDING)
+            if o.message.pk in held and (o.kind == "sent" or o.message.status == Status.SENDING)
         }
         counts["superseded"] = len(outcomes) - len(by_id)
         attempts = {
@@ -79,10 +66,9 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
             for a in DeliveryAttempt.objects.filter(message_id__in=by_id, finished_at__isnull=True)
         }
         tries = _tries_so_far([i for i, o in by_id.items() if o.kind == "transient"])
-        messages: list[OutboundMessage] = []
+        moves = MessageBatch()
         attempt_rows: list[DeliveryAttempt] = []
         events: list[CaseEvent] = []
-        sent, released = [], []
         for message_id, outcome in by_id.items():
             message = outcome.message
             attempt = attempts.get(message_id)
@@ -100,81 +86,44 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                     "not_started": Outcome.NOT_SENT,
                 }[outcome.kind]
                 attempt_rows.append(attempt)
-            message.error_code = error.code if error else ""
-            message.error_message = error.message[:500] if error else ""
+            code, detail = (error.code, error.message) if error else ("", "")
             kind = outcome.kind
             if kind == "sent":
-                message.provider_id, message.sent_at = outcome.provider_id, outcome.started_at
-                message.provider = _provider(message.channel)
-                sent.append(message_id)
+                moves.sent(
+                    message,
+                    provider=_provider(message.channel),
+                    provider_id=outcome.provider_id,
+                    sent_at=outcome.started_at,
+                )
             elif kind == "unknown":
-                message.status = Status.UNKNOWN
+                moves.unknown(message, code=code, detail=detail)
                 events.append(
                     _event(message, "may or may not have been sent; check before resending")
                 )
             elif kind == "not_started":
                 # Never sent: back through the gate at once (the attempt row, `not_sent`, says
                 # why; it does not count towards OUTBOX_MAX_ATTEMPTS).
-                message.status, message.send_token, message.claimed_at = Status.QUEUED, "", None
-                message.scheduled_at = now
-                message.error_message = (
-                    "not sent (batch deadline passed, or not found at the provider)"
+                moves.requeue(
+                    message,
+                    at=now,
+                    reason="not sent (batch deadline passed, or not found at the provider)",
                 )
-                released.append(message_id)
                 kind = "requeued"
             elif kind == "transient" and tries[message_id] < settings.OUTBOX_MAX_ATTEMPTS:
-                message.status, message.send_token, message.claimed_at = Status.QUEUED, "", None
-                message.scheduled_at = now + retry_delay(tries[message_id])
-                released.append(message_id)
+                moves.requeue(
+                    message, at=now + retry_delay(tries[message_id]), reason=detail, code=code
+                )
                 kind = "retrying"
             else:
-                message.status = Status.FAILED
-                released.append(message_id)
+                moves.fail(message, code=code, detail=detail)
                 events.append(_event(message, f"failed: {message.error_message}"))
                 _mark_unusable(message, error)
                 kind = "failed"
             counts[kind] += 1
-            messages.append(message)
-        # Sent rows: the provider id and time, never the status (a callback may have moved it
-        # on while we sent; only `sending` becomes `sent` below). Other rows: everything.
-        sent_ids = set(sent)
-        fast_update(
-            [m for m in messages if m.pk in sent_ids],
-            ["provider", "provider_id", "sent_at", "error_code", "error_message"],
-        )
-        fast_update(
-            [m for m in messages if m.pk not in sent_ids],
-            [
-                "status",
-                "send_token",
-                "claimed_at",
-                "scheduled_at",
-                "provider",
-                "provider_id",
-                "sent_at",
-                "error_code",
-                "error_message",
-            ],
-        )
-        # A status callback may already have moved a sent message on: only `sending` -> `sent`.
-        OutboundMessage.objects.filter(pk__in=sent, status=Status.SENDING).update(
-            status=Status.SENT
-        )
+        moves.save()
         fast_update(
             attempt_rows, ["finished_at", "provider_id", "error_code", "error_message", "outcome"]
         )
-        # The ledger holds the time the request actually went out, not the time of the claim.
-        ledger = list(
-            ContactAttempt.objects.filter(
-                message_id__in=sent, outcome=ContactAttempt.Outcome.PENDING
-            )
-        )
-        for row in ledger:
-            row.occurred_at = by_id[row.message_id].started_at
-        fast_update(ledger, ["occurred_at"])
-        ContactAttempt.objects.filter(
-            message_id__in=released, outcome=ContactAttempt.Outcome.PENDING
-        ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
         CaseEvent.objects.bulk_create(events)
     return counts
 

@@ -12,24 +12,23 @@ import asyncio
 import datetime as dt
 import logging
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from collections_app import claims
 from collections_app.channels import ChannelError, OutgoingMessage, get_channel
 from collections_app.channels.base import Channel
-from collections_app.models import ContactAttempt, DeliveryAttempt, OutboundMessage
+from collections_app.models import DeliveryAttempt, OutboundMessage
 from collections_app.outreach.ratelimit import make_rate_limiter
 from collections_app.outreach.recorder import OutcomeRecorder
 from collections_app.outreach.results import SendOutcome
+from collections_app.services.messages import OUTBOX_CLAIMS, messages_take_for_sending
 
 logger = logging.getLogger(__name__)
-Status = OutboundMessage.Status
 
 
 def outgoing(message: OutboundMessage) -> OutgoingMessage:
@@ -69,55 +68,19 @@ class SendSummary:
 
 def _take(ids: Sequence[int], now: dt.datetime) -> tuple[list[OutboundMessage], int]:
     """Take the fresh claims among `ids` for this worker; stale ones go back to the gate."""
-    fresh_after = now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
     with transaction.atomic():
-        stale_ids = requeue_unstarted(
-            OutboundMessage.objects.filter(pk__in=ids, claimed_at__lt=fresh_after),
+        stale_ids = claims.sweep(
+            OUTBOX_CLAIMS,
+            now=now,
+            among=OutboundMessage.objects.filter(pk__in=ids),
             reason="claim expired before sending",
-        )
-        token = uuid.uuid4().hex
-        OutboundMessage.objects.filter(
-            pk__in=ids, status=Status.SENDING, send_token="", claimed_at__gte=fresh_after
-        ).update(send_token=token, attempt_count=F("attempt_count") + 1)
-        mine = list(OutboundMessage.objects.filter(send_token=token).select_related("borrower"))
+        ).returned
+        mine = messages_take_for_sending(ids=ids, now=now)
         # The attempt is on record before the request leaves: a crash cannot hide a send.
         DeliveryAttempt.objects.bulk_create(
             DeliveryAttempt(message=m, number=m.attempt_count, started_at=now) for m in mine
         )
     return mine, len(stale_ids)
-
-
-def requeue_unstarted(
-    candidates: QuerySet[OutboundMessage], *, reason: str, limit: int | None = None
-) -> list[int]:
-    """Requeue the claimed-but-unstarted rows among `candidates`, re-checked under row locks:
-    a worker that took one meanwhile (set its send_token) keeps it. Call inside a transaction."""
-    locked = (
-        candidates.filter(status=Status.SENDING, send_token="")
-        .order_by("pk")
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
-    ids = list(locked[:limit] if limit else locked)
-    if ids:
-        requeue(ids, reason=reason)
-    return ids
-
-
-def requeue(ids: Sequence[int], *, reason: str, delay: dt.timedelta | None = None) -> None:
-    """Back to the queue (and through the gate again); their ledger reservations are released.
-    Only for rows the caller holds (locked, or taken with its own send_token)."""
-    now = timezone.now()
-    OutboundMessage.objects.filter(pk__in=ids).update(
-        status=Status.QUEUED,
-        send_token="",
-        claimed_at=None,
-        scheduled_at=now + (delay or dt.timedelta(0)),
-        error_message=reason[:500],
-    )
-    ContactAttempt.objects.filter(
-        message_id__in=ids, outcome=ContactAttempt.Outcome.PENDING
-    ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
 
 
 def send_deadline_seconds() -> float:

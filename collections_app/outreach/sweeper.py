@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
+from collections_app import claims
 from collections_app.channels import ChannelError, get_channel
 from collections_app.models import DeliveryAttempt, OutboundMessage
 from collections_app.outreach.results import SendOutcome, record_outcomes
-from collections_app.outreach.sender import outgoing, requeue_unstarted
+from collections_app.outreach.sender import outgoing
+from collections_app.services.messages import OUTBOX_CLAIMS, messages_take_over
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -40,16 +40,11 @@ class SweepResult:
 def sweep_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
-    with transaction.atomic():
-        result.requeued = len(
-            requeue_unstarted(
-                OutboundMessage.objects.filter(
-                    claimed_at__lt=now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TTL)
-                ),
-                reason="send task lost; back through the gate",
-                limit=limit,
-            )
-        )
+    result.requeued = len(
+        claims.sweep(
+            OUTBOX_CLAIMS, now=now, limit=limit, reason="send task lost; back through the gate"
+        ).returned
+    )
 
     # Started long enough ago that no request of that batch can still be in flight (the sender
     # starts none after its deadline): take each row over with a token of our own, so a worker
@@ -64,15 +59,9 @@ def sweep_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> SweepRe
         .exclude(message__send_token="")
         .values_list("message_id", "started_at")[:limit]
     )
-    token = uuid.uuid4().hex
-    stuck: list[OutboundMessage] = []
-    for message in OutboundMessage.objects.filter(pk__in=started).select_related("borrower"):
-        taken = OutboundMessage.objects.filter(
-            pk=message.pk, send_token=message.send_token, status=Status.SENDING
-        ).update(send_token=token)
-        if taken:
-            message.send_token = token
-            stuck.append(message)
+    stuck = messages_take_over(
+        OutboundMessage.objects.filter(pk__in=started).select_related("borrower")
+    )
     outcomes: list[SendOutcome] = []
     for message in stuck:
         since = started[message.pk]

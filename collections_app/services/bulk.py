@@ -10,15 +10,30 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from collections_app import claims
 from collections_app.models import BulkAction, CollectionCase
 from collections_app.services.cases import case_transition
 from collections_app.states import TRANSITIONS
 
-# A bulk action left "running" this long is taken to have lost its worker.
+# A running bulk action whose worker has not reported for this long has lost it; a queued one
+# nobody took for a minute had its task lost.
 STALE_AFTER = dt.timedelta(minutes=15)
+BULK_ACTIONS = claims.WorkKind(
+    name="bulk action",
+    model=BulkAction,
+    waiting=Q(status=BulkAction.Status.QUEUED),
+    running=Q(status=BulkAction.Status.RUNNING),
+    claims={"status": BulkAction.Status.RUNNING},
+    releases={"status": BulkAction.Status.QUEUED},
+    claimed_at="started_at",
+    stale_after=lambda: STALE_AFTER,
+    lost_after=lambda: dt.timedelta(minutes=1),
+    waiting_since=("heartbeat_at", "created_at"),
+)
 
 
 def bulk_transition_request(
@@ -49,11 +64,8 @@ def bulk_transition_request(
 
 def bulk_action_run(*, action_id: int) -> BulkAction | None:
     """Claim the action (only one worker gets it) and apply it case by case."""
-    now = timezone.now()
-    claimed = BulkAction.objects.filter(pk=action_id, status=BulkAction.Status.QUEUED).update(
-        status=BulkAction.Status.RUNNING, started_at=now
-    )
-    if not claimed:
+    held = claims.claim(BULK_ACTIONS, action_id)
+    if held is None:
         return None  # already taken, done, or gone: a redelivered task does nothing
     action = BulkAction.objects.get(pk=action_id)
     actor = (
@@ -64,42 +76,45 @@ def bulk_action_run(*, action_id: int) -> BulkAction | None:
     counts: Counter[str] = Counter()
     found = {c.pk: c for c in CollectionCase.objects.filter(pk__in=action.case_ids)}
     counts["missing"] = len(set(action.case_ids) - set(found))
-    for case_id in action.case_ids:
-        case = found.get(case_id)
-        if case is None:
-            continue
-        try:
-            case_transition(
-                case=case,
-                name=action.transition,
-                actor=actor,
-                reason=action.reason or "Bulk action",
-                data={"bulk_action": action.pk},
-                **action.kwargs,
-            )
-            counts["moved"] += 1
-        except TransitionNotAllowed:
-            counts["not_allowed"] += 1
-        except ConcurrentTransition:
-            counts["changed_meanwhile"] += 1
-        except PermissionDenied:
-            counts["denied"] += 1
+    try:
+        for case_id in action.case_ids:
+            case = found.get(case_id)
+            if case is None:
+                continue
+            claims.heartbeat(held, every=STALE_AFTER / 10)
+            counts[_apply(action, case, actor)] += 1
+    except claims.ClaimLost:
+        return None  # swept as stale; whoever has it now applies it
     action.result = dict(counts)
     action.status = BulkAction.Status.DONE
     action.finished_at = timezone.now()
-    action.save(update_fields=["result", "status", "finished_at"])
+    if not claims.finish(
+        held, result=action.result, status=action.status, finished_at=action.finished_at
+    ):
+        return None
     return action
 
 
+def _apply(action: BulkAction, case: CollectionCase, actor: AbstractBaseUser | None) -> str:
+    try:
+        case_transition(
+            case=case,
+            name=action.transition,
+            actor=actor,
+            reason=action.reason or "Bulk action",
+            data={"bulk_action": action.pk},
+            **action.kwargs,
+        )
+    except TransitionNotAllowed:
+        return "not_allowed"
+    except ConcurrentTransition:
+        return "changed_meanwhile"
+    except PermissionDenied:
+        return "denied"
+    return "moved"
+
+
 def bulk_actions_requeue_stale(*, now: dt.datetime | None = None) -> list[int]:
-    """Sweeper: queued rows whose task was lost, and running rows whose worker died."""
-    now = now or timezone.now()
-    stale_running = BulkAction.objects.filter(
-        status=BulkAction.Status.RUNNING, started_at__lt=now - STALE_AFTER
-    )
-    stale_running.update(status=BulkAction.Status.QUEUED)
-    return list(
-        BulkAction.objects.filter(
-            status=BulkAction.Status.QUEUED, created_at__lt=now - dt.timedelta(minutes=1)
-        ).values_list("pk", flat=True)
-    )
+    """Sweeper: running rows whose worker stopped reporting go back to the queue; returns the
+    queued rows whose task was lost, to enqueue again."""
+    return claims.sweep(BULK_ACTIONS, now=now).lost

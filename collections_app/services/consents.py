@@ -18,8 +18,8 @@ from collections_app.models import (
     ChannelConsent,
     CollectionCase,
     ContactHold,
-    OutboundMessage,
 )
+from collections_app.outreach.outbox import outbox_cancel_for_borrower
 from collections_app.services.events import case_event_record
 from collections_app.states import BORROWER_LEVEL_PAUSES, OPEN_STATES
 
@@ -31,20 +31,6 @@ STOPPING_HOLDS = {
     ContactHold.Kind.DECEASED,
     ContactHold.Kind.ATTORNEY,
 }
-
-
-def outbox_cancel_for_borrower(
-    *, borrower: Borrower, reason: str, channel: str | None = None
-) -> int:
-    """Cancel the borrower's queued messages (on one channel, or all). Returns how many."""
-    queued = OutboundMessage.objects.filter(borrower=borrower, status=OutboundMessage.Status.QUEUED)
-    if channel:
-        queued = queued.filter(channel=channel)
-    return queued.update(
-        status=OutboundMessage.Status.CANCELLED,
-        error_message=reason[:500],
-        updated_at=timezone.now(),
-    )
 
 
 def _audit_on_open_cases(

@@ -21,18 +21,32 @@ def address_failure_record(message: OutboundMessage, code: str, reason: str) -> 
             note=f"provider error {code}",
         )
     elif verdict == Verdict.UNUSABLE:
-        # ignore_conflicts: a second failure on the same address (or a callback and a send
-        # error racing) keeps the first record, and never breaks the caller's transaction.
-        BadContactPoint.objects.bulk_create(
-            [
-                BadContactPoint(
-                    borrower_id=message.borrower_id,
-                    channel=message.channel,
-                    address=message.to_address,
-                    code=code,
-                    reason=(reason or address_codes.describe(code))[:500],
-                )
-            ],
-            ignore_conflicts=True,
+        contact_point_unusable_record(
+            borrower_id=message.borrower_id,
+            channel=message.channel,
+            address=message.to_address,
+            code=code,
+            reason=reason or address_codes.describe(code),
         )
     return verdict
+
+
+def contact_point_unusable_record(
+    *, borrower_id: int, channel: str, address: str, code: str, reason: str
+) -> None:
+    """The address cannot be used (an invalid number, a hard bounce): the gate refuses it until
+    the borrower's address changes."""
+    # ignore_conflicts: a second failure on the same address (or a callback and a send error
+    # racing) keeps the first record, and never breaks the caller's transaction.
+    BadContactPoint.objects.bulk_create(
+        [
+            BadContactPoint(
+                borrower_id=borrower_id,
+                channel=channel,
+                address=address,
+                code=code,
+                reason=reason[:500],
+            )
+        ],
+        ignore_conflicts=True,
+    )

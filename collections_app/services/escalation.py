@@ -16,9 +16,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from collections_app import claims
 from collections_app.models import CollectionCase, EscalationChunk, EscalationRun
 from collections_app.policies.evaluate import PolicyBook
 from collections_app.services.escalation_batch import dry_run_guard, process_batch
@@ -27,9 +28,24 @@ from collections_app.states import ACTIVE_STATES
 
 CHUNK_SIZE = getattr(settings, "ESCALATION_CHUNK_SIZE", 10000)
 BATCH_SIZE = getattr(settings, "ESCALATION_BATCH_SIZE", 2000)
-# A chunk `running` this long has lost its worker (a batch takes seconds).
+# A chunk whose worker has not reported a batch for this long has lost its worker (a batch takes
+# seconds); a pending chunk nobody took for this long had its task lost.
 STALE_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 3
+
+CHUNKS = claims.WorkKind(
+    name="escalation chunk",
+    model=EscalationChunk,
+    waiting=Q(status=EscalationChunk.Status.PENDING),
+    running=Q(status=EscalationChunk.Status.RUNNING),
+    claims={"status": EscalationChunk.Status.RUNNING},
+    releases={"status": EscalationChunk.Status.PENDING},
+    stale_after=lambda: STALE_AFTER,
+    lost_after=lambda: STALE_AFTER,
+    # Never claimed: waiting since its run started.
+    waiting_since=("heartbeat_at", "run__started_at"),
+    enqueue_where=lambda: Q(run__status=EscalationRun.Status.RUNNING),
+)
 
 
 def _plan_chunks(run: EscalationRun, chunk_size: int) -> list[EscalationChunk]:
@@ -116,34 +132,32 @@ def escalation_chunk_process(
     """Claim the chunk (only one worker gets it) and process it. A failure puts it back to
     pending (the task retries it) until MAX_ATTEMPTS, then marks it failed."""
     now = now or timezone.now()
-    claimed = EscalationChunk.objects.filter(
-        pk=chunk_id, status=EscalationChunk.Status.PENDING
-    ).update(status=EscalationChunk.Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    held = claims.claim(CHUNKS, chunk_id, now=now)
+    if held is None:
         return None  # taken, done, or gone: a redelivered task does nothing
     chunk = EscalationChunk.objects.select_related("run").get(pk=chunk_id)
     try:
-        _process_chunk(chunk, batch_size or BATCH_SIZE, after_batch)
+        _process_chunk(chunk, held, batch_size or BATCH_SIZE, after_batch)
+    except claims.ClaimLost:
+        return None  # swept as stale and maybe taken by another worker, which carries on
     except Exception:
         status = (
             EscalationChunk.Status.PENDING
             if chunk.attempts < MAX_ATTEMPTS
             else EscalationChunk.Status.FAILED
         )
-        EscalationChunk.objects.filter(pk=chunk_id).update(
-            status=status, error=traceback.format_exc()[-4000:]
-        )
+        claims.finish(held, status=status, error=traceback.format_exc()[-4000:])
         escalation_run_finish_if_complete(run_id=chunk.run_id)
         raise
-    EscalationChunk.objects.filter(pk=chunk_id).update(
-        status=EscalationChunk.Status.DONE, finished_at=timezone.now(), error=""
-    )
+    claims.finish(held, status=EscalationChunk.Status.DONE, finished_at=timezone.now(), error="")
     escalation_run_finish_if_complete(run_id=chunk.run_id)
     chunk.refresh_from_db()
     return chunk
 
 
-def _process_chunk(chunk: EscalationChunk, batch_size: int, after_batch: Callable | None) -> None:
+def _process_chunk(
+    chunk: EscalationChunk, held: claims.Claim, batch_size: int, after_batch: Callable | None
+) -> None:
     book = PolicyBook(current_policies())
     run_info = {"run": chunk.run_id, "run_date": chunk.run.run_date.isoformat()}
     # Carry on after the last batch a previous attempt committed.
@@ -165,7 +179,9 @@ def _process_chunk(chunk: EscalationChunk, batch_size: int, after_batch: Callabl
             stats["_after_id"] = last_id
             chunk.stats = dict(stats)
             chunk.cases_seen = stats["cases_seen"]
-            chunk.save(update_fields=["stats", "cases_seen"])
+            # The batch's progress and the heartbeat in one write; a claim lost meanwhile
+            # rolls the batch back (whoever has the chunk now does it).
+            claims.heartbeat(held, stats=chunk.stats, cases_seen=chunk.cases_seen)
         if after_batch is not None:
             after_batch(chunk)
         start = last_id + 1
@@ -199,21 +215,11 @@ def escalation_run_finish_if_complete(*, run_id: int) -> EscalationRun | None:
 
 
 def escalation_runs_resume(*, now: dt.datetime | None = None) -> list[int]:
-    """Sweeper: chunks whose worker died go back to pending; returns the ids of pending chunks
-    nobody has touched for STALE_AFTER (their task was lost), for the caller to enqueue. A chunk
-    still waiting its turn in the queue is left alone, so the queue does not fill with copies."""
-    now = now or timezone.now()
-    cutoff = now - STALE_AFTER
-    EscalationChunk.objects.filter(
-        status=EscalationChunk.Status.RUNNING, claimed_at__lt=cutoff
-    ).update(status=EscalationChunk.Status.PENDING)
-    return list(
-        EscalationChunk.objects.filter(
-            Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, run__started_at__lt=cutoff),
-            status=EscalationChunk.Status.PENDING,
-            run__status=EscalationRun.Status.RUNNING,
-        ).values_list("pk", flat=True)
-    )
+    """Sweeper: chunks whose worker stopped reporting go back to pending; returns the ids of
+    pending chunks nobody has touched for STALE_AFTER (their task was lost), for the caller to
+    enqueue. A chunk still waiting its turn in the queue is left alone, so the queue does not
+    fill with copies."""
+    return claims.sweep(CHUNKS, now=now).lost
 
 
 def escalation_chunks_retry_failed(*, run_id: int) -> list[int]:

@@ -1,9 +1,9 @@
 """Processing stored webhooks: claim the row, run the handler for its kind, record the result.
 
-A row is claimed with SELECT ... FOR UPDATE SKIP LOCKED and only while unprocessed, so a task
-delivered twice, or a task and the sweeper at once, process it once. The handler's changes and
-the row's `processed_at` commit together: a worker killed mid-way leaves the row unprocessed
-and the sweeper drives it again.
+A row is taken with SELECT ... FOR UPDATE SKIP LOCKED and only while unprocessed
+(`claims.take`), so a task delivered twice, or a task and the sweeper at once, process it once.
+The handler's changes and the row's `processed_at` commit together: a worker killed mid-way
+leaves the row unprocessed and the sweeper drives it again.
 """
 
 from __future__ import annotations
@@ -14,12 +14,25 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from collections_app import claims
 from collections_app.models import WebhookEvent
 from collections_app.webhooks.handlers import HANDLERS, Ignored
 
 logger = logging.getLogger(__name__)
+
+# Held only for the transaction that processes it (a row lock): nothing goes stale, and an
+# unprocessed row older than WEBHOOK_SWEEP_AFTER had its task lost.
+WEBHOOK_EVENTS = claims.WorkKind(
+    name="webhook event",
+    model=WebhookEvent,
+    waiting=Q(processed_at__isnull=True),
+    lost_after=lambda: dt.timedelta(seconds=settings.WEBHOOK_SWEEP_AFTER),
+    waiting_since=("received_at",),
+    enqueue_where=lambda: Q(attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS),
+)
 
 
 @dataclass
@@ -33,13 +46,10 @@ class Outcome:
 def webhook_process(*, event_id: int) -> Outcome | None:
     """Process one stored event. None when it is done already or another worker has it."""
     with transaction.atomic():
-        event = (
-            WebhookEvent.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, processed_at__isnull=True)
-            .first()
-        )
-        if event is None:
+        taken = claims.take(WEBHOOK_EVENTS, WebhookEvent.objects.filter(pk=event_id))
+        if not taken:
             return None
+        event = taken[0]
         event.attempts += 1
         handler = HANDLERS.get(event.kind)
         retry = False
@@ -66,12 +76,12 @@ def webhooks_unprocessed(
 ) -> list[int]:
     """Rows not processed yet, oldest first: with `retries`, also those tried before (attempts
     left); without, only rows never tried (a retry waits for its delay, not the next drain)."""
-    rows = WebhookEvent.objects.filter(
-        processed_at__isnull=True,
-        received_at__lt=timezone.now() - older_than,
-        attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS if retries else 1,
+    return claims.waiting_ids(
+        WEBHOOK_EVENTS,
+        older_than=older_than,
+        where=Q(attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS if retries else 1),
+        limit=limit,
     )
-    return list(rows.order_by("received_at").values_list("pk", flat=True)[:limit])
 
 
 @dataclass
@@ -103,10 +113,13 @@ def webhooks_drain(*, limit: int, retries: bool = False) -> DrainResult:
 
 def webhooks_sweep(*, older_than: dt.timedelta | None = None, limit: int = 1000) -> int:
     """Process rows left unprocessed. Returns how many were processed now."""
-    if older_than is None:
-        older_than = dt.timedelta(seconds=settings.WEBHOOK_SWEEP_AFTER)
+    ids = (
+        claims.sweep(WEBHOOK_EVENTS, limit=limit).lost
+        if older_than is None
+        else webhooks_unprocessed(older_than=older_than, limit=limit)
+    )
     done = 0
-    for event_id in webhooks_unprocessed(older_than=older_than, limit=limit):
+    for event_id in ids:
         outcome = webhook_process(event_id=event_id)
         done += bool(outcome and outcome.done)
     return done

@@ -20,14 +20,18 @@ def borrower_by_phone(phone: str) -> Borrower | None:
     return with_case.first() or candidates.order_by("-pk").first()
 
 
-def open_case_of(borrower: Borrower) -> CollectionCase | None:
-    """The borrower's most recent open case."""
-    return (
+def open_case_of(borrower: Borrower, *, for_update: bool = False) -> CollectionCase | None:
+    """The borrower's most recent open case; with `for_update`, its row locked for the rest of
+    the caller's transaction (a reply and an agent acting on the case decide one at a time)."""
+    case = (
         CollectionCase.objects.select_related("loan")
         .filter(loan__borrower=borrower, state__in=OPEN_STATES)
         .order_by("-opened_at", "-pk")
         .first()
     )
+    if case is None or not for_update:
+        return case
+    return CollectionCase.objects.select_for_update().get(pk=case.pk)
 
 
 def opt_out_words(borrower: Borrower | None) -> list[str]:

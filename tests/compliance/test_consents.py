@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from collections_app.compliance.gate import gate_contact
 from collections_app.models import CaseEvent, OutboundMessage
+from collections_app.outreach.gate import gate_contact
 from collections_app.services.consents import (
     consent_opt_in,
     consent_opt_out,

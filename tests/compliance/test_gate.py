@@ -6,7 +6,6 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from collections_app.compliance.gate import gate_contact, gate_release
 from collections_app.compliance.snapshot import borrower_zones, profile_from_row
 from collections_app.models import (
     ChannelConsent,
@@ -15,6 +14,7 @@ from collections_app.models import (
     ContactHold,
     JurisdictionProfile,
 )
+from collections_app.outreach.gate import gate_contact, gate_release
 from tests.compliance.builders import CN, US, local
 from tests.factories import BorrowerFactory, CaseFactory, LoanFactory
 

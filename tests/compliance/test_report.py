@@ -5,9 +5,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from collections_app.compliance.gate import gate_contact
 from collections_app.compliance.report import compliance_report
 from collections_app.models import ContactAttempt, JurisdictionProfile
+from collections_app.outreach.gate import gate_contact
 from collections_app.services.consents import consent_opt_out
 from tests.compliance.builders import local
 from tests.factories import CaseFactory, make_user

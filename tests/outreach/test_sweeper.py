@@ -128,14 +128,14 @@ def test_a_fresh_send_in_progress_is_left_alone(daytime_zone) -> None:
 
 def test_a_row_taken_by_a_worker_while_the_sweeper_looks_is_not_requeued(daytime_zone, settings):
     """The sweeper re-checks under the row lock: a claim a worker has just taken stays taken."""
-    from collections_app.outreach.sender import requeue_unstarted
+    from collections_app.services.messages import messages_requeue
 
     message = enqueue(make_case(daytime_zone))
     dispatch_batch()
     age(message, settings.OUTBOX_CLAIM_TTL + 5)
     stale = OutboundMessage.objects.filter(pk=message.pk)  # what the sweeper selected
     OutboundMessage.objects.filter(pk=message.pk).update(send_token="worker-took-it")
-    assert requeue_unstarted(stale, reason="lost") == []
+    assert messages_requeue(stale, reason="lost") == []
     message.refresh_from_db()
     assert (message.status, message.send_token) == ("sending", "worker-took-it")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db import transaction
 
 from collections_app.models import (
-    BadContactPoint,
     Borrower,
     ChannelConsent,
     ContactAttempt,
@@ -14,8 +13,9 @@ from collections_app.models import (
     WebhookEvent,
 )
 from collections_app.services.consents import consent_opt_out
+from collections_app.services.contact_points import contact_point_unusable_record
 from collections_app.webhooks.handlers.base import Ignored
-from collections_app.webhooks.handlers.status import _advance, _failed, _ledger
+from collections_app.webhooks.handlers.delivery import advance, delivery_failed, ledger
 
 Status = OutboundMessage.Status
 
@@ -43,30 +43,25 @@ def handle_email_event(event: WebhookEvent) -> str:
     if borrower is None:
         raise Ignored(f"no message or borrower for {kind} to {recipient or '-'}")
     with transaction.atomic():
-        if message is not None:
-            message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
         if kind == "delivered" and message is not None:
-            if _advance(message, Status.DELIVERED, message.provider_id, event):
-                _ledger(message, ContactAttempt.Outcome.DELIVERED)
+            message, moved = advance(message, Status.DELIVERED, "", event)
+            if moved:
+                ledger(message, ContactAttempt.Outcome.DELIVERED)
         elif kind == "bounced":
             # Anymail's "bounced" is a permanent rejection by the receiving server (a soft one
             # is "deferred"): the address must not be used again.
-            BadContactPoint.objects.get_or_create(
-                borrower=borrower,
+            contact_point_unusable_record(
+                borrower_id=borrower.pk,
                 channel="email",
                 address=recipient or (message.to_address if message else ""),
-                defaults={
-                    "code": "bounce",
-                    "reason": (payload.get("mta_response") or payload.get("description") or "")[
-                        :500
-                    ],
-                },
+                code="bounce",
+                reason=payload.get("mta_response") or payload.get("description") or "",
             )
-            if message is not None and _advance(
-                message, Status.UNDELIVERED, message.provider_id, event
-            ):
-                _ledger(message, ContactAttempt.Outcome.FAILED)
-                _failed(message, "bounce")
+            if message is not None:
+                message, moved = advance(message, Status.UNDELIVERED, "", event, "bounce")
+                if moved:
+                    ledger(message, ContactAttempt.Outcome.FAILED)
+                    delivery_failed(message, "bounce")
         elif kind in ("complained", "unsubscribed"):
             consent_opt_out(
                 borrower=borrower,

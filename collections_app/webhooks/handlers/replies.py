@@ -7,15 +7,15 @@ from django.db import transaction
 from collections_app.models import (
     CaseEvent,
     ChannelConsent,
-    CollectionCase,
     ContactHold,
     WebhookEvent,
 )
+from collections_app.services.agent_tasks import agent_task_create
 from collections_app.services.cases import case_transition
 from collections_app.services.consents import consent_opt_in, consent_opt_out, hold_place
 from collections_app.services.events import case_event_record
 from collections_app.states import is_allowed
-from collections_app.webhooks.handlers.base import Ignored, agent_task
+from collections_app.webhooks.handlers.base import Ignored
 from collections_app.webhooks.replies import Intent, classify
 from collections_app.webhooks.selectors import borrower_by_phone, open_case_of, opt_out_words
 
@@ -31,9 +31,7 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
     intent = classify(body, opt_out_words(borrower))
     data = {"intent": str(intent), "body": body, "message_sid": form.get("MessageSid", "")}
     with transaction.atomic():
-        case = open_case_of(borrower)
-        if case is not None:
-            case = CollectionCase.objects.select_for_update().get(pk=case.pk)
+        case = open_case_of(borrower, for_update=True)
         if intent == Intent.OPT_OUT:
             consent_opt_out(
                 borrower=borrower,
@@ -59,7 +57,7 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
         if intent == Intent.NEGOTIATE and is_allowed("start_negotiation", case.state):
             case_transition(case=case, name="start_negotiation", reason=f"Borrower replied: {body}")
         if intent in (Intent.NEGOTIATE, Intent.DISPUTE, Intent.OTHER):
-            agent_task(case=case, reason=f"SMS reply: {body}", data=data)
+            agent_task_create(case=case, reason=f"SMS reply: {body}", data=data)
         else:
             # Keyword replies are answered automatically; kept on the case for the record.
             case_event_record(

@@ -1,38 +1,23 @@
 """Delivery status of SMS and calls: the outbox row and the contact ledger, forward only.
 
-Providers send callbacks more than once and out of order (a late `sent` after `delivered`).
-Each status has a rank; a callback moves a message only to a higher rank, so the last word is the
-furthest one, whatever the order of arrival.
+Providers send callbacks more than once and out of order (a late `sent` after `delivered`). The
+message moves through `services/messages.message_advance`, forward only (`message_states.RANK`),
+so the last word is the furthest one, whatever the order of arrival.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from collections_app.models import (
-    CaseEvent,
-    ContactAttempt,
-    OutboundMessage,
-    WebhookEvent,
-)
-from collections_app.services.contact_points import address_failure_record
-from collections_app.services.events import case_event_record
+from collections_app.message_states import FINAL, MessageStatus
+from collections_app.models import ContactAttempt, OutboundMessage, WebhookEvent
+from collections_app.services.messages import message_lock
 from collections_app.webhooks.handlers.base import Ignored
+from collections_app.webhooks.handlers.delivery import advance, delivery_failed, ledger
 from collections_app.webhooks.selectors import message_for_callback
 
-Status = OutboundMessage.Status
+Status = MessageStatus
 Outcome = ContactAttempt.Outcome
-
-RANK = {
-    Status.QUEUED: 0,
-    Status.SENDING: 1,
-    Status.UNKNOWN: 1,
-    Status.SENT: 2,
-    Status.DELIVERED: 3,
-    Status.UNDELIVERED: 3,
-    Status.FAILED: 3,
-}
-FINAL = {Status.DELIVERED, Status.UNDELIVERED, Status.FAILED}
 
 # Twilio Messages statuses -> ours. accepted..sending all mean "the provider has it".
 SMS_STATUS = {
@@ -65,44 +50,7 @@ def _message(event: WebhookEvent, sid: str, ref_param: str) -> OutboundMessage:
     message = message_for_callback(message_id=ref, provider_id=sid)
     if message is None:
         raise Ignored(f"unknown message (m={ref or '-'}, sid={sid})")
-    # Applied at once even while the sender has not written its result yet: the sender then
-    # moves only a `sending` row on and never undoes a callback (outreach/results.py).
-    return OutboundMessage.objects.select_for_update().get(pk=message.pk)
-
-
-def _advance(message: OutboundMessage, target: str, sid: str, event: WebhookEvent) -> bool:
-    """Move the message to `target` if that is further on. True when it moved."""
-    fields = []
-    if not message.provider_id:
-        message.provider_id = sid  # the sender died before writing it; now we know
-        fields.append("provider_id")
-    moved = message.status != Status.CANCELLED and RANK.get(target, 0) > RANK.get(
-        message.status, 99
-    )
-    if moved:
-        message.status = target
-        fields.append("status")
-        if target == Status.DELIVERED:
-            message.delivered_at = event.received_at
-            fields.append("delivered_at")
-        if message.sent_at is None:
-            message.sent_at = event.received_at
-            fields.append("sent_at")
-    if fields:
-        message.save(update_fields=[*fields, "updated_at"])
-    return moved
-
-
-def _ledger(message: OutboundMessage, outcome: str, refine: tuple[str, ...] = ()) -> None:
-    """Set the outcome of the message's latest contact attempt (pending, or one in `refine`)."""
-    attempt = (
-        ContactAttempt.objects.filter(message=message, outcome__in=(Outcome.PENDING, *refine))
-        .order_by("-occurred_at", "-pk")
-        .first()
-    )
-    if attempt is not None and attempt.outcome != outcome:
-        attempt.outcome = outcome
-        attempt.save(update_fields=["outcome"])
+    return message
 
 
 def handle_sms_status(event: WebhookEvent) -> str:
@@ -112,27 +60,14 @@ def handle_sms_status(event: WebhookEvent) -> str:
     target = SMS_STATUS.get(raw)
     if target is None:
         raise Ignored(f"status {raw!r} means nothing for an outgoing message")
+    code = str(form.get("ErrorCode") or "")
     with transaction.atomic():
-        message = _message(event, sid, "m")
-        moved = _advance(message, target, sid, event)
-        code = str(form.get("ErrorCode") or "")
+        message, moved = advance(_message(event, sid, "m"), target, sid, event, code)
         if moved and target in FINAL:
-            _ledger(message, Outcome.DELIVERED if target == Status.DELIVERED else Outcome.FAILED)
+            ledger(message, Outcome.DELIVERED if target == Status.DELIVERED else Outcome.FAILED)
             if target != Status.DELIVERED:
-                _failed(message, code)
+                delivery_failed(message, code)
     return f"message {message.pk}: {message.status}" + ("" if moved else " (unchanged)")
-
-
-def _failed(message: OutboundMessage, code: str) -> None:
-    OutboundMessage.objects.filter(pk=message.pk).update(error_code=code[:40])
-    case_event_record(
-        case=message.case,
-        kind=CaseEvent.Kind.CONTACT,
-        reason=f"{message.get_channel_display()} {message.template_key}: {message.status}"
-        + (f" (error {code})" if code else ""),
-        data={"message": message.pk, "error_code": code},
-    )
-    address_failure_record(message, code, f"{message.provider or 'provider'} error {code}")
 
 
 def _answered_by(event: WebhookEvent, sid: str) -> str:
@@ -176,20 +111,20 @@ def handle_voice_status(event: WebhookEvent) -> str:
     raw = (form.get("CallStatus") or "").lower()
     with transaction.atomic():
         if not raw:  # the asynchronous answering-machine verdict, after the call ended
-            message = _message(event, sid, "m")
+            message = message_lock(message_id=_message(event, sid, "m").pk)
             if form.get("AnsweredBy", "").startswith("machine"):
-                _ledger(message, Outcome.VOICEMAIL, refine=(Outcome.CONNECTED,))
+                ledger(message, Outcome.VOICEMAIL, refine=(Outcome.CONNECTED,))
             return f"message {message.pk}: answered by {form.get('AnsweredBy')}"
         target = CALL_STATUS.get(raw)
         if target is None:
             raise Ignored(f"call status {raw!r} unknown")
-        message = _message(event, sid, "m")
-        moved = _advance(message, target, sid, event)
+        code = str(form.get("ErrorCode") or "")
+        message, moved = advance(_message(event, sid, "m"), target, sid, event, code)
         outcome = call_outcome(raw, _answered_by(event, sid))
         if outcome is not None:
             # A machine verdict may refine a call first counted as a conversation.
             refine = (Outcome.CONNECTED,) if outcome == Outcome.VOICEMAIL else ()
-            _ledger(message, outcome, refine=refine)
+            ledger(message, outcome, refine=refine)
         if moved and target in (Status.UNDELIVERED, Status.FAILED):
-            _failed(message, str(form.get("ErrorCode") or ""))
+            delivery_failed(message, code)
     return f"message {message.pk}: {message.status}, call {raw}"

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from collections_app.models import CaseEvent, ContactHold, OutboundMessage, WebhookEvent
+from collections_app.services.agent_tasks import agent_task_create
 from collections_app.services.consents import hold_place
 from collections_app.services.events import case_event_record
 from collections_app.services.payments import promise_create
-from collections_app.webhooks.handlers.base import Ignored, agent_task
+from collections_app.webhooks.handlers.base import Ignored
 from collections_app.webhooks.ivr import promise_due_date
 from collections_app.webhooks.selectors import open_case_of
 
@@ -71,12 +72,14 @@ def handle_voice_gather(event: WebhookEvent) -> str:
         if what == "dispute":
             hold_place(borrower=borrower, kind=ContactHold.Kind.DISPUTE, source=SOURCE)
             if case is not None:
-                agent_task(case=case, reason="Disputed the debt on the call (keypad 3)", data=data)
+                agent_task_create(
+                    case=case, reason="Disputed the debt on the call (keypad 3)", data=data
+                )
             return f"borrower {borrower.pk}: dispute hold"
         if case is None:
             raise Ignored(f"borrower {borrower.pk} has no open case")
         if what == "callback":
-            agent_task(
+            agent_task_create(
                 case=case,
                 reason="Asked for a call back (keypad 2)",
                 data={**data, "callback_requested": True},
@@ -89,7 +92,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
                 promise = promise_create(case=case, amount=amount, due_date=due)
         except ValidationError as exc:
             # Keyed in, confirmed, but not possible (paid meanwhile, case paused): an agent calls.
-            agent_task(
+            agent_task_create(
                 case=case,
                 reason=f"Keypad promise of {amount} by {due} not recorded: "
                 + "; ".join(exc.messages),

@@ -1,4 +1,8 @@
-"""The gate every contact passes: automated, manual or retried, at send time.
+"""The gate every contact passes (automated, manual or retried, at send time), and the one writer
+of what it keeps: the borrowers' `ContactLedger` locks, the `ContactDecision` rows and the
+`ContactAttempt` reservations with their outcomes. The rules it applies are pure
+(`compliance/rules.py`) and read from a snapshot (`compliance/snapshot.py`); what is written here
+is the outreach service's.
 
 The decisions and the reservation of the attempts happen in one transaction holding the
 borrowers' ledger row locks (SELECT ... FOR UPDATE, in borrower id order so two batches cannot
@@ -11,9 +15,11 @@ counts, and is marked `not_sent` if the send fails before reaching the provider.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from collections_app.compliance.rules import Decision, LedgerEntry, contact_decision
@@ -23,6 +29,7 @@ from collections_app.compliance.snapshot import (
     own_addresses,
     snapshot_for,
 )
+from collections_app.db import fast_update
 from collections_app.models import (
     CollectionCase,
     ContactAttempt,
@@ -169,6 +176,47 @@ def gate_contact(
 def gate_release(attempts: list[ContactAttempt] | ContactAttempt) -> None:
     """Sends that failed before reaching the provider: their reservations no longer count."""
     items = attempts if isinstance(attempts, list) else [attempts]
-    ContactAttempt.objects.filter(
-        pk__in=[a.pk for a in items], outcome=ContactAttempt.Outcome.PENDING
-    ).update(outcome=ContactAttempt.Outcome.NOT_SENT)
+    _release(ContactAttempt.objects.filter(pk__in=[a.pk for a in items]))
+
+
+def gate_release_for_messages(message_ids: Iterable[int]) -> None:
+    """The reservations of messages that will not be sent on this claim (requeued, failed)."""
+    _release(ContactAttempt.objects.filter(message_id__in=list(message_ids)))
+
+
+def _release(attempts: QuerySet[ContactAttempt]) -> None:
+    # Only a reservation still pending: an outcome a provider reported is kept.
+    attempts.filter(outcome=ContactAttempt.Outcome.PENDING).update(
+        outcome=ContactAttempt.Outcome.NOT_SENT
+    )
+
+
+def gate_record_sent(started_at: Mapping[int, dt.datetime]) -> None:
+    """{message id: when its request went out}: the ledger holds the time of the send, not of
+    the claim (the caps count from it)."""
+    ledger = list(
+        ContactAttempt.objects.filter(
+            message_id__in=list(started_at), outcome=ContactAttempt.Outcome.PENDING
+        )
+    )
+    for row in ledger:
+        row.occurred_at = started_at[row.message_id]
+    fast_update(ledger, ["occurred_at"])
+
+
+def gate_record_outcome(
+    *, message: OutboundMessage, outcome: str, refine: tuple[str, ...] = ()
+) -> None:
+    """How the message's latest contact attempt ended (a provider's callback): the pending one,
+    or one whose outcome is in `refine` (a machine verdict refines a call first counted as a
+    conversation)."""
+    attempt = (
+        ContactAttempt.objects.filter(
+            message=message, outcome__in=(ContactAttempt.Outcome.PENDING, *refine)
+        )
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    if attempt is not None and attempt.outcome != outcome:
+        attempt.outcome = outcome
+        attempt.save(update_fields=["outcome"])
