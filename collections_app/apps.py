@@ -7,5 +7,14 @@ class CollectionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from collections_app.roles import sync_roles_after_migrate
+
         # Registers the webhook deploy checks and connects django-anymail's tracking signal.
         from collections_app.webhooks import checks, email  # noqa: F401
+
+        # The roles follow roles.py after every migrate (and every flush of a test database).
+        post_migrate.connect(
+            sync_roles_after_migrate, sender=self, dispatch_uid="collections_app.sync_roles"
+        )

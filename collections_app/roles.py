@@ -1,6 +1,7 @@
 """The four roles and what each may do: the one place the role matrix is decided.
 
-Applied by a data migration; edit here, then add a migration that calls `apply_roles` again.
+Synced after every `migrate` (and every test-database flush) by a post_migrate handler
+(apps.py): edit the lists here and the next migrate gives each group exactly these permissions.
 The README's role table is this matrix (a test compares them), and a test opens every admin page
 as every role and expects exactly what these lists allow."""
 
@@ -134,28 +135,41 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def apply_roles(apps: Apps, schema_editor: object = None) -> None:
+def sync_roles_after_migrate(
+    sender: object, *, apps: Apps | None = None, using: str = "default", **kwargs: object
+) -> None:
+    """post_migrate handler (connected once, for this app): the roles follow this file. A flush
+    sends the signal without `apps`: the live models are the current ones then."""
+    from django.apps import apps as live_apps
+
+    apply_roles(apps or live_apps, using=using)
+
+
+def apply_roles(apps: Apps, schema_editor: object = None, *, using: str = "default") -> None:
     """Create each role's group and give it exactly its permissions."""
     from django.contrib.auth.management import create_permissions
 
+    # Every app's permissions first: post_migrate reaches the apps one by one, and the matrix
+    # names other apps' permissions (django_celery_beat's) that may not exist yet.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=using)
         app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _ = Group.objects.using(using).get_or_create(name=role)
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            # An older migration (0002) runs this with today's table but yesterday's models:
-            # permissions of models that do not exist yet are given by the later migration that
-            # calls apply_roles again. A test checks that every listed permission exists.
-            found = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
+            # Skipped when missing: a migrate to an earlier target has older models (the next
+            # full migrate gives it). A test checks that every listed permission exists.
+            found = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
             if found is not None:
                 wanted.append(found)
         group.permissions.set(wanted)

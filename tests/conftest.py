@@ -83,8 +83,8 @@ def free_port() -> int:
 
 
 def _reseed() -> None:
-    """Run every data migration's forward function again (roles, contact-rules profiles,
-    templates, policies, beat entries) against the current schema."""
+    """Run every data migration's forward function again (contact-rules profiles, templates,
+    policies, beat entries) against the current schema, and sync the roles."""
     import importlib
     from types import SimpleNamespace
 
@@ -102,6 +102,9 @@ def _reseed() -> None:
                 # Only the data is gone: schema statements (execute) are skipped.
                 editor = SimpleNamespace(connection=connection, execute=lambda *a, **k: None)
                 operation.code(django_apps, editor)
+    from collections_app.roles import apply_roles
+
+    apply_roles(django_apps)
 
 
 @pytest.fixture(autouse=True)

@@ -53,7 +53,8 @@ def make_user(username: str, *roles: str, superuser: bool = False):
         username=username, password="pw-for-tests", is_staff=True, is_superuser=superuser
     )
     if roles and Group.objects.filter(name__in=roles).count() < len(roles):
-        # Transactional tests flush the database, data migrations included: recreate the roles.
+        # A transactional test flushes the database, and pytest-django may flush without
+        # post_migrate (which syncs the roles after a migrate): recreate them.
         apply_roles(django_apps)
     for role in roles:
         user.groups.add(Group.objects.get(name=role))

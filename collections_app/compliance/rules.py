@@ -1,6 +1,6 @@
 """The contact rules as a pure function of a snapshot. Nothing here touches the database.
 
-Rule sources (numbers live in JurisdictionProfile rows; see the data migration):
+Rule sources (numbers live in JurisdictionProfile rows; see migration 0002):
 - US, Regulation F (12 CFR 1006): §1006.6(b)(1)(i) no contact before 08:00 or after 21:00 local;
   §1006.14(b)(2) more than 7 calls in 7 consecutive days, or a call within 7 days after a
   telephone conversation about the debt, is presumed harassment; §1006.6(e) opt-out notice in

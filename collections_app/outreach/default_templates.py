@@ -1,8 +1,9 @@
 """The templates shipped for every default policy step, in English and Simplified Chinese.
 
-Loaded by a data migration; compliance and supervisors edit them in admin afterwards. Every
-text says how much is due, how to repay, and what happens next if unpaid. Opt-out lines are
-added by the renderer for the borrower's jurisdiction, so they are not in these texts.
+Shipped by migration 0002 (a frozen copy; a test keeps the two equal); compliance and
+supervisors edit them in admin afterwards. Every text says how much is due, how to repay, and
+what happens next if unpaid. Opt-out lines are added by the renderer for the borrower's
+jurisdiction, so they are not in these texts.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The default CN and US policies, shipped by a data migration; supervisors edit them in admin.
+"""The default CN and US policies; supervisors edit them in admin. Migration 0002 ships a frozen
+copy (a test keeps it equal to these), and tests that flush the database install these.
 
 Template keys follow `<stage>-day<day>-<channel>`, and `promise-broken-<channel>` for the
 broken-promise follow-up. Every key the defaults can ask for, including the channel an
@@ -11,14 +12,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from collections_app.policies.default_segmentation import SEGMENTATION as SHIPPED_SEGMENTATION
 from collections_app.policies.promises import DEFAULTS as PROMISE_DEFAULTS
-from collections_app.policies.shipped_segmentations import V3
 
 # Channel an unreachable borrower is tried on instead: numbers that fail → email, bounces → SMS.
 CHANNEL_SWITCH = {"sms": "email", "voice": "email", "email": "sms"}
 
-# The last shipped version (policies/shipped_segmentations.py, where each rule says why).
-SEGMENTATION: dict[str, Any] = copy.deepcopy(V3)
+# policies/default_segmentation.py, where each rule says why.
+SEGMENTATION: dict[str, Any] = copy.deepcopy(SHIPPED_SEGMENTATION)
 
 # Two days' grace and 90 % paid by then is a kept promise: a payment a day late, or a few units
 # short, is a borrower who kept their word, not one to escalate (policy choice). A broken promise
@@ -135,13 +136,11 @@ DEFAULT_TEMPLATE_KEYS: tuple[str, ...] = (
 
 
 def install_default_policies(apps: Any, schema_editor: object = None) -> None:
-    """Create the default policies that are missing (data migration, and tests after a flush)."""
+    """Create the default policies that are missing (tests after a flush of the database)."""
     policy_model = apps.get_model("collections_app", "CollectionPolicy")
-    # An older migration's model lacks the fields added since (promises before 0025): those
-    # come from the migration that added them.
-    known = {f.name for f in policy_model._meta.get_fields()}
     for spec in DEFAULT_POLICIES:
         if policy_model.objects.filter(key=spec["key"]).exists():
             continue
-        values = {k: v for k, v in copy.deepcopy(spec).items() if k in known}
-        policy_model.objects.create(**values, change_note="Shipped default", is_current=True)
+        policy_model.objects.create(
+            **copy.deepcopy(spec), change_note="Shipped default", is_current=True
+        )
