@@ -109,3 +109,21 @@ def test_migrate_gives_each_role_exactly_the_permissions_roles_py_lists() -> Non
         group = Group.objects.get(name=role)
         have = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
         assert have == set(perms), role
+
+
+@pytest.mark.django_db
+def test_a_database_built_before_the_squash_is_refused_with_what_to_do() -> None:
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db.migrations.recorder import MigrationRecorder
+
+    shipped = importlib.import_module("collections_app.migrations.0002_shipped_defaults")
+    editor = SimpleNamespace(connection=connection)
+    shipped.refuse_a_pre_squash_database(None, editor)  # today's database: nothing to say
+
+    MigrationRecorder(connection).record_applied(
+        "collections_app", "0024_voice_templates_worded_for_a_call"
+    )
+    with pytest.raises(shipped.PreSquashDatabase, match="make clean"):
+        shipped.refuse_a_pre_squash_database(None, editor)

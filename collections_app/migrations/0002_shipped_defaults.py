@@ -14,6 +14,7 @@ import json
 
 from django.conf import settings
 from django.db import migrations
+from django.db.migrations.recorder import MigrationRecorder
 
 NIGHTLY = "Nightly escalation run"
 SWEEPER = "Escalation run sweeper (resume lost chunks)"
@@ -1941,6 +1942,26 @@ POLICIES = [
 ]
 
 
+class PreSquashDatabase(RuntimeError):
+    pass
+
+
+def refuse_a_pre_squash_database(apps, schema_editor):
+    """A database built by the first days' migrations (0002_roles ... 0024_...) has recorded
+    `0001_initial` under the same name as today's, but not today's schema: it cannot be
+    upgraded in place. Nothing runs in production yet; say so instead of failing later."""
+    recorded = MigrationRecorder(schema_editor.connection).applied_migrations()
+    ours = {"0001_initial", "0002_shipped_defaults"}
+    older = sorted(name for app, name in recorded if app == "collections_app" and name not in ours)
+    if older:
+        raise PreSquashDatabase(
+            f"This database was built by migrations from before the squash ({older[0]} ... "
+            f"{older[-1]}) and cannot be upgraded in place. Recreate it: for the demo, "
+            "`make clean` then `make run`; for another database, drop and create it, then "
+            "`python manage.py migrate`."
+        )
+
+
 def install_profiles(apps, schema_editor):
     profile_model = apps.get_model("collections_app", "JurisdictionProfile")
     for row in PROFILES:
@@ -2010,6 +2031,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_a_pre_squash_database, migrations.RunPython.noop),
         migrations.RunPython(install_profiles, migrations.RunPython.noop),
         migrations.RunPython(install_templates, migrations.RunPython.noop),
         migrations.RunPython(install_policies, migrations.RunPython.noop),
