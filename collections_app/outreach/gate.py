@@ -209,10 +209,12 @@ def gate_record_outcome(
 ) -> None:
     """How the message's latest contact attempt ended (a provider's callback): the pending one,
     or one whose outcome is in `refine` (a machine verdict refines a call first counted as a
-    conversation)."""
+    conversation). One released as `not_sent` is taken too: a provider reporting on the message
+    is proof it was sent (the sweeper found no trace of it, say), so it counts for the caps."""
     attempt = (
         ContactAttempt.objects.filter(
-            message=message, outcome__in=(ContactAttempt.Outcome.PENDING, *refine)
+            message=message,
+            outcome__in=(ContactAttempt.Outcome.PENDING, ContactAttempt.Outcome.NOT_SENT, *refine),
         )
         .order_by("-occurred_at", "-pk")
         .first()

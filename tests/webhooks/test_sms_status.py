@@ -122,6 +122,24 @@ def test_unknown_status_value_is_stored_and_changes_nothing(client) -> None:
     assert WebhookEvent.objects.get().processed_at is not None
 
 
+def test_a_delivery_report_after_the_sweeper_released_the_reservation_counts_again(client):
+    # given: the sweeper found no trace at the provider, requeued the message and released its
+    # reservation (not_sent: it no longer counts towards the caps)...
+    from collections_app.models import ContactAttempt
+
+    message = sent_message(provider_id=sid(), status="queued")
+    ContactAttempt.objects.filter(message=message).update(outcome=ContactAttempt.Outcome.NOT_SENT)
+
+    # when: ...and then the provider reports it delivered after all
+    callback(client, message, "delivered")
+    process_all()
+
+    # then: it did reach the borrower, so the contact counts again
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    assert ledger_outcome(message) == "delivered"
+
+
 def test_cancelled_message_is_not_revived(client) -> None:
     message = sent_message(provider_id=sid(), status="cancelled")
     callback(client, message, "delivered")
