@@ -64,6 +64,29 @@ class CasePageMixin:
     def _case_url(self, case: CollectionCase, view: str = "change") -> str:
         return reverse(f"admin:collections_app_collectioncase_{view}", args=[case.pk])
 
+    def _case_form_page(
+        self,
+        request: HttpRequest,
+        case: CollectionCase,
+        form: object,
+        *,
+        name: str,
+        label: str,
+        help_text: str,
+    ) -> HttpResponse:
+        """The page that asks for what an action on the case needs (a transition, a promise)."""
+        return render(
+            request,
+            self.fsm_transition_form_template,
+            self.admin_site.each_context(request)
+            | {
+                "opts": self.model._meta,
+                "original": case,
+                "transition": FSMTransitionContext(name=name, label=label, help_text=help_text),
+                "transition_form": form,
+            },
+        )
+
     def _stale_redirect(self, request: HttpRequest, case: CollectionCase) -> HttpResponse | None:
         seen = request.POST.get(RENDERED_STATE)
         if seen is None or seen == case.state:
@@ -172,21 +195,14 @@ class CasePageMixin:
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(self._case_url(case))
-        return render(
+        return self._case_form_page(
             request,
-            self.fsm_transition_form_template,
-            self.admin_site.each_context(request)
-            | {
-                "opts": self.model._meta,
-                "original": case,
-                "transition": FSMTransitionContext(
-                    name="record_promise",
-                    label="Record promise",
-                    help_text="The borrower promised to pay this amount by this date. "
-                    "A case in reminder or escalation moves to negotiation.",
-                ),
-                "transition_form": form,
-            },
+            case,
+            form,
+            name="record_promise",
+            label="Record promise",
+            help_text="The borrower promised to pay this amount by this date. "
+            "A case in reminder or escalation moves to negotiation.",
         )
 
     def add_note_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -15,10 +15,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_fsm.admin import FSMTransitionContext
 
 from collections_app.models import CollectionCase
 from collections_app.states import TRANSITIONS, CaseTransition
@@ -29,12 +26,9 @@ class ConfirmForm(forms.Form):
 
 
 class CaseTransitionsMixin:
-    def _case_change_url(self, case: CollectionCase) -> str:
-        return reverse("admin:collections_app_collectioncase_change", args=[case.pk])
-
     def _back_to_case(self, request: HttpRequest, case: CollectionCase, text: str) -> HttpResponse:
         self.message_user(request, text, messages.ERROR)
-        return HttpResponseRedirect(self._case_change_url(case))
+        return HttpResponseRedirect(self._case_url(case))
 
     def _transition_refusal(
         self, request: HttpRequest, case: CollectionCase, name: str
@@ -90,17 +84,12 @@ class CaseTransitionsMixin:
                 kwargs=form.cleaned_data,
             )
         ):
-            return HttpResponseRedirect(self._case_change_url(case))
-        return render(
+            return HttpResponseRedirect(self._case_url(case))
+        return self._case_form_page(
             request,
-            self.fsm_transition_form_template,
-            self.admin_site.each_context(request)
-            | {
-                "opts": self.model._meta,
-                "original": case,
-                "transition": FSMTransitionContext(
-                    name=transition_name, label=spec.label, help_text=spec.help_text
-                ),
-                "transition_form": form,
-            },
+            case,
+            form,
+            name=transition_name,
+            label=spec.label,
+            help_text=spec.help_text,
         )
