@@ -60,6 +60,15 @@ _NIGHTLY_RUN = [
     "django_celery_beat.change_crontabschedule",
 ]
 
+# The lender systems' keys to the API (admin → Integration keys): created (shown once) and
+# revoked by supervisors, who run the integrations with the lender. Nobody deletes one: the
+# audit trail names the integration that wrote.
+_INTEGRATION_KEYS = [
+    f"{APP}.view_integrationkey",
+    f"{APP}.add_integrationkey",
+    f"{APP}.change_integrationkey",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Work assigned cases: record promises, notes, start negotiation, pause. Phone and email
     # stay masked: outreach goes through the outbox, so an agent never needs the raw numbers.
@@ -99,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.send_manual_message",
         *_COMPLIANCE_REPORT,
         *_NIGHTLY_RUN,
+        *_INTEGRATION_KEYS,
     ],
     "legal": [
         *_READ_CASEWORK,

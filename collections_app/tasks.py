@@ -87,4 +87,5 @@ def sweep_escalation_runs() -> int:
 
 
 # Webhook tasks live beside their code; imported here so every worker registers them.
+from collections_app.api import tasks as api_tasks  # noqa: E402, F401
 from collections_app.webhooks import tasks as webhook_tasks  # noqa: E402, F401

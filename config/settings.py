@@ -273,3 +273,45 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 5)
 WEBHOOK_BENCH_MINIMAL_VIEW = envbool("WEBHOOK_BENCH_MINIMAL_VIEW", False)
 # django-anymail: the HTTP basic auth "user:password" your email provider's webhooks carry.
 ANYMAIL = {"WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET") or None}
+
+# --- The lender API (collections_app/api/, README "The lender API") --------------------------
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our static files (no CDN)
+]
+REST_FRAMEWORK = {
+    # Keys only: the API has no sessions, so no CSRF and no browsable pages to protect.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["collections_app.api.auth.IntegrationKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["collections_app.api.auth.CanRead"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["collections_app.api.parsing.StrictJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "collections_app.api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    # Decimals stay strings on the wire ("120.00"): a float would lose cents.
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Collections engine: the lender API",
+    "DESCRIPTION": (
+        "Borrowers, loans, payments, reversals and ability-to-pay signals in; cases out. "
+        "Authenticate with `Authorization: Api-Key <key>` (admin → Integration keys). "
+        "Errors are `application/problem+json`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Sweeps Idempotency-Key answers older than API_IDEMPOTENCY_TTL_HOURS (24 h by default).
+API_IDEMPOTENCY_TTL_HOURS = envint("API_IDEMPOTENCY_TTL_HOURS", 24)
+CELERY_BEAT_SCHEDULE["sweep-idempotency-records"] = {
+    "task": "collections.sweep_idempotency_records",
+    "schedule": 3600.0,
+}

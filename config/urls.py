@@ -13,3 +13,4 @@ urlpatterns = [
     path("", include("collections_app.web.urls")),
 ]
 urlpatterns += [path("webhooks/", include("collections_app.webhooks.urls"))]
+urlpatterns += [path("api/", include("collections_app.api.urls"))]

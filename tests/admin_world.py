@@ -27,6 +27,7 @@ from collections_app.models import (
     DeliveryAttempt,
     EscalationChunk,
     EscalationRun,
+    IntegrationKey,
     JurisdictionProfile,
     LegalProposal,
     MessageTemplate,
@@ -184,5 +185,8 @@ def build_world() -> World:
         "django_celery_beat.periodictask": PeriodicTask.objects.first(),
         "django_celery_beat.crontabschedule": CrontabSchedule.objects.first(),
         "auth.user": someone,
+        "collections_app.integrationkey": IntegrationKey.objects.create_key(
+            name="nightly sync", integration="core-banking", scope="write"
+        )[0],
     }
     return World(case=case, objects=objects)

@@ -1,4 +1,5 @@
 from collections_app.admin import (  # noqa: F401  (registers the pages)
+    api_keys,
     cases,
     compliance,
     escalation,

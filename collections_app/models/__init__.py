@@ -70,3 +70,7 @@ __all__ += ["WebhookEvent"]
 from collections_app.models.legal import LegalProposal  # noqa: E402
 
 __all__ += ["LegalProposal"]
+
+from collections_app.models.api import IdempotencyRecord, IntegrationKey  # noqa: E402
+
+__all__ += ["IdempotencyRecord", "IntegrationKey"]

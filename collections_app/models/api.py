@@ -1,0 +1,69 @@
+"""What the lender API keeps about its callers: one key per integration (hashed, revocable,
+scoped) and the answer given to each Idempotency-Key, so a retried call gets the first answer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
+
+
+class IntegrationKey(AbstractAPIKey):
+    """One lender system's key. Shown once when created (admin), stored as a SHA-512 hash with
+    its prefix, revoked (never deleted: writes made with it name it on the audit trail)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read: cases, borrowers, loans")
+        WRITE = "write", _("Write: borrowers, loans, payments, signals (and read)")
+
+    integration = models.SlugField(
+        max_length=50,
+        help_text=_(
+            "The lender system using the key, e.g. core-banking. Every write made with it is "
+            'recorded as "api:<integration>".'
+        ),
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("integration key")
+        verbose_name_plural = _("integration keys")
+
+    @property
+    def source(self) -> str:
+        """What the audit trail records for a write made with this key."""
+        return f"api:{self.integration}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to one (integration, Idempotency-Key). A row without a status is a
+    request still being worked on: a second request with the key gets 409 until it is done."""
+
+    integration = models.CharField(max_length=50)
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    body_sha256 = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "key"], name="one_idempotency_record_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.integration} {self.key} ({self.status or 'in progress'})"
