@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -87,8 +88,8 @@ class IntegrationKeyAdmin(admin.ModelAdmin):
         response = TemplateResponse(
             request, "admin/collections_app/integrationkey/created.html", context
         )
-        # The page holds a secret: no cache, anywhere.
-        response["Cache-Control"] = "no-store"
+        # The page holds a secret: kept in no cache.
+        add_never_cache_headers(response)
         return response
 
     @admin.action(description=gettext_lazy("Revoke selected keys (cannot be undone)"))
