@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import IO, Any
@@ -33,9 +34,21 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(_("%(name)s is not a JSON number") % {"name": name})
 
 
+# A \uD800-\uDFFF escape: the only way a lone surrogate gets into decoded text, and no database
+# can store one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(_("the text holds an unpaired surrogate (\\ud800-\\udfff)")) from exc
+
+
 def json_loads(text: str) -> Any:
     try:
-        return json.loads(
+        value = json.loads(
             text,
             parse_float=Decimal,
             parse_constant=_refuse_constant,
@@ -43,6 +56,9 @@ def json_loads(text: str) -> Any:
         )
     except RecursionError as exc:
         raise ValueError(_("the JSON is nested too deeply")) from exc
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(value)
+    return value
 
 
 class StrictJSONParser(JSONParser):

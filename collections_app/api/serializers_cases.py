@@ -66,9 +66,17 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 class CaseAmountsSerializer(serializers.Serializer):
     currency = serializers.CharField()
-    amount_overdue = serializers.DecimalField(**MONEY)
-    outstanding_balance = serializers.DecimalField(**MONEY)
-    principal = serializers.DecimalField(**MONEY)
+    amount_overdue = serializers.DecimalField(
+        **MONEY, help_text="What the messages quote as overdue."
+    )
+    outstanding_balance = serializers.DecimalField(
+        **MONEY, help_text="The loan's balance: principal + interest + fees."
+    )
+    balance_principal = serializers.DecimalField(**MONEY)
+    balance_interest = serializers.DecimalField(**MONEY)
+    balance_fees = serializers.DecimalField(**MONEY)
+    balance_as_of = serializers.DateField(allow_null=True)
+    principal = serializers.DecimalField(**MONEY, help_text="The amount lent.")
 
 
 class CaseDetailSerializer(CaseSummarySerializer):

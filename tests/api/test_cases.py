@@ -84,8 +84,9 @@ def test_one_case_with_amounts_promises_plans_and_a_masked_timeline(reader) -> N
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["state"] == "negotiation"  # the promise was engagement
-    amounts = {"currency": "USD", "amount_overdue": "300.00",
-               "outstanding_balance": "1200.00", "principal": "1200.00"}  # fmt: skip
+    amounts = {"currency": "USD", "amount_overdue": "300.00", "outstanding_balance": "1200.00",
+               "balance_principal": "1200.00", "balance_interest": "0.00",
+               "balance_fees": "0.00", "balance_as_of": None, "principal": "1200.00"}  # fmt: skip
     assert body["amounts"] == amounts
     assert [(p["amount"], p["status"]) for p in body["promises"]] == [("100.00", "active")]
     assert [i["amount"] for i in body["plans"][0]["installments"]] == ["50.00"]

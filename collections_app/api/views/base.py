@@ -43,3 +43,14 @@ def parse_id(raw: str) -> int:
     if not _ID.match(raw):
         raise ApiProblem(_("No such case."), status_code=404, problem_type="not-found")
     return int(raw)
+
+
+class Shown:
+    """A row as a serializer reads it: its own attributes, and what was computed for it."""
+
+    def __init__(self, row: object, **computed: object) -> None:
+        self._row = row
+        self.__dict__.update(computed)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._row, name)

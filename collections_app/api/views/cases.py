@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from collections_app.api.pagination import IdCursorPagination
 from collections_app.api.problems import ApiProblem
 from collections_app.api.serializers_cases import CaseDetailSerializer, CaseSummarySerializer
-from collections_app.api.views.base import parse_id, problem_responses
+from collections_app.api.views.base import Shown, parse_id, problem_responses
 from collections_app.masking import mask_text
 from collections_app.models import CollectionCase, PaymentPlan, PlanInstallment, PromiseToPay
 from collections_app.models.choices import Segment
@@ -112,17 +112,6 @@ def _timeline(case: CollectionCase) -> tuple[list[dict], bool]:
     ], truncated
 
 
-class _Shown:
-    """A row as the serializer reads it: its own attributes, and what was computed for it."""
-
-    def __init__(self, row: object, **computed: object) -> None:
-        self._row = row
-        self.__dict__.update(computed)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._row, name)
-
-
 class CaseDetailView(APIView):
     @extend_schema(
         operation_id="cases_retrieve",
@@ -137,12 +126,16 @@ class CaseDetailView(APIView):
             raise ApiProblem(_("No such case."), status_code=404, problem_type="not-found")
         timeline, truncated = _timeline(case)
         loan = case.loan
-        shown = _Shown(
+        shown = Shown(
             case,
             amounts={
                 "currency": loan.currency,
                 "amount_overdue": case.amount_overdue,
                 "outstanding_balance": loan.outstanding_balance,
+                "balance_principal": loan.balance_principal,
+                "balance_interest": loan.balance_interest,
+                "balance_fees": loan.balance_fees,
+                "balance_as_of": loan.balance_as_of,
                 "principal": loan.principal,
             },
             promises=case.promises.all(),
