@@ -307,7 +307,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several "status" fields with their own values: each set named, so clients get clear types.
+    "ENUM_NAME_OVERRIDES": {
+        "LoanStatusEnum": "collections_app.models.loans.LoanStatus",
+        "ReportedLoanStatusEnum": "collections_app.api.serializers_lender.REPORTED_LOAN_STATUSES",
+        "UpsertStatusEnum": "collections_app.api.serializers_out.RESULT_STATUSES",
+        "BulkRowStatusEnum": "collections_app.api.serializers_out.ROW_STATUSES",
+    },
 }
 # Sweeps Idempotency-Key answers older than API_IDEMPOTENCY_TTL_HOURS (24 h by default).
 API_IDEMPOTENCY_TTL_HOURS = envint("API_IDEMPOTENCY_TTL_HOURS", 24)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -201,6 +202,7 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
     )
 
 
+@csrf_exempt  # no session and no form: a POST to a wrong address is a 404 like any other
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any other address under /api/: a problem, not Django's HTML page."""
     body = problem_body(

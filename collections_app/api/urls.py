@@ -9,14 +9,15 @@ from rest_framework.permissions import AllowAny
 
 from collections_app.api import schema  # noqa: F401  (the key scheme, for the OpenAPI document)
 from collections_app.api.problems import api_not_found
-from collections_app.api.views import cases
+from collections_app.api.views import cases, lender
 
 
 class ExternalIdConverter:
-    """The lender's ids as they may appear in a path: 1 to 64 characters, no slash, no control
-    character (a NUL could not even be stored)."""
+    """The lender's id in a path: anything up to the next slash. What an id may be is the record
+    parser's to say (a PUT answers 422 naming external_id); a read of an id no record could
+    have answers 404 (views/lender.py)."""
 
-    regex = r"[^/\x00-\x1f\x7f]{1,64}"
+    regex = r"[^/]+"
 
     def to_python(self, value: str) -> str:
         return value
@@ -28,6 +29,17 @@ class ExternalIdConverter:
 register_converter(ExternalIdConverter, "external_id")
 
 v1 = [
+    path("borrowers/<external_id:external_id>", lender.BorrowerView.as_view(), name="api-borrower"),
+    path("loans/bulk", lender.LoansBulkView.as_view(), name="api-loans-bulk"),
+    path("loans/<external_id:external_id>", lender.LoanView.as_view(), name="api-loan"),
+    path("payments/", lender.PaymentsView.as_view(), name="api-payments"),
+    path("payments/bulk", lender.PaymentsBulkView.as_view(), name="api-payments-bulk"),
+    path(
+        "payments/<external_id:external_id>/reversal",
+        lender.PaymentReversalView.as_view(),
+        name="api-payment-reversal",
+    ),
+    path("signals/", lender.SignalsView.as_view(), name="api-signals"),
     path("cases/", cases.CaseListView.as_view(), name="api-cases"),
     path("cases/<str:case_id>", cases.CaseDetailView.as_view(), name="api-case"),
 ]
