@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from collections_app.api import examples
 from collections_app.api import serializers_lender as inputs
 from collections_app.api import serializers_out as out
 from collections_app.api.auth import integration_key
@@ -46,9 +47,13 @@ WRITE_PROBLEMS = problem_responses(400, 409, 413, 415, 422)
 ID_MAX = 64
 
 
-def _id_parameter(name: str, what: str) -> OpenApiParameter:
+def _id_parameter(name: str, what: str, example: str) -> OpenApiParameter:
     return OpenApiParameter(
-        name, OpenApiTypes.STR, OpenApiParameter.PATH, description=f"The lender's {what} id."
+        name,
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=f"The lender's {what} id.",
+        examples=[examples.path_id(example)],
     )
 
 
@@ -89,7 +94,7 @@ class BorrowerView(ReadWriteView):
     @extend_schema(
         operation_id="borrowers_retrieve",
         summary="One borrower (phone and email masked)",
-        parameters=[_id_parameter("external_id", "borrower")],
+        parameters=[_id_parameter("external_id", "borrower", "B-1")],
         responses={200: out.BorrowerOutSerializer, **problem_responses(404)},
         tags=["borrowers"],
     )
@@ -103,8 +108,9 @@ class BorrowerView(ReadWriteView):
     @extend_schema(
         operation_id="borrowers_upsert",
         summary="Create or update a borrower and their contact points",
-        parameters=[_id_parameter("external_id", "borrower"), IDEMPOTENCY_PARAMETER],
+        parameters=[_id_parameter("external_id", "borrower", "B-1"), IDEMPOTENCY_PARAMETER],
         request=inputs.BorrowerInSerializer,
+        examples=[examples.request("A borrower with a mobile and an email", examples.BORROWER)],
         responses={
             200: OpenApiResponse(out.BorrowerResultSerializer, description="Updated or unchanged."),
             201: OpenApiResponse(out.BorrowerResultSerializer, description="Created."),
@@ -133,7 +139,7 @@ class LoanView(ReadWriteView):
     @extend_schema(
         operation_id="loans_retrieve",
         summary="One loan, with its open case",
-        parameters=[_id_parameter("external_id", "loan")],
+        parameters=[_id_parameter("external_id", "loan", "L-1")],
         responses={200: out.LoanOutSerializer, **problem_responses(404)},
         tags=["loans"],
     )
@@ -148,8 +154,9 @@ class LoanView(ReadWriteView):
         operation_id="loans_upsert",
         summary="Create or update a loan: past due opens or updates its case, current or paid "
         "closes it",
-        parameters=[_id_parameter("external_id", "loan"), IDEMPOTENCY_PARAMETER],
+        parameters=[_id_parameter("external_id", "loan", "L-1"), IDEMPOTENCY_PARAMETER],
         request=inputs.LoanPutSerializer,
+        examples=[examples.request("A past-due loan", examples.LOAN)],
         responses={
             200: OpenApiResponse(out.LoanResultSerializer, description="Updated or unchanged."),
             201: OpenApiResponse(out.LoanResultSerializer, description="Created."),
@@ -223,6 +230,11 @@ class LoansBulkView(ReadWriteView):
         summary=f"Create or update up to {MAX_ROWS} loans",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.LoansBulkInSerializer,
+        examples=[
+            examples.request(
+                "Two loans", {"loans": [examples.LOAN, {**examples.LOAN, "external_id": "L-2"}]}
+            )
+        ],
         responses=BULK_RESPONSES,
         tags=["loans"],
     )
@@ -252,6 +264,7 @@ class PaymentsView(ReadWriteView):
         summary="Record a payment (once per external id, however often it is sent)",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.PaymentInSerializer,
+        examples=[examples.request("A payment", examples.PAYMENT)],
         responses={
             200: OpenApiResponse(
                 out.PaymentResultSerializer, description="Already recorded: unchanged."
@@ -274,6 +287,7 @@ class PaymentsBulkView(ReadWriteView):
         summary=f"Record up to {MAX_ROWS} payments",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.PaymentsBulkInSerializer,
+        examples=[examples.request("One payment", {"payments": [examples.PAYMENT]})],
         responses=BULK_RESPONSES,
         tags=["payments"],
     )
@@ -294,8 +308,9 @@ class PaymentReversalView(ReadWriteView):
         operation_id="payments_reverse",
         summary="Reverse a payment (NSF, chargeback): the amount is owed again, a promise it "
         "kept is broken",
-        parameters=[_id_parameter("external_id", "payment"), IDEMPOTENCY_PARAMETER],
+        parameters=[_id_parameter("external_id", "payment", "P-1"), IDEMPOTENCY_PARAMETER],
         request=inputs.ReversalInSerializer,
+        examples=[examples.request("Returned unpaid", examples.REVERSAL)],
         responses={
             200: OpenApiResponse(
                 out.PaymentResultSerializer, description="Already reversed: unchanged."
@@ -327,6 +342,7 @@ class SignalsView(ReadWriteView):
         summary="Record an ability-to-pay signal (bureau refresh, income, app activity, ...)",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.SignalInSerializer,
+        examples=[examples.request("A bureau refresh", examples.SIGNAL)],
         responses={
             200: OpenApiResponse(out.SignalResultSerializer, description="Already recorded."),
             201: OpenApiResponse(out.SignalResultSerializer, description="Recorded."),
