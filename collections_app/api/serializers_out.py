@@ -74,7 +74,7 @@ class BalanceSerializer(serializers.Serializer):
 
 class LoanOutSerializer(serializers.Serializer):
     external_id = serializers.CharField()
-    borrower_external_id = serializers.CharField(source="borrower.external_id")
+    borrower_external_id = serializers.CharField()
     product = serializers.CharField(allow_blank=True)
     currency = serializers.CharField()
     principal = serializers.DecimalField(**MONEY)

@@ -130,9 +130,13 @@ class BorrowerView(ReadWriteView):
 # --- loans
 
 
-def _loan_shown(loan: Loan) -> Shown:
-    case = CollectionCase.objects.filter(loan=loan, state__in=OPEN_STATES).first()
-    return Shown(loan, open_case=case)
+def _loan_shown(loan: Loan, *, borrower_external_id: str) -> Shown:
+    case = (
+        CollectionCase.objects.filter(loan=loan, state__in=OPEN_STATES)
+        .only("id", "state", "amount_overdue")
+        .first()
+    )
+    return Shown(loan, open_case=case, borrower_external_id=borrower_external_id)
 
 
 class LoanView(ReadWriteView):
@@ -148,7 +152,8 @@ class LoanView(ReadWriteView):
         loan = Loan.objects.select_related("borrower").filter(external_id=external_id).first()
         if loan is None:
             raise _not_found(_("loan"))
-        return Response(out.LoanOutSerializer(_loan_shown(loan)).data)
+        shown = _loan_shown(loan, borrower_external_id=loan.borrower.external_id)
+        return Response(out.LoanOutSerializer(shown).data)
 
     @extend_schema(
         operation_id="loans_upsert",
@@ -169,7 +174,9 @@ class LoanView(ReadWriteView):
         data = with_path_id(body_object(request), "external_id", external_id)
         record = parsed(records.parse_loan, data)
         result = lender.loan_upsert(record=record, source=_source(request))
-        return _answer(result, "loan", _loan_shown(result.obj), out.LoanResultSerializer)
+        # The record names the borrower (a loan never changes borrower): no query for it.
+        shown = _loan_shown(result.obj, borrower_external_id=record.borrower_external_id)
+        return _answer(result, "loan", shown, out.LoanResultSerializer)
 
 
 # --- bulk
