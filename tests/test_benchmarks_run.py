@@ -126,3 +126,23 @@ def test_the_webhooks_benchmark_stores_every_callback_once(scratch_database) -> 
     fixed = result["fixed_rate"]
     assert fixed["sent"] > 0 and fixed["stored"] > 0 and fixed["non2xx"] == 0
     assert (result["lost"], result["duplicates"]) == (0, 0)
+
+
+@smoke_test_of("api.py")
+def test_the_api_benchmark_upserts_every_loan_and_answers_every_put(scratch_database) -> None:
+    if shutil.which("wrk") is None:
+        reason = "wrk (apt-get install wrk)"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"the api benchmark needs {reason}")
+        pytest.skip(reason)
+    tiny = ["--loans", "300", "--batch", "100", "--rate", "50", "--duration", "2", "--warmup", "1"]
+    result = _run(["benchmarks/api.py", *tiny, "--database", scratch_database])
+    assert result["benchmark"] == "api"
+    bulk = result["bulk"]
+    assert bulk["created"] == {"created": 300}, bulk
+    assert bulk["updated"] == {"updated": 300}, bulk
+    assert bulk["unchanged"] == {"unchanged": 300}, bulk
+    assert result["open_cases"] == 300
+    assert bulk["bare_bulk_create_loans_per_s"] > 0
+    single = result["single"]
+    assert single["requests"] > 0 and single["non2xx"] == 0 and single["socket_errors"] == 0
