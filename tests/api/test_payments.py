@@ -103,3 +103,10 @@ def test_an_invalid_reversal_is_a_422(api, case) -> None:
     api.post(PAYMENTS, payloads.payment())
     body = {"reason": "changed-my-mind", "reversed_at": "soon"}
     assert_problem(api.post("/api/v1/payments/P-1/reversal", body), 422, "reason", "reversed_at")
+
+
+def test_the_same_payment_id_with_other_data_is_a_422_and_never_applied_twice(api, case) -> None:
+    api.post(PAYMENTS, payloads.payment())
+    assert_problem(api.post(PAYMENTS, payloads.payment(amount="150.00")), 422, "amount")
+    case.refresh_from_db()
+    assert case.amount_overdue == Decimal("200.00") and Payment.objects.count() == 1
