@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from collections_app.lender.results import LenderDataError
 from collections_app.problems import Problem
 
 PROBLEM_JSON = "application/problem+json"
@@ -144,7 +145,6 @@ def _django_problems(exc: DjangoValidationError) -> list[Problem]:
 def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     """REST framework's EXCEPTION_HANDLER. Unknown exceptions return None: a bug of ours is a
     500, logged, not dressed up as the client's fault."""
-    problems = getattr(exc, "problems", None)
     if isinstance(exc, ApiProblem):
         return problem_response(
             status_code=exc.status_code,
@@ -152,13 +152,13 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
             problem_type=exc.problem_type,
             problems=exc.problems,
         )
-    if isinstance(exc, ValueError) and problems is not None:
-        # services/lender.LenderDataError: the record is fine, what it refers to is not.
+    if isinstance(exc, LenderDataError):
+        # The record is fine; what it refers to we do not hold, or it contradicts what we hold.
         return problem_response(
             status_code=422,
-            detail=str(exc) or _("The record refers to something we do not hold."),
+            detail=_("The record does not fit what we hold: see errors."),
             problem_type="lender-data",
-            problems=problems,
+            problems=exc.problems,
         )
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()

@@ -3,6 +3,9 @@ these, so the schema is what is sent. Phone numbers and emails are always masked
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import serializers
 
 from collections_app.api.serializers_cases import MONEY
@@ -115,11 +118,19 @@ class SignalOutSerializer(serializers.Serializer):
     observed_at = serializers.DateTimeField()
 
 
+class DetailField(serializers.DictField):
+    """The service's account of a write, as JSON: amounts as strings ("12.50", never a float),
+    times in ISO 8601, the same in the first answer and in a replay of it."""
+
+    def to_representation(self, value: dict) -> dict:
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 def _result(name: str, out: type[serializers.Serializer]) -> type[serializers.Serializer]:
     """{"status": ..., "detail": {...}, <name>: <out>}: what one write answers."""
     fields = {
         "status": serializers.ChoiceField(choices=RESULT_STATUSES),
-        "detail": serializers.DictField(help_text="What the write changed, by the service."),
+        "detail": DetailField(help_text="What the write changed (amounts as strings)."),
         name: out(),
     }
     return type(f"{name.title()}Result", (serializers.Serializer,), fields)

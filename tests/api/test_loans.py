@@ -143,3 +143,16 @@ def test_more_than_1000_rows_is_a_422_and_nothing_is_applied(api, borrower) -> N
     rows = [payloads.loan(f"L-{i}") for i in range(1001)]
     assert_problem(api.post(BULK, {"loans": rows}), 422, "loans")
     assert not Loan.objects.exists()
+
+
+def test_amounts_in_the_detail_are_strings_in_the_answer_and_its_replay(api, borrower) -> None:
+    days = payloads.dt.timedelta
+    api.put(URL, payloads.loan(balance_as_of=(payloads.TODAY - days(2)).isoformat()))
+    assert api.post("/api/v1/payments/", payloads.payment()).status_code == 201
+    # A report dated before the payment arrived: the payment stays applied on top of it.
+    report = payloads.loan(balance_as_of=(payloads.TODAY - days(1)).isoformat(), balance_fees="20")
+    first = api.put(URL, report, **{"Idempotency-Key": "report-1"})
+    assert first.status_code == 200, first.content
+    assert first.json()["detail"]["since_report"]["paid"] == "100.00"
+    replay = api.put(URL, report, **{"Idempotency-Key": "report-1"})
+    assert replay["Idempotent-Replayed"] == "true" and replay.json() == first.json()
