@@ -298,9 +298,7 @@ def _borrowers_round(
         source,
         now,
     )
-    _honour_revoked_consent(
-        [(b, r) for _i, b, r in created] + [(b, r) for _i, b, r, _c in updated]
-    )
+    _honour_revoked_consent([(b, r) for _i, b, r in created] + [(b, r) for _i, b, r, _c in updated])
     for i, borrower, _r in created:
         results[i] = UpsertResult(CREATED, borrower)
     for i, borrower, _r, changed in updated:
