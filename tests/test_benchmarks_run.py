@@ -146,3 +146,14 @@ def test_the_api_benchmark_upserts_every_loan_and_answers_every_put(scratch_data
     assert bulk["bare_bulk_create_loans_per_s"] > 0
     single = result["single"]
     assert single["requests"] > 0 and single["non2xx"] == 0 and single["socket_errors"] == 0
+
+
+@smoke_test_of("lender.py")
+def test_the_lender_benchmark_upserts_every_row_then_changes_nothing(scratch_database) -> None:
+    result = _run(
+        ["benchmarks/lender.py", "--loans", "300"],
+        DATABASE_URL=f"{_server_url()}/{scratch_database}",
+    )
+    assert result["mixed"] == {"updated": 150, "created": 150}
+    assert result["again"] == {"unchanged": 300}
+    assert result["cases"] == {"reminder": 250, "resolved": 50}

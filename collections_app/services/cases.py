@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from collections_app.models import CaseEvent, CollectionCase, Loan
 from collections_app.services.case_entry import CaseMove, cases_enter
+from collections_app.services.escalation_writes import bulk_insert
 from collections_app.services.events import case_event_record, case_event_transition
 from collections_app.states import TRANSITIONS
 
@@ -86,18 +87,26 @@ def cases_open(
         )
         for o in openings
     )
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case=case,
-            kind=CaseEvent.Kind.OPENED,
-            from_state=case.state,
-            to_state=case.state,
-            actor_id=actor.pk if actor is not None else None,
-            reason=o.reason,
-            data={"amount_overdue": o.amount_overdue, "overdue_since": o.overdue_since, **o.data},
-            created_at=now,
-        )
-        for case, o in zip(cases, openings, strict=True)
+    bulk_insert(
+        CaseEvent,
+        [
+            {
+                "case_id": case.pk,
+                "kind": CaseEvent.Kind.OPENED,
+                "from_state": case.state,
+                "to_state": case.state,
+                "actor_id": actor.pk if actor is not None else None,
+                "reason": o.reason,
+                "data": {
+                    "amount_overdue": o.amount_overdue,
+                    "overdue_since": o.overdue_since,
+                    **o.data,
+                },
+                "created_at": now,
+            }
+            for case, o in zip(cases, openings, strict=True)
+        ],
+        now,
     )
     return cases
 

@@ -27,19 +27,19 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from collections_app.db import fast_update
 from collections_app.lender.balances import Balance, balance_paid
 from collections_app.lender.records import (
     DELINQUENT_STATUSES,
@@ -80,6 +80,7 @@ from collections_app.models.loans import BALANCE_FIELDS
 from collections_app.problems import Problem
 from collections_app.services.case_entry import CaseMove, cases_move
 from collections_app.services.cases import CaseOpening, cases_open
+from collections_app.services.escalation_writes import bulk_insert
 from collections_app.services.payments import payment_record
 from collections_app.services.reversals import reversal_record
 from collections_app.states import OPEN_STATES, CaseState, CloseReason
@@ -113,18 +114,30 @@ def _rounds(keys: Sequence[K]) -> Iterator[list[int]]:
     yield from rounds
 
 
+def _once_more_on_a_race(apply: Callable[[], None]) -> None:
+    """Run one round; if a concurrent call created one of its rows first (a unique key), run it
+    again, now finding that row (the locks taken on existing rows keep updates in turn)."""
+    try:
+        with transaction.atomic():
+            apply()
+    except IntegrityError:
+        with transaction.atomic():
+            apply()
+
+
 def _event(
     case_id: int, state: str, kind: str, reason: str, data: dict, now: dt.datetime
-) -> CaseEvent:
-    return CaseEvent(
-        case_id=case_id,
-        kind=kind,
-        from_state=state,
-        to_state=state,
-        reason=reason,
-        data=data,
-        created_at=now,
-    )
+) -> dict[str, Any]:
+    """A timeline row for bulk_insert (COPY on PostgreSQL)."""
+    return {
+        "case_id": case_id,
+        "kind": kind,
+        "from_state": state,
+        "to_state": state,
+        "reason": reason,
+        "data": data,
+        "created_at": now,
+    }
 
 
 # --- borrowers
@@ -144,7 +157,10 @@ def borrowers_upsert_many(*, records: Sequence[BorrowerRecord], source: str) -> 
     known = set(JurisdictionProfile.objects.filter(is_current=True).values_list("code", flat=True))
     with transaction.atomic():
         for indexes in _rounds([r.external_id for r in records]):
-            _borrowers_round([(i, records[i]) for i in indexes], source, known, results)
+            batch = [(i, records[i]) for i in indexes]
+            _once_more_on_a_race(
+                lambda batch=batch: _borrowers_round(batch, source, known, results)
+            )
     return results  # type: ignore[return-value]
 
 
@@ -204,10 +220,14 @@ _FIELD_NAMES = {
 }
 
 
+_BORROWER_RECORD_FIELDS = tuple(f.name for f in fields(BorrowerRecord))
+
+
 def borrower_record_digest(record: BorrowerRecord) -> str:
     """The fingerprint of what the lender sent. Keyed (it covers the date of birth and the ID
     digits, which a plain hash of a few thousand possible values would give away)."""
-    text = json.dumps(asdict(record), cls=DjangoJSONEncoder, sort_keys=True)
+    # str() of each field: contact points are frozen dataclasses, whose repr names every value.
+    text = "\x1f".join(str(getattr(record, name)) for name in _BORROWER_RECORD_FIELDS)
     return salted_hmac(_BORROWER_DIGEST, text, algorithm="sha256").hexdigest()
 
 
@@ -282,11 +302,11 @@ def _borrowers_round(
         updated.append((i, borrower, record, changed))
 
     Borrower.objects.bulk_create([b for _i, b, _r in created])
-    Borrower.objects.bulk_update(
+    fast_update(
         [b for _i, b, _r, _c in updated],
         [*_BORROWER_FIELDS, "last_source", "reported_digest", "updated_at"],
     )
-    Borrower.objects.bulk_update(refreshed, ["reported_digest"])
+    fast_update(refreshed, ["reported_digest"])
     _contact_points_replace(
         [(b, r) for _i, b, r in created] + [(b, r) for _i, b, r, _c in updated],
         points,
@@ -298,9 +318,7 @@ def _borrowers_round(
         source,
         now,
     )
-    _honour_revoked_consent(
-        [(b, r) for _i, b, r in created] + [(b, r) for _i, b, r, _c in updated]
-    )
+    _honour_revoked_consent([(b, r) for _i, b, r in created] + [(b, r) for _i, b, r, _c in updated])
     for i, borrower, _r in created:
         results[i] = UpsertResult(CREATED, borrower)
     for i, borrower, _r, changed in updated:
@@ -347,7 +365,7 @@ def _contact_points_replace(
     if gone:
         ContactPoint.objects.filter(pk__in=gone).delete()
     ContactPoint.objects.bulk_create(new)
-    ContactPoint.objects.bulk_update(changed, [*_POINT_FIELDS, "recorded_source", "recorded_at"])
+    fast_update(changed, [*_POINT_FIELDS, "recorded_source", "recorded_at"])
 
 
 def _note_contact_changes(
@@ -356,7 +374,9 @@ def _note_contact_changes(
     """One timeline entry per open case of each changed borrower (field names, never values:
     the timeline is shown to agents, who see addresses masked)."""
     changed = {b.pk: fields for b, fields in rows if fields}
-    CaseEvent.objects.bulk_create(
+    if not changed:
+        return
+    rows_out = [
         _event(
             case_id,
             state,
@@ -371,7 +391,8 @@ def _note_contact_changes(
         )
         .order_by("pk")
         .values_list("pk", "state", "loan__borrower_id")
-    )
+    ]
+    bulk_insert(CaseEvent, rows_out, now)
 
 
 def _honour_revoked_consent(rows: list[tuple[Borrower, BorrowerRecord]]) -> None:
@@ -439,13 +460,18 @@ def loans_upsert_many(*, records: Sequence[LoanRecord], source: str) -> list[Ups
         return []
     with transaction.atomic():
         for indexes in _rounds([r.external_id for r in records]):
-            _loans_round([(i, records[i]) for i in indexes], source, results)
+            batch = [(i, records[i]) for i in indexes]
+            _once_more_on_a_race(lambda batch=batch: _loans_round(batch, source, results))
     return results  # type: ignore[return-value]
 
 
+_LOAN_RECORD_FIELDS = tuple(f.name for f in fields(LoanRecord))
+
+
 def loan_record_digest(record: LoanRecord) -> str:
-    """The fingerprint of what the lender reported (no secrets in it: a plain hash)."""
-    text = json.dumps(asdict(record), cls=DjangoJSONEncoder, sort_keys=True)
+    """The fingerprint of what the lender reported (no secrets in it: a plain hash). Every
+    value is a str, Decimal (2 places), int, date or None: its str() is canonical."""
+    text = "\x1f".join(str(getattr(record, name)) for name in _LOAN_RECORD_FIELDS)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -570,9 +596,7 @@ def _loans_round(
         _loan_apply(change, source, now, paid, reversed_)
 
     Loan.objects.bulk_create([c.loan for c in changes if c.created])
-    Loan.objects.bulk_update(
-        [c.loan for c in changes if not c.created], _LOAN_FIELDS, batch_size=500
-    )
+    fast_update([c.loan for c in changes if not c.created], _LOAN_FIELDS)
     _cases_sync(changes, source, now)
     for change in changes:
         results[change.index] = UpsertResult(
@@ -644,7 +668,7 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
     openings: list[tuple[_LoanChange, CaseOpening]] = []
     amounts: list[CollectionCase] = []
     closes: list[CaseMove] = []
-    events: list[CaseEvent] = []
+    events: list[dict[str, Any]] = []
     for change in changes:
         record, case = change.record, open_cases.get(change.loan.pk)
         owed = record.status in DELINQUENT_STATUSES and change.overdue > ZERO
@@ -697,8 +721,8 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
             if case.amount_overdue != ZERO:
                 case.amount_overdue, case.updated_at = ZERO, now
                 amounts.append(case)
-    CollectionCase.objects.bulk_update(amounts, ["amount_overdue", "overdue_since", "updated_at"])
-    CaseEvent.objects.bulk_create(events)
+    fast_update(amounts, ["amount_overdue", "overdue_since", "updated_at"])
+    bulk_insert(CaseEvent, events, now)
     if closes:
         cases_move(moves=closes, actor=None, now=now)
     opened = cases_open(openings=[o for _c, o in openings], now=now)
@@ -708,7 +732,7 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
 
 def _amount_event(
     case: CollectionCase, overdue: Decimal, since: dt.date, source: str, now: dt.datetime
-) -> CaseEvent:
+) -> dict[str, Any]:
     parts = [
         _("Amount overdue %(old)s → %(new)s") % {"old": case.amount_overdue, "new": overdue}
         if case.amount_overdue != overdue

@@ -16,6 +16,8 @@ from collections_app.lender.records import (
 )
 
 SOURCE = "api:acme-core"
+# One moment for every record a test builds, so the same payment built twice is the same.
+NOW = timezone.now()
 
 
 def _parsed(parse, data: dict[str, Any]):
@@ -98,7 +100,7 @@ def payment_record_(**changes: Any):
                 "loan_external_id": "L-1",
                 "amount": "100.00",
                 "currency": "USD",
-                "received_at": timezone.now().isoformat(),
+                "received_at": NOW.isoformat(),
             },
             changes,
         ),
@@ -112,7 +114,7 @@ def reversal_record(**changes: Any):
             {
                 "payment_external_id": "P-1",
                 "reason": "nsf",
-                "reversed_at": (timezone.now() + dt.timedelta(seconds=1)).isoformat(),
+                "reversed_at": (NOW + dt.timedelta(seconds=1)).isoformat(),
             },
             changes,
         ),
