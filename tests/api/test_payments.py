@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from collections_app.models import CollectionCase, Payment, PromiseToPay
+from collections_app.models import (
+    CaseEvent,
+    CollectionCase,
+    Payment,
+    PaymentReversal,
+    PromiseToPay,
+)
 from collections_app.services.payments import promise_create
 from tests.api import payloads
 from tests.api.conftest import assert_problem
@@ -31,6 +37,8 @@ def test_a_payment_is_recorded_once_however_often_it_is_sent(api, case) -> None:
     assert Payment.objects.count() == 1
     case.refresh_from_db()
     assert case.amount_overdue == Decimal("200.00")
+    (event,) = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.PAYMENT)
+    assert event.data["source"] == "api:core-banking"
 
 
 @pytest.mark.parametrize(
@@ -83,6 +91,7 @@ def test_a_reversal_reopens_the_amount_and_breaks_the_promise_it_kept(api, case)
     response = api.post("/api/v1/payments/P-1/reversal", body)
     assert response.status_code == 201, response.content
     assert response.json()["payment"]["reversal"]["reason"] == "nsf"
+    assert PaymentReversal.objects.get().source == "api:core-banking"
     case.refresh_from_db()
     promise.refresh_from_db()
     assert case.amount_overdue == Decimal("300.00")
