@@ -62,7 +62,7 @@ class PayloadTooLarge(ApiProblem):
     default_detail = gettext_lazy("The request body is too large.")
 
 
-# DRF's exceptions by class: (problem type, title). Titles are the HTTP reason phrases.
+# The problem type of each of DRF's exceptions; titles are the HTTP reason phrases.
 _TYPES: dict[type[Exception], str] = {
     exceptions.ParseError: "malformed-body",
     exceptions.UnsupportedMediaType: "unsupported-media-type",

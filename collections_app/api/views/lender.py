@@ -57,11 +57,11 @@ def _id_parameter(name: str, what: str, example: str) -> OpenApiParameter:
     )
 
 
-def _findable(external_id: str, what: str) -> str:
+def _findable(external_id: str, not_found: str) -> str:
     """An id a record could have (records.parse_*: up to 64 characters, no control
     character), else 404 without asking the database (which could not even store a NUL)."""
     if len(external_id) > ID_MAX or any(unicodedata.category(c) == "Cc" for c in external_id):
-        raise _not_found(what)
+        raise _not_found(not_found)
     return external_id
 
 
@@ -70,8 +70,8 @@ def _answer(result: lender.UpsertResult, name: str, shown: object, serializer: t
     return Response(body, status=status_for(result.status))
 
 
-def _not_found(what: str) -> ApiProblem:
-    return ApiProblem(_("No such %s.") % what, status_code=404, problem_type="not-found")
+def _not_found(message: str) -> ApiProblem:
+    return ApiProblem(message, status_code=404, problem_type="not-found")
 
 
 def _source(request: Request) -> str:
@@ -99,10 +99,10 @@ class BorrowerView(ReadWriteView):
         tags=["borrowers"],
     )
     def get(self, request: Request, external_id: str) -> Response:
-        external_id = _findable(external_id, _("borrower"))
+        external_id = _findable(external_id, _("No such borrower."))
         borrower = Borrower.objects.filter(external_id=external_id).first()
         if borrower is None:
-            raise _not_found(_("borrower"))
+            raise _not_found(_("No such borrower."))
         return Response(out.BorrowerOutSerializer(_borrower_shown(borrower)).data)
 
     @extend_schema(
@@ -148,10 +148,10 @@ class LoanView(ReadWriteView):
         tags=["loans"],
     )
     def get(self, request: Request, external_id: str) -> Response:
-        external_id = _findable(external_id, _("loan"))
+        external_id = _findable(external_id, _("No such loan."))
         loan = Loan.objects.select_related("borrower").filter(external_id=external_id).first()
         if loan is None:
-            raise _not_found(_("loan"))
+            raise _not_found(_("No such loan."))
         shown = _loan_shown(loan, borrower_external_id=loan.borrower.external_id)
         return Response(out.LoanOutSerializer(shown).data)
 
