@@ -225,6 +225,7 @@ def csv_rows(
     them numbered `first_number`). `jurisdictions`: the codes that have a contact-rules profile
     (a borrower under another is rejected here, with its line)."""
     feed = _Feed(lines)
+    parsers = _Parsers(jurisdictions)
     if header is None:
         header = csv_read_header(feed)
     reader = csv.reader(feed, strict=True)
@@ -247,7 +248,7 @@ def csv_rows(
             continue
         if not cells or cells == [""] * len(cells):
             continue  # a blank line
-        yield _csv_row(cells, header, first, feed.last.end, jurisdictions)
+        yield _csv_row(cells, header, first, feed.last.end, parsers)
 
 
 def _csv_row(
@@ -255,7 +256,7 @@ def _csv_row(
     header: CsvHeader,
     line: int,
     end: int,
-    jurisdictions: Collection[str] | None,
+    parsers: _Parsers,
 ) -> Row | Rejected:
     if len(cells) != header.size:
         return Rejected(
@@ -308,7 +309,7 @@ def _csv_row(
         problems,
         lambda p: column(p, BORROWER_COLUMNS),
         lambda p: column(p, LOAN_COLUMNS),
-        jurisdictions,
+        parsers,
     )
 
 
@@ -318,16 +319,17 @@ def _csv_row(
 def jsonl_rows(
     lines: Iterable[Line], *, jurisdictions: Collection[str] | None = None
 ) -> Iterator[Row | Rejected]:
+    parsers = _Parsers(jurisdictions)
     for line in lines:
         if line.problem:
             yield Rejected(line.number, line.end, (_unreadable(line),))
             continue
         if not line.text.strip():
             continue
-        yield _jsonl_row(line, jurisdictions)
+        yield _jsonl_row(line, parsers)
 
 
-def _jsonl_row(line: Line, jurisdictions: Collection[str] | None) -> Row | Rejected:
+def _jsonl_row(line: Line, parsers: _Parsers) -> Row | Rejected:
     def rejected(path: str, message: str) -> Rejected:
         return Rejected(line.number, line.end, (Problem(path, message),))
 
@@ -367,11 +369,29 @@ def _jsonl_row(line: Line, jurisdictions: Collection[str] | None) -> Row | Rejec
         [],
         lambda p: f"borrower.{p}",
         lambda p: f"loan.{p}",
-        jurisdictions,
+        parsers,
     )
 
 
 # --- both ------------------------------------------------------------------------------------
+
+
+class _Parsers:
+    """The records' parsers for one file. A borrower's rows usually follow one another with the
+    same fields: the last borrower read is kept, and the same fields again are not parsed again
+    (the borrower is most of a row's validation: phone numbers are slow to check)."""
+
+    def __init__(self, jurisdictions: Collection[str] | None) -> None:
+        self.jurisdictions = jurisdictions
+        self._last: tuple[dict[str, Any], tuple[BorrowerRecord | None, list[Problem]]] | None
+        self._last = None
+
+    def borrower(self, data: dict[str, Any]) -> tuple[BorrowerRecord | None, list[Problem]]:
+        if self._last is not None and self._last[0] == data:
+            return self._last[1]
+        result = parse_borrower(data, jurisdictions=self.jurisdictions)
+        self._last = (data, result)
+        return result
 
 
 def _records(
@@ -382,9 +402,9 @@ def _records(
     problems: list[Problem],
     borrower_path: Callable[[str], str],
     loan_path: Callable[[str], str],
-    jurisdictions: Collection[str] | None,
+    parsers: _Parsers,
 ) -> Row | Rejected:
-    borrower, borrower_problems = parse_borrower(borrower_data, jurisdictions=jurisdictions)
+    borrower, borrower_problems = parsers.borrower(borrower_data)
     loan, loan_problems = parse_loan(loan_data)
     # The loan's borrower id is the borrower's: a problem with it is reported once, there.
     id_reported = any(p.path == "external_id" for p in borrower_problems)
