@@ -349,14 +349,15 @@ def _money(value: object, positive: bool) -> Decimal:
         amount = Decimal(value.strip())
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
         raise _Bad(_("must be an amount, e.g. 120.50")) from exc
-    if amount != amount.quantize(MONEY_PLACES):
-        raise _Bad(_("must have at most 2 decimal places"))
     if positive and amount <= 0:
         raise _Bad(_("must be more than 0"))
     if amount < 0:
         raise _Bad(_("must not be negative"))
+    # Before quantizing: a number too large for the context cannot be quantized at all.
     if amount > MONEY_MAX:
         raise _Bad(_("must be at most %s") % MONEY_MAX)
+    if amount != amount.quantize(MONEY_PLACES):
+        raise _Bad(_("must have at most 2 decimal places"))
     return amount.quantize(MONEY_PLACES)
 
 

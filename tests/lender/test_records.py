@@ -406,6 +406,8 @@ def test_a_current_loan_needs_no_due_date():
         ({"balance_fees": float("inf")}, "balance_fees", "amount"),
         ({"balance_fees": True}, "balance_fees", "amount"),
         ({"balance_principal": "1000000000000.00"}, "balance_principal", "at most"),
+        ({"balance_principal": 10**26}, "balance_principal", "at most"),
+        ({"balance_principal": "1" * 40 + ".001"}, "balance_principal", "at most"),
         ({"balance_as_of": "2026-02-30"}, "balance_as_of", "YYYY-MM-DD"),
         ({"balance_as_of": ...}, "balance_as_of", "required"),
         ({"due_date": "9999-12-31"}, "due_date", "between"),
