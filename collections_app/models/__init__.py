@@ -77,3 +77,7 @@ from collections_app.models.lender import AbilitySignal, ContactPoint, PaymentRe
 from collections_app.models.loans import LoanStatus  # noqa: E402
 
 __all__ += ["AbilitySignal", "ContactPoint", "LoanStatus", "PaymentReversal"]
+
+from collections_app.models.imports import ImportJob, ImportProblem  # noqa: E402
+
+__all__ += ["ImportJob", "ImportProblem"]
