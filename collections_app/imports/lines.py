@@ -37,8 +37,9 @@ def read_lines(
 ) -> Iterator[Line]:
     """The lines of `stream` from byte `offset` on, numbered from `first_number` (the number of
     the line that starts at `offset`). A leading UTF-8 byte order mark (Excel writes one) is
-    dropped."""
-    stream.seek(offset)
+    dropped. A stream that cannot seek (a pipe) is read from where it is, taken as `offset`."""
+    if stream.seekable():
+        stream.seek(offset)
     position = offset
     number = first_number
     while True:

@@ -20,7 +20,7 @@ import csv
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -86,6 +86,20 @@ class Row:
     end: int  # byte offset just after the row: where a resumed import reads on
     borrower: BorrowerRecord
     loan: LoanRecord
+    # A record's path -> where it is in the file (the CSV column, the JSON path): for what
+    # only the database finds wrong, reported after the row was read.
+    borrower_path: Callable[[str], str] = field(compare=False, repr=False)
+    loan_path: Callable[[str], str] = field(compare=False, repr=False)
+
+    def rejected(self, borrower: Iterable[Problem], loan: Iterable[Problem]) -> Rejected:
+        return Rejected(
+            self.line,
+            self.end,
+            (
+                *(Problem(self.borrower_path(p.path), p.message) for p in borrower),
+                *(Problem(self.loan_path(p.path), p.message) for p in loan),
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,7 +433,7 @@ def _records(
     ]
     if problems or borrower is None or loan is None:
         return Rejected(line, end, tuple(problems))
-    return Row(line, end, borrower, loan)
+    return Row(line, end, borrower, loan, borrower_path, loan_path)
 
 
 def portfolio_rows(
