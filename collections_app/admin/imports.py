@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from collections_app.imports.lines import read_lines
 from collections_app.imports.portfolio import FileProblem, csv_read_header, guess_format
+from collections_app.imports.report import HEADER
 from collections_app.models import ImportJob
 from collections_app.services.imports import (
     import_job_request,
@@ -226,6 +227,6 @@ class _Echo:
 
 def _report_lines(job: ImportJob) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(["line", "field", "message"])
+    yield writer.writerow(HEADER)
     for row in import_problems_report(job):
         yield writer.writerow(row)

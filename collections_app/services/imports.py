@@ -31,8 +31,9 @@ from django.utils.translation import gettext as _
 from collections_app import claims
 from collections_app.imports.pipeline import CHUNK_ROWS, Chunk, Position, portfolio_import
 from collections_app.imports.portfolio import FileProblem
-from collections_app.masking import mask_text
+from collections_app.imports.report import report_row
 from collections_app.models import ImportJob, ImportProblem
+from collections_app.problems import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -165,9 +166,9 @@ def _chunks(job: ImportJob, held: claims.Claim, file: BinaryIO, chunk_rows: int)
         nonlocal problems_kept, last
         room = max(0, MAX_PROBLEMS - problems_kept)
         problems = [
-            ImportProblem(job=job, line=rejected.line, path=p.path, message=mask_text(p.message))
+            _problem(job, rejected.line, problem)
             for rejected in chunk.rejected
-            for p in rejected.problems
+            for problem in rejected.problems
         ][:room]
         ImportProblem.objects.bulk_create(problems)
         problems_kept += len(problems)
@@ -204,11 +205,13 @@ def _chunks(job: ImportJob, held: claims.Claim, file: BinaryIO, chunk_rows: int)
     )
 
 
-def _record_problems(job: ImportJob, line: int, problems: list) -> None:
-    ImportProblem.objects.bulk_create(
-        ImportProblem(job=job, line=line, path=p.path, message=mask_text(p.message))
-        for p in problems
-    )
+def _problem(job: ImportJob, line: int, problem: Problem) -> ImportProblem:
+    line, path, message = report_row(line, problem.path, problem.message)
+    return ImportProblem(job=job, line=line, path=path, message=message)
+
+
+def _record_problems(job: ImportJob, line: int, problems: list[Problem]) -> None:
+    ImportProblem.objects.bulk_create(_problem(job, line, p) for p in problems)
 
 
 def _finish(held: claims.Claim, job: ImportJob, *, failed: str = "") -> ImportJob | None:

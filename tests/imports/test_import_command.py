@@ -202,3 +202,18 @@ def test_a_borrower_on_several_rows_takes_the_fields_of_the_last(tmp_path) -> No
     assert borrower.name == "Dana New"
     assert sorted(borrower.loans.values_list("external_id", flat=True)) == ["L-1", "L-2", "L-3"]
     assert "loans: created 3" in out
+
+
+@pytest.mark.django_db
+def test_nothing_in_the_error_report_runs_as_a_spreadsheet_formula(tmp_path) -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    line = (docs / "sample-portfolio.jsonl").read_text().splitlines()[0]
+    evil = line[:-1] + ', "=HYPERLINK(\\"http://x.example\\")": 1}'
+    path = tmp_path / "p.jsonl"
+    path.write_text(evil + "\n")
+
+    run(path)
+
+    (_, (line_no, field, message)) = report(tmp_path / "p.jsonl.errors.csv")
+    assert (line_no, message) == ("1", "unknown field (known fields: borrower, loan)")
+    assert field == "'=HYPERLINK(\"http://x.example\")"

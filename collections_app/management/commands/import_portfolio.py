@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from collections_app.imports.pipeline import CHUNK_ROWS, Chunk, portfolio_import
 from collections_app.imports.portfolio import FORMATS, FileProblem, guess_format
-from collections_app.masking import mask_text
+from collections_app.imports.report import HEADER, report_row
 from collections_app.models import ImportJob
 from collections_app.services.imports import import_job_for_path, import_job_run
 
@@ -205,9 +205,9 @@ class _ErrorReport:
             if self._writer is None:
                 self._file = self.path.open("w", newline="", encoding="utf-8")
                 self._writer = csv.writer(self._file)
-                self._writer.writerow(["line", "field", "message"])
+                self._writer.writerow(HEADER)
             for problem in rejected.problems:
-                self._writer.writerow([rejected.line, problem.path, mask_text(problem.message)])
+                self._writer.writerow(report_row(rejected.line, problem.path, problem.message))
                 self.written += 1
 
     def close(self) -> None:
