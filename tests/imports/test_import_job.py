@@ -159,3 +159,44 @@ def test_a_dry_run_job_counts_and_reports_but_writes_no_loan() -> None:
     assert done.counts["loans"] == {"created": 4}
     assert done.rows_rejected == 2
     assert not Loan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_error_of_ours_puts_the_job_back_in_the_queue_to_carry_on() -> None:
+    job = upload(portfolio([row(n) for n in range(1, 5)]))
+
+    def database_went_away(job_row, chunk) -> None:
+        raise ConnectionError("server closed the connection")
+
+    with pytest.raises(ConnectionError):
+        import_job_run(job_id=job.pk, chunk_rows=2, after_chunk=database_went_away)
+
+    job.refresh_from_db()
+    assert (job.status, job.rows_done) == ("queued", 2)
+    assert "server closed the connection" in job.error
+    done = import_job_run(job_id=job.pk, chunk_rows=2)
+    assert (done.status, done.rows_done, done.error) == ("done", 4, "")
+    assert done.counts["loans"] == {"created": 4}
+
+
+@pytest.mark.django_db
+def test_a_job_that_keeps_dying_is_given_up_and_a_supervisor_resumes_it(client) -> None:
+    from django.urls import reverse
+
+    from collections_app.services.imports import MAX_ATTEMPTS
+    from tests.factories import make_user
+
+    job = upload()
+    ImportJob.objects.filter(pk=job.pk).update(attempts=MAX_ATTEMPTS)
+
+    given_up = import_job_run(job_id=job.pk)
+
+    assert given_up.status == "failed"
+    assert "Gave up after 5 attempts" in given_up.error
+    client.force_login(make_user("boss", "supervisor"))
+    listing = reverse("admin:collections_app_importjob_changelist")
+    response = client.post(listing, {"action": "resume_jobs", "_selected_action": [job.pk]})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.error) == ("queued", 0, "")
+    assert import_job_run(job_id=job.pk).status == "done"
