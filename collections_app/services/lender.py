@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -114,6 +114,17 @@ def _rounds(keys: Sequence[K]) -> Iterator[list[int]]:
     yield from rounds
 
 
+def _once_more_on_a_race(apply: Callable[[], None]) -> None:
+    """Run one round; if a concurrent call created one of its rows first (a unique key), run it
+    again, now finding that row (the locks taken on existing rows keep updates in turn)."""
+    try:
+        with transaction.atomic():
+            apply()
+    except IntegrityError:
+        with transaction.atomic():
+            apply()
+
+
 def _event(
     case_id: int, state: str, kind: str, reason: str, data: dict, now: dt.datetime
 ) -> dict[str, Any]:
@@ -146,7 +157,10 @@ def borrowers_upsert_many(*, records: Sequence[BorrowerRecord], source: str) -> 
     known = set(JurisdictionProfile.objects.filter(is_current=True).values_list("code", flat=True))
     with transaction.atomic():
         for indexes in _rounds([r.external_id for r in records]):
-            _borrowers_round([(i, records[i]) for i in indexes], source, known, results)
+            batch = [(i, records[i]) for i in indexes]
+            _once_more_on_a_race(
+                lambda batch=batch: _borrowers_round(batch, source, known, results)
+            )
     return results  # type: ignore[return-value]
 
 
@@ -446,7 +460,8 @@ def loans_upsert_many(*, records: Sequence[LoanRecord], source: str) -> list[Ups
         return []
     with transaction.atomic():
         for indexes in _rounds([r.external_id for r in records]):
-            _loans_round([(i, records[i]) for i in indexes], source, results)
+            batch = [(i, records[i]) for i in indexes]
+            _once_more_on_a_race(lambda batch=batch: _loans_round(batch, source, results))
     return results  # type: ignore[return-value]
 
 
