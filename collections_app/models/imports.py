@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,7 +73,11 @@ class ImportJob(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Import {self.pk}: {self.file_name} ({self.status})"
+        return gettext("Import %(id)s: %(name)s (%(status)s)") % {
+            "id": self.pk,
+            "name": self.file_name,
+            "status": self.get_status_display(),
+        }
 
     @property
     def source(self) -> str:
