@@ -7,7 +7,7 @@ COPY collections_app ./collections_app
 COPY manage.py Procfile ./
 RUN pip install --no-cache-dir -c constraints.txt . \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
-RUN useradd --create-home app && mkdir -p /app/var && chown app /app/var
+RUN useradd --create-home app && mkdir -p /app/var/media && chown -R app /app/var
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

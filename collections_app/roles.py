@@ -89,6 +89,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.change_borrower",
         f"{APP}.change_loan",
         f"{APP}.view_bulkaction",
+        # Portfolio imports: upload a lender's file, follow it, download its error report.
+        f"{APP}.view_importjob",
+        f"{APP}.add_importjob",
         f"{APP}.negotiate_case",
         f"{APP}.escalate_case",
         f"{APP}.pause_case",

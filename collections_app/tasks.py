@@ -86,6 +86,27 @@ def sweep_escalation_runs() -> int:
     return len(ids)
 
 
+# --- Portfolio imports (services/imports.py) ----------------------------------------------------
+
+
+@shared_task(name="collections.run_import_job")
+def run_import_job(job_id: int) -> dict | None:
+    from collections_app.services.imports import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return {"status": job.status, "rows_done": job.rows_done} if job else None
+
+
+@shared_task(name="collections.sweep_import_jobs")
+def sweep_import_jobs() -> int:
+    from collections_app.services.imports import import_jobs_requeue_stale
+
+    ids = import_jobs_requeue_stale()
+    for job_id in ids:
+        run_import_job.delay(job_id)
+    return len(ids)
+
+
 # Webhook tasks live beside their code; imported here so every worker registers them.
 from collections_app.api import tasks as api_tasks  # noqa: E402, F401
 from collections_app.webhooks import tasks as webhook_tasks  # noqa: E402, F401

@@ -148,6 +148,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "dispatch-outbox": {"task": "collections.dispatch_outbox", "schedule": 60.0},
     "sweep-outbox": {"task": "collections.sweep_outbox", "schedule": 60.0},
     "sweep-bulk-actions": {"task": "collections.sweep_bulk_actions", "schedule": 300.0},
+    "sweep-import-jobs": {"task": "collections.sweep_import_jobs", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -229,6 +230,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Uploaded files (portfolio imports). Never served by URL: they hold personal data, and admin
+# hands out what a person may download. In production web and workers must share this folder.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -321,3 +325,6 @@ CELERY_BEAT_SCHEDULE["sweep-idempotency-records"] = {
     "task": "collections.sweep_idempotency_records",
     "schedule": 3600.0,
 }
+# --- Portfolio imports (collections_app/services/imports.py) -------------------------------------
+# Rows per chunk: one transaction, one heartbeat, the point a crashed import resumes from.
+IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 1000)

@@ -27,6 +27,7 @@ from collections_app.models import (
     DeliveryAttempt,
     EscalationChunk,
     EscalationRun,
+    ImportJob,
     IntegrationKey,
     JurisdictionProfile,
     LegalProposal,
@@ -155,7 +156,12 @@ def build_world() -> World:
         case=case, rule="strategic-dpd-60", policy_key="us-default", policy_version=1,
         reasons={"reached": "sms delivered"},
     )  # fmt: skip
+    imported = ImportJob.objects.create(
+        file_name="portfolio.csv", format="csv", status=ImportJob.Status.DONE, rows_done=1
+    )
+    imported.problems.create(line=2, path="phone1", message=f"{PHONE} is not a mobile number")
     objects = {
+        "collections_app.importjob": imported,
         "collections_app.collectioncase": case,
         "collections_app.borrower": borrower,
         "collections_app.loan": loan,

@@ -157,3 +157,15 @@ def test_the_lender_benchmark_upserts_every_row_then_changes_nothing(scratch_dat
     assert result["mixed"] == {"updated": 150, "created": 150}
     assert result["again"] == {"unchanged": 300}
     assert result["cases"] == {"reminder": 250, "resolved": 50}
+
+
+@smoke_test_of("import.py")
+def test_the_import_benchmark_imports_next_to_a_bare_copy(scratch_database) -> None:
+    result = _run(["benchmarks/import.py", "--rows", "2000", "--database", scratch_database])
+    assert (result["benchmark"], result["rows"]) == ("import", 2000)
+    first, again = result["import"], result["reimport"]
+    # One row in 200 is invalid: rejected with its line, the others imported, then unchanged.
+    assert (first["imported"], first["rejected"]) == (1990, 10)
+    assert first["loans"] == {"created": 1990, "updated": 0, "unchanged": 0}
+    assert again["loans"] == {"created": 0, "updated": 0, "unchanged": 1990}
+    assert result["copy_seconds"] > 0 and first["peak_rss_mb"] > 0

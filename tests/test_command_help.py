@@ -23,7 +23,9 @@ def own_options(name: str) -> list[argparse.Action]:
     ]
 
 
-@pytest.mark.parametrize("name", ["simulate", "load_demo", "run_escalation", "ensure_demo_admin"])
+@pytest.mark.parametrize(
+    "name", ["simulate", "load_demo", "run_escalation", "ensure_demo_admin", "import_portfolio"]
+)
 def test_every_flag_says_what_it_does(name: str) -> None:
     options = own_options(name)
     assert options

@@ -29,7 +29,10 @@ def test_compose_has_the_whole_topology_with_health_checks() -> None:
     assert {"postgres", "redis", "web", "worker", "sender", "beat"} <= set(services)
     for name in ("postgres", "redis", "web", "worker", "sender"):
         assert "healthcheck" in services[name], name
-    assert {"pgdata", "redisdata"} <= set(compose["volumes"])
+    assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
+    # An upload stored by web is imported by a worker: both see the same media folder.
+    for name in ("web", "worker"):
+        assert "media:/app/var/media" in services[name]["volumes"], name
     assert services["web"]["environment"]["DATABASE_URL"].startswith("postgres://")
     assert services["worker"]["environment"]["CELERY_BROKER_URL"].startswith("redis://")
 

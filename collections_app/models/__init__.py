@@ -81,3 +81,6 @@ __all__ += ["AbilitySignal", "ContactPoint", "LoanStatus", "PaymentReversal"]
 from collections_app.models.api import IdempotencyRecord, IntegrationKey  # noqa: E402
 
 __all__ += ["IdempotencyRecord", "IntegrationKey"]
+from collections_app.models.imports import ImportJob, ImportProblem  # noqa: E402
+
+__all__ += ["ImportJob", "ImportProblem"]
