@@ -22,7 +22,8 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "collections_app" / "migratio
 def test_the_app_migrates_in_one_schema_and_one_data_migration() -> None:
     loader = MigrationLoader(None, ignore_no_migrations=True)
     ours = sorted(name for app, name in loader.disk_migrations if app == "collections_app")
-    assert ours == ["0001_initial", "0002_shipped_defaults"]
+    # 0003: the lender events' tables (issue 14), until the lead squashes them into 0001.
+    assert ours == ["0001_initial", "0002_shipped_defaults", "0003_lender_events"]
     data = loader.disk_migrations[("collections_app", "0002_shipped_defaults")]
     assert {type(op).__name__ for op in data.operations} == {"RunPython"}
 

@@ -70,3 +70,19 @@ __all__ += ["WebhookEvent"]
 from collections_app.models.legal import LegalProposal  # noqa: E402
 
 __all__ += ["LegalProposal"]
+
+from collections_app.models.lender_events import (  # noqa: E402
+    LenderEvent,
+    LenderEventAttempt,
+    LenderEventDelivery,
+    LenderEventKind,
+    WebhookEndpoint,
+)
+
+__all__ += [
+    "LenderEvent",
+    "LenderEventAttempt",
+    "LenderEventDelivery",
+    "LenderEventKind",
+    "WebhookEndpoint",
+]
