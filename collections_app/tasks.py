@@ -86,5 +86,7 @@ def sweep_escalation_runs() -> int:
     return len(ids)
 
 
-# Webhook tasks live beside their code; imported here so every worker registers them.
+# Webhook and lender-event tasks live beside their code; imported here so every worker
+# registers them.
+from collections_app.lender import tasks as lender_tasks  # noqa: E402, F401
 from collections_app.webhooks import tasks as webhook_tasks  # noqa: E402, F401
