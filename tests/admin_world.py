@@ -29,6 +29,9 @@ from collections_app.models import (
     EscalationRun,
     JurisdictionProfile,
     LegalProposal,
+    LenderEvent,
+    LenderEventAttempt,
+    LenderEventDelivery,
     MessageTemplate,
     OutboundMessage,
     Payment,
@@ -36,6 +39,7 @@ from collections_app.models import (
     PiiAccessLog,
     PlanInstallment,
     PromiseToPay,
+    WebhookEndpoint,
     WebhookEvent,
 )
 from collections_app.services.consents import consent_opt_out
@@ -154,7 +158,24 @@ def build_world() -> World:
         case=case, rule="strategic-dpd-60", policy_key="us-default", policy_version=1,
         reasons={"reached": "sms delivered"},
     )  # fmt: skip
+    endpoint = WebhookEndpoint.objects.create(
+        name="lender core", url="https://lender.example/hooks", secret="whsec_world"
+    )
+    event = LenderEvent.objects.create(
+        kind="case.state_changed", case=case, loan=loan, dedupe_key="world:moved",
+        payload={"case_id": case.pk, "loan_id": loan.external_id, "to_state": "negotiation"},
+    )  # fmt: skip
+    delivery = LenderEventDelivery.objects.create(
+        event=event, endpoint=endpoint, status=LenderEventDelivery.Status.QUEUED, attempts=1,
+        attempt_limit=12, last_error="HTTP 503: busy",
+    )  # fmt: skip
+    LenderEventAttempt.objects.create(
+        delivery=delivery, number=1, finished_at=now, http_status=503, response_excerpt="busy"
+    )
     objects = {
+        "collections_app.webhookendpoint": endpoint,
+        "collections_app.lenderevent": event,
+        "collections_app.lendereventdelivery": delivery,
         "collections_app.collectioncase": case,
         "collections_app.borrower": borrower,
         "collections_app.loan": loan,

@@ -3,6 +3,7 @@ from collections_app.admin import (  # noqa: F401  (registers the pages)
     compliance,
     escalation,
     legal,
+    lender_events,
     outreach,
     parties,
     webhooks,
