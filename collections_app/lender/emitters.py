@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from collections_app.db import any_of
 from collections_app.lender.events import LenderEventSpec, lender_events_emit_many, wanted
 from collections_app.models import (
     ChannelConsent,
@@ -50,7 +51,7 @@ class CaseRef:
 
 def case_refs(case_ids: Iterable[int]) -> dict[int, CaseRef]:
     """The lender's ids of each case's loan and borrower: one query for any number of cases."""
-    rows = CollectionCase.objects.filter(pk__in=set(case_ids)).values_list(
+    rows = CollectionCase.objects.filter(any_of(CollectionCase, "pk", set(case_ids))).values_list(
         "pk", "loan_id", "loan__external_id", "loan__borrower__external_id", "loan__currency"
     )
     return {row[0]: CaseRef(*row) for row in rows}

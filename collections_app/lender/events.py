@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from collections_app.db import any_of
 from collections_app.models import (
     CollectionCase,
     LenderEvent,
@@ -103,61 +104,76 @@ def lender_events_emit_many(
         raise ValueError(f"unknown lender event kind(s): {', '.join(sorted(unknown))}")
     now = now or timezone.now()
     subscribed = subscribers() if subscribed is None else subscribed
-    fresh = _first_telling([e for e in events if subscribed.get(e.kind)])
+    wanted_events = [e for e in events if subscribed.get(e.kind)]
+    if not wanted_events:
+        return 0
+    written = _insert(wanted_events, subscribed, now)
+    if written:
+        from collections_app.lender.wakeup import wake
+
+        # robust: the change is committed by then; a broker hiccup must not fail the request
+        # that made it (the sweeper sends what the wake-up missed).
+        transaction.on_commit(wake, robust=True)
+    return written
+
+
+def _event_row(event: LenderEventSpec, now: dt.datetime) -> dict[str, Any]:
+    return dict(
+        uuid=event.uuid,
+        kind=event.kind,
+        payload=dict(event.payload),
+        case_id=event.case_id,
+        loan_id=event.loan_id,
+        dedupe_key=event.dedupe_key,
+        occurred_at=event.occurred_at or now,
+    )
+
+
+def _delivery_row(now: dt.datetime) -> dict[str, Any]:
+    """A new delivery's fields, but for its event and endpoint."""
+    return dict(
+        status=LenderEventDelivery.Status.QUEUED,
+        attempt_limit=settings.LENDER_WEBHOOK_MAX_ATTEMPTS,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def _insert(
+    events: list[LenderEventSpec], subscribed: Mapping[str, list[int]], now: dt.datetime
+) -> int:
+    """COPY on PostgreSQL (measured: faster than one INSERT ... ON CONFLICT over arrays, whose
+    parameters cost more to send than the rows). A fact told before is skipped by the lookup;
+    one told by another transaction at this very moment fails the unique key, and the caller's
+    transaction with it: the facts themselves are unique (a payment id, a promise), so that
+    second teller was failing anyway."""
+    fresh = _first_telling(events)
     if not fresh:
         return 0
-    bulk_insert(
-        LenderEvent,
-        [
-            dict(
-                uuid=e.uuid,
-                kind=e.kind,
-                payload=dict(e.payload),
-                case_id=e.case_id,
-                loan_id=e.loan_id,
-                dedupe_key=e.dedupe_key,
-                occurred_at=e.occurred_at or now,
-            )
-            for e in fresh
-        ],
-        now,
-    )
+    bulk_insert(LenderEvent, [_event_row(e, now) for e in fresh], now)
     ids = dict(
-        LenderEvent.objects.filter(uuid__in=[e.uuid for e in fresh]).values_list("uuid", "pk")
+        LenderEvent.objects.filter(
+            any_of(LenderEvent, "uuid", [e.uuid for e in fresh])
+        ).values_list("uuid", "pk")
     )
-    limit = settings.LENDER_WEBHOOK_MAX_ATTEMPTS
     bulk_insert(
         LenderEventDelivery,
         [
-            dict(
-                event_id=ids[e.uuid],
-                endpoint_id=endpoint_id,
-                status=LenderEventDelivery.Status.QUEUED,
-                attempt_limit=limit,
-                next_attempt_at=now,
-                created_at=now,
-            )
+            dict(event_id=ids[e.uuid], endpoint_id=endpoint_id, **_delivery_row(now))
             for e in fresh
             for endpoint_id in subscribed[e.kind]
         ],
         now,
     )
-    from collections_app.lender.wakeup import wake
-
-    # robust: the change is committed by then; a broker hiccup must not fail the request that
-    # made it (the sweeper sends what the wake-up missed).
-    transaction.on_commit(wake, robust=True)
     return len(fresh)
 
 
 def _first_telling(events: list[LenderEventSpec]) -> list[LenderEventSpec]:
     """Drop facts told before (stored) or twice in this call: one fact, one event."""
-    if not events:
-        return []
     told = set(
-        LenderEvent.objects.filter(dedupe_key__in=[e.dedupe_key for e in events]).values_list(
-            "dedupe_key", flat=True
-        )
+        LenderEvent.objects.filter(
+            any_of(LenderEvent, "dedupe_key", [e.dedupe_key for e in events])
+        ).values_list("dedupe_key", flat=True)
     )
     fresh = []
     for event in events:

@@ -84,8 +84,9 @@ class LenderEvent(models.Model):
     case = models.ForeignKey(
         CollectionCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Not indexed: nothing looks events up by loan, and a night writes tens of thousands.
     loan = models.ForeignKey(
-        Loan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Loan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     # One fact, one event: the same fact told twice (a retried service) is stored once.
     dedupe_key = models.CharField(max_length=200, unique=True)
@@ -94,10 +95,6 @@ class LenderEvent(models.Model):
     class Meta:
         verbose_name = _("lender event")
         verbose_name_plural = _("lender events")
-        indexes = [
-            models.Index(fields=["kind", "occurred_at"]),
-            models.Index(fields=["occurred_at"]),
-        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.uuid}"
@@ -113,9 +110,13 @@ class LenderEventDelivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
-    event = models.ForeignKey(LenderEvent, on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed by the unique (event, endpoint) and the (endpoint, ...) indexes below: an index of
+    # each foreign key alone would only slow the night's inserts.
+    event = models.ForeignKey(
+        LenderEvent, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", db_index=False
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # Claims so far: the attempt number of the latest try, and the claim's fencing token.
@@ -167,8 +168,8 @@ class LenderEventAttempt(models.Model):
     """One try: written before the request leaves, finished with what the receiver said. A row
     left unfinished is a worker that died mid-send (the sweeper says so on it)."""
 
-    delivery = models.ForeignKey(
-        LenderEventDelivery, on_delete=models.CASCADE, related_name="attempt_rows"
+    delivery = models.ForeignKey(  # indexed by the unique (delivery, number)
+        LenderEventDelivery, on_delete=models.CASCADE, related_name="attempt_rows", db_index=False
     )
     number = models.PositiveSmallIntegerField()
     started_at = models.DateTimeField(default=timezone.now)
