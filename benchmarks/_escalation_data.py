@@ -54,6 +54,7 @@ LOAN = {
     "product": "'cash-loan-12m'",
     "currency": "CASE WHEN g %% 10 < 7 THEN 'CNY' ELSE 'USD' END",
     "principal": "5000",
+    "balance_principal": "3000",
     "outstanding_balance": "3000",
     "due_date": f"%(today)s::date - {DPD} - 1",
     "lender_data": """jsonb_build_object(

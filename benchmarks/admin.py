@@ -150,6 +150,7 @@ LOAN = {
     "product": "'cash-loan-12m'",
     "currency": "CASE WHEN i %% 3 = 0 THEN 'CNY' ELSE 'USD' END",
     "principal": "1000 + i %% 9000",
+    "balance_principal": "1000 + i %% 9000",
     "outstanding_balance": "1000 + i %% 9000",
     "due_date": "current_date - (1 + i %% 180)",
 }

@@ -72,6 +72,8 @@ class CloseReason(models.TextChoices):
     BANKRUPTCY = "bankruptcy", "Bankruptcy discharge"
     DECEASED = "deceased", "Deceased"
     FRAUD = "fraud", "Fraud / identity theft"
+    # The lender reported the loan current (or paid off) again: nothing is owed now.
+    CURRENT = "current", _("Brought current by the lender")
 
 
 @dataclass(frozen=True)

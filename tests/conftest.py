@@ -98,7 +98,11 @@ def _reseed() -> None:
     for name in names:
         module = importlib.import_module(f"collections_app.migrations.{name}")
         for operation in module.Migration.operations:
-            if isinstance(operation, m.RunPython):
+            # The refusal of a pre-squash database is a check, not data (and later migrations
+            # are applied here, which it would take for pre-squash ones).
+            if isinstance(operation, m.RunPython) and (
+                operation.code.__name__ != "refuse_a_pre_squash_database"
+            ):
                 # Only the data is gone: schema statements (execute) are skipped.
                 editor = SimpleNamespace(connection=connection, execute=lambda *a, **k: None)
                 operation.code(django_apps, editor)

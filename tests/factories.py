@@ -33,7 +33,15 @@ class LoanFactory(factory.django.DjangoModelFactory):
     product = "cash-loan-12m"
     currency = "USD"
     principal = Decimal("1200.00")
-    outstanding_balance = Decimal("1200.00")
+    balance_principal = Decimal("1200.00")
+    # The sum of the parts (the database holds it to that): interest and fees default to 0.
+    outstanding_balance = factory.LazyAttribute(
+        lambda loan: (
+            loan.balance_principal
+            + getattr(loan, "balance_interest", 0)
+            + getattr(loan, "balance_fees", 0)
+        )
+    )
     due_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
 
 

@@ -129,3 +129,14 @@ def test_the_webhooks_benchmark_stores_every_callback_once(scratch_database) -> 
     fixed = result["fixed_rate"]
     assert fixed["sent"] > 0 and fixed["stored"] > 0 and fixed["non2xx"] == 0
     assert (result["lost"], result["duplicates"]) == (0, 0)
+
+
+@smoke_test_of("lender.py")
+def test_the_lender_benchmark_upserts_every_row_then_changes_nothing(scratch_database) -> None:
+    result = _run(
+        ["benchmarks/lender.py", "--loans", "300"],
+        DATABASE_URL=f"{_server_url()}/{scratch_database}",
+    )
+    assert result["mixed"] == {"updated": 150, "created": 150}
+    assert result["again"] == {"unchanged": 300}
+    assert result["cases"] == {"reminder": 250, "resolved": 50}

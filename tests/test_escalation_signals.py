@@ -118,6 +118,24 @@ def test_a_payment_in_the_window_is_engagement() -> None:
     assert signals_of(case).delivered_unanswered == 0
 
 
+def test_a_payment_the_lender_reversed_is_no_engagement_and_no_partial_payment() -> None:
+    from collections_app.models import PaymentReversal
+
+    case = CaseFactory()
+    delivered(case, 4)
+    payment = Payment.objects.create(
+        external_id="P-sig-2",
+        loan=case.loan,
+        case=case,
+        amount=Decimal("10"),
+        currency=case.loan.currency,
+        received_at=NOW - dt.timedelta(days=2),
+    )
+    PaymentReversal.objects.create(payment=payment, reason="nsf", reversed_at=NOW)
+    signals = signals_of(case)
+    assert (signals.partial_payments, signals.delivered_unanswered) == (0, 4)
+
+
 def test_an_address_a_provider_refused_is_remembered_whenever_it_was() -> None:
     case = CaseFactory()
     assert signals_of(case).bad_contact_point == 0

@@ -203,3 +203,65 @@ def test_payments_outside_the_promise_s_window_do_not_count_towards_it(case) -> 
     assert not PromiseAllocation.objects.exists()
     case.refresh_from_db()
     assert case.amount_overdue == Decimal("220.00")  # both still paid down the case
+
+
+@pytest.mark.django_db
+def test_a_payment_takes_fees_then_interest_then_principal_and_keeps_what_it_took() -> None:
+    from tests.factories import CaseFactory, LoanFactory
+
+    loan = LoanFactory(
+        balance_principal=Decimal("1000.00"),
+        balance_interest=Decimal("50.00"),
+        balance_fees=Decimal("25.00"),
+    )
+    case = CaseFactory(loan=loan, amount_overdue=Decimal("300.00"))
+    payment, _ = pay(case, "100.00")
+
+    loan.refresh_from_db()
+    assert (loan.balance_fees, loan.balance_interest, loan.balance_principal) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("975.00"),
+    )
+    assert loan.outstanding_balance == Decimal("975.00")
+    assert (payment.applied_fees, payment.applied_interest, payment.applied_principal) == (
+        Decimal("25.00"),
+        Decimal("50.00"),
+        Decimal("25.00"),
+    )
+    assert payment.applied_overdue == Decimal("100.00")
+
+
+@pytest.mark.django_db
+def test_a_payment_above_what_is_overdue_keeps_only_what_it_took_off_the_case(case) -> None:
+    payment, _ = pay(case, "500.00")
+    assert payment.applied_overdue == Decimal("300.00")
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_balance_that_is_not_its_parts(case) -> None:
+    from django.db import IntegrityError, transaction
+
+    from collections_app.models import Loan
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Loan.objects.filter(pk=case.loan_id).update(outstanding_balance=Decimal("1.00"))
+
+
+@pytest.mark.django_db
+def test_each_installment_a_payment_paid_is_kept_for_a_reversal(case) -> None:
+    from collections_app.models import InstallmentAllocation
+
+    plan = plan_create(
+        case=case,
+        installments=[
+            (timezone.localdate() + dt.timedelta(days=7), Decimal("100.00")),
+            (timezone.localdate() + dt.timedelta(days=14), Decimal("100.00")),
+        ],
+    )
+    payment, _ = pay(case, "150.00")
+    shares = {
+        a.installment.sequence: a.amount
+        for a in InstallmentAllocation.objects.filter(payment=payment, installment__plan=plan)
+    }
+    assert shares == {1: Decimal("100.00"), 2: Decimal("50.00")}

@@ -44,6 +44,12 @@ class BorrowerAdmin(PiiFieldsMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     inlines = [ChannelConsentInline, LoanInline]
+    # The verification digests are not editable fields: no form shows them.
+    readonly_fields = ("last_source",)
+
+    def save_model(self, request: HttpRequest, obj: Borrower, form: object, change: bool) -> None:
+        obj.last_source = f"admin:{request.user.get_username()}"
+        super().save_model(request, obj, form, change)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -68,6 +74,13 @@ class LoanAdmin(admin.ModelAdmin):
     raw_id_fields = ("borrower",)
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    # The balance is its parts' sum (Loan.set_balance, held by a database constraint).
+    readonly_fields = ("outstanding_balance", "last_source")
+
+    def save_model(self, request: HttpRequest, obj: Loan, form: object, change: bool) -> None:
+        obj.set_balance(obj.balance)
+        obj.last_source = f"admin:{request.user.get_username()}"
+        super().save_model(request, obj, form, change)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str

@@ -49,6 +49,7 @@ def queue_due_sms(n: int, *, prefix: str, phone_base: int) -> list[CollectionCas
             borrower=b,
             currency="USD",
             principal=1000,
+            balance_principal=1000,
             outstanding_balance=1000,
             due_date=today - dt.timedelta(days=5),
         )

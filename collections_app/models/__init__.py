@@ -4,6 +4,7 @@ from collections_app.models.choices import Channel, Jurisdiction, Language, Segm
 from collections_app.models.events import AppendOnlyError, CaseEvent
 from collections_app.models.loans import Loan
 from collections_app.models.payments import (
+    InstallmentAllocation,
     Payment,
     PaymentPlan,
     PlanInstallment,
@@ -18,6 +19,7 @@ __all__ = [
     "Channel",
     "ChannelConsent",
     "CollectionCase",
+    "InstallmentAllocation",
     "Jurisdiction",
     "Language",
     "Loan",
@@ -70,6 +72,11 @@ __all__ += ["WebhookEvent"]
 from collections_app.models.legal import LegalProposal  # noqa: E402
 
 __all__ += ["LegalProposal"]
+
+from collections_app.models.lender import AbilitySignal, ContactPoint, PaymentReversal  # noqa: E402
+from collections_app.models.loans import LoanStatus  # noqa: E402
+
+__all__ += ["AbilitySignal", "ContactPoint", "LoanStatus", "PaymentReversal"]
 
 from collections_app.models.lender_events import (  # noqa: E402
     LenderEvent,

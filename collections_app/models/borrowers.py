@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.choices import Channel, Jurisdiction, Language
 from collections_app.validators import validate_e164, validate_time_zone
@@ -11,6 +12,10 @@ class Borrower(models.Model):
         max_length=64, unique=True, help_text="The lender's id for this person."
     )
     name = models.CharField(max_length=200)
+    # The one number and the one email the engine contacts (the gate, the channels and masking
+    # read these). A lender's upsert sets them from the contact points, through
+    # lender/records.engine_addresses only: the primary phone (else the first mobile, else the
+    # first number) and the primary email (else the first).
     phone = models.CharField(
         max_length=20, blank=True, validators=[validate_e164], help_text="E.164, e.g. +14155550100"
     )
@@ -29,6 +34,28 @@ class Borrower(models.Model):
         default=Jurisdiction.US,
         db_index=True,
         help_text="Code of the contact-rules profile that protects this borrower (CN, US, ...).",
+    )
+    region = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("State or province (ISO 3166-2), e.g. CA, GD."),
+    )
+    # Right-party verification: keyed digests of the date of birth and of the ID's last digits
+    # (lender/verification.py), never the values. Not editable, so no admin form shows them.
+    date_of_birth_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
+    id_digits_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
+    # Where the last change came from: "api:<integration>", "import:<job>", "admin:<user>".
+    last_source = models.CharField(max_length=100, blank=True, default="", db_default="")
+    # A keyed digest of the last record the lender sent (services/lender.py): the same record
+    # again is recognised without reading the contact points, and changes nothing.
+    reported_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

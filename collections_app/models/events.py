@@ -37,6 +37,9 @@ class CaseEvent(models.Model):
         COMPLIANCE = "compliance", "Compliance"
         CONSENT = "consent", "Consent / hold"
         LEGAL = "legal", _("Legal referral proposal")
+        # What the lender's systems changed: contact details, the amount overdue, a charge-off.
+        LENDER = "lender", _("Lender's data")
+        REVERSAL = "reversal", _("Payment reversed")
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

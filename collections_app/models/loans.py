@@ -4,11 +4,30 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from collections_app.lender.balances import Balance
 from collections_app.models.borrowers import Borrower
 from collections_app.validators import validate_currency
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+# New columns default in the database too, so rows written by plain SQL (COPY, benchmarks) get
+# them.
+ZERO_DEFAULT = {"default": Decimal("0"), "db_default": Decimal("0")}
+BLANK_DEFAULT = {"blank": True, "default": "", "db_default": ""}
+
+
+class LoanStatus(models.TextChoices):
+    """The loan's standing as the lender last reported it (services/lender.py syncs the case)."""
+
+    NOT_REPORTED = "", _("Not reported by the lender")
+    CURRENT = "current", _("Current")
+    PAST_DUE = "past_due", _("Past due")
+    PAID = "paid", _("Paid off")
+    CHARGED_OFF = "charged_off", _("Charged off")
 
 
 class Loan(models.Model):
@@ -17,12 +36,72 @@ class Loan(models.Model):
     product = models.CharField(max_length=64, blank=True, help_text="Lender's product code.")
     currency = models.CharField(max_length=3, validators=[validate_currency])
     principal = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    outstanding_balance = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
-    due_date = models.DateField(help_text="When the (first missed) payment was due.")
+    # What is owed now, broken down; `outstanding_balance` is their sum (set_balance is the one
+    # place that computes it, and a database constraint holds it). The lender's report sets
+    # them as of `balance_as_of`; payments and reversals move them in between.
+    balance_principal = models.DecimalField(**MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE)
+    balance_interest = models.DecimalField(**MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE)
+    balance_fees = models.DecimalField(**MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE)
+    outstanding_balance = models.DecimalField(
+        **MONEY, validators=NON_NEGATIVE, help_text=_("Principal + interest + fees.")
+    )
+    balance_as_of = models.DateField(
+        null=True, blank=True, help_text=_("The date of the lender's last balance report.")
+    )
+    status = models.CharField(max_length=12, choices=LoanStatus.choices, **BLANK_DEFAULT)
+    amount_past_due = models.DecimalField(
+        **MONEY,
+        **ZERO_DEFAULT,
+        validators=NON_NEGATIVE,
+        help_text=_("As the lender last reported it; the case's amount overdue is what we quote."),
+    )
+    due_date = models.DateField(
+        null=True, blank=True, help_text="When the (first missed) payment was due."
+    )
+    days_past_due_reported = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Days past due as the lender counts them.")
+    )
+    charge_off_date = models.DateField(null=True, blank=True)
+    origination_date = models.DateField(null=True, blank=True)
+    origination_state = models.CharField(
+        max_length=8, **BLANK_DEFAULT, help_text=_("State or province the loan was made in.")
+    )
+    # Where the last change came from: "api:<integration>", "import:<job>", "admin:<user>".
+    last_source = models.CharField(max_length=100, **BLANK_DEFAULT)
+    # A keyed digest of the last record the lender sent (services/lender.py): the same record
+    # again is recognised without comparing every field, and changes nothing.
+    reported_digest = models.CharField(max_length=64, **BLANK_DEFAULT, editable=False)
     # Ability-to-pay signals the lender shares (income band, other loans current, ...).
     lender_data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    outstanding_balance=models.F("balance_principal")
+                    + models.F("balance_interest")
+                    + models.F("balance_fees")
+                ),
+                name="loan_balance_is_its_parts",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Loan {self.external_id}"
+
+    @property
+    def balance(self) -> Balance:
+        return Balance(self.balance_principal, self.balance_interest, self.balance_fees)
+
+    def set_balance(self, balance: Balance) -> None:
+        """The one place the balance is computed: the parts, and their sum."""
+        self.balance_principal = balance.principal
+        self.balance_interest = balance.interest
+        self.balance_fees = balance.fees
+        self.outstanding_balance = balance.total
+
+
+# What set_balance writes (update_fields, bulk_update).
+BALANCE_FIELDS = ("balance_principal", "balance_interest", "balance_fees", "outstanding_balance")

@@ -26,6 +26,15 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, validators=[validate_currency])
     received_at = models.DateTimeField()
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Where it came from: "api:<integration>", "import:<job>", "webhook:payments", ...
+    source = models.CharField(max_length=100, blank=True, default="", db_default="")
+    # What it took off (services/payments.payment_record), so a reversal puts back exactly that:
+    # the balance's parts (fees first, then interest, then principal) and the case's amount
+    # overdue.
+    applied_fees = models.DecimalField(**MONEY, default=Decimal("0"), db_default=Decimal("0"))
+    applied_interest = models.DecimalField(**MONEY, default=Decimal("0"), db_default=Decimal("0"))
+    applied_principal = models.DecimalField(**MONEY, default=Decimal("0"), db_default=Decimal("0"))
+    applied_overdue = models.DecimalField(**MONEY, default=Decimal("0"), db_default=Decimal("0"))
 
     class Meta:
         indexes = [models.Index(fields=["loan", "received_at"])]
@@ -76,6 +85,30 @@ class PromiseAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} of {self.payment} to promise #{self.promise_id}"
+
+
+class InstallmentAllocation(models.Model):
+    """How much of one payment went to one plan installment, so a reversal un-pays exactly
+    what the payment paid."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="installment_allocations"
+    )
+    installment = models.ForeignKey(
+        "PlanInstallment", on_delete=models.CASCADE, related_name="allocations"
+    )
+    amount = models.DecimalField(**MONEY, validators=POSITIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment", "installment"], name="one_installment_allocation_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of {self.payment} to installment {self.installment_id}"
 
 
 class PaymentPlan(models.Model):

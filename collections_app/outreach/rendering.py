@@ -107,7 +107,9 @@ def message_context(
         "first_name": borrower.name.split()[0] if " " in borrower.name else borrower.name,
         "amount_due": amount_due,
         "balance": money(loan.outstanding_balance, loan.currency),
-        "due_date": loan.due_date.isoformat(),
+        # The loan's oldest unpaid due date; a loan the lender reported without one (current
+        # again) still has its case's: the day before it became overdue.
+        "due_date": (loan.due_date or case.overdue_since - dt.timedelta(days=1)).isoformat(),
         "days_past_due": case.days_past_due(today),
         "loan_id": loan.external_id,
         "payment_link": link,

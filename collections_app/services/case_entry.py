@@ -165,13 +165,15 @@ def cases_enter(
 
 
 def _cancel_outreach(moves: list[CaseMove]) -> int:
-    from collections_app.outreach.outbox import outbox_cancel_for_case
+    from collections_app.services.messages import messages_cancel
 
-    # The message lifecycle's own cancel, one case at a time: only pauses and closes come here,
-    # a handful per call (the nightly run never makes these moves).
+    # The message lifecycle's own cancel, one statement per target state (a lender's sync may
+    # resolve thousands of cases in one call).
+    by_target: dict[str, list[int]] = defaultdict(list)
+    for move in moves:
+        by_target[move.target].append(move.case_id)
     return sum(
-        outbox_cancel_for_case(case=CollectionCase(pk=m.case_id), reason=f"case {m.target}")
-        for m in moves
+        messages_cancel(case_ids=ids, reason=f"case {target}") for target, ids in by_target.items()
     )
 
 

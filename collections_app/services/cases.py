@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from collections_app.models import CaseEvent, CollectionCase, Loan
 from collections_app.services.case_entry import CaseMove, cases_enter
+from collections_app.services.escalation_writes import bulk_insert
 from collections_app.services.events import case_event_record, case_event_transition
 from collections_app.states import TRANSITIONS
 
@@ -49,6 +53,62 @@ def case_open(
             data={"amount_overdue": amount_overdue, "overdue_since": overdue_since},
         )
     return case
+
+
+@dataclass(frozen=True)
+class CaseOpening:
+    """One case to open: `case_open`'s arguments, for `cases_open` to do many at once."""
+
+    loan_id: int
+    amount_overdue: Decimal
+    overdue_since: dt.date
+    data: Mapping[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+def cases_open(
+    *,
+    openings: Sequence[CaseOpening],
+    actor: AbstractBaseUser | None = None,
+    now: dt.datetime | None = None,
+) -> list[CollectionCase]:
+    """`case_open` for many loans at once: one INSERT of cases, one of their OPENED events (the
+    same rows case_open writes, with `data` added to the event). Call it in a transaction, with
+    the loans locked (the database allows one open case per loan)."""
+    if not openings:
+        return []
+    now = now or timezone.now()
+    cases = CollectionCase.objects.bulk_create(
+        CollectionCase(
+            loan_id=o.loan_id,
+            amount_overdue=o.amount_overdue,
+            overdue_since=o.overdue_since,
+            opened_at=now,
+        )
+        for o in openings
+    )
+    bulk_insert(
+        CaseEvent,
+        [
+            {
+                "case_id": case.pk,
+                "kind": CaseEvent.Kind.OPENED,
+                "from_state": case.state,
+                "to_state": case.state,
+                "actor_id": actor.pk if actor is not None else None,
+                "reason": o.reason,
+                "data": {
+                    "amount_overdue": o.amount_overdue,
+                    "overdue_since": o.overdue_since,
+                    **o.data,
+                },
+                "created_at": now,
+            }
+            for case, o in zip(cases, openings, strict=True)
+        ],
+        now,
+    )
+    return cases
 
 
 def case_transition(

@@ -170,8 +170,13 @@ def batch_signals(*, id_range: tuple[int, int], since: dt.datetime) -> BatchSign
     ).values_list("borrower_id", "address"):
         out.bad_points[borrower_id].add(address)
     out.payments = dict(
+        # A payment the lender reversed (NSF, chargeback) was no payment: it shows no
+        # engagement.
         Payment.objects.filter(
-            case_id__gte=id_range[0], case_id__lte=id_range[1], received_at__gte=since
+            case_id__gte=id_range[0],
+            case_id__lte=id_range[1],
+            received_at__gte=since,
+            reversal__isnull=True,
         )
         .values("case_id")
         .annotate(n=Count("id"))

@@ -243,14 +243,18 @@ def messages_cancel(
     case_id: int | None = None,
     borrower_id: int | None = None,
     channel: str | None = None,
+    case_ids: Sequence[int] | None = None,
 ) -> int:
-    """Cancel the queued messages of a case or a borrower (on one channel, or all), at once
-    (a payment, a pause, a close, an opt-out, a hold). Returns how many."""
-    if case_id is None and borrower_id is None:
+    """Cancel the queued messages of a case (or of many: `case_ids`) or a borrower (on one
+    channel, or all), at once (a payment, a pause, a close, an opt-out, a hold). Returns how
+    many."""
+    if case_id is None and borrower_id is None and case_ids is None:
         raise ValueError("cancel needs a case or a borrower")
     rows = OutboundMessage.objects.all()
     if case_id is not None:
         rows = rows.filter(case_id=case_id)
+    if case_ids is not None:
+        rows = rows.filter(case_id__in=list(case_ids))
     if borrower_id is not None:
         rows = rows.filter(borrower_id=borrower_id)
     if channel:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collections_app.lender.balances import balance_paid
 from collections_app.lender.emitters import (
     SettledPromise,
     payment_recorded_emit,
@@ -21,6 +22,7 @@ from collections_app.lender.emitters import (
 from collections_app.models import (
     CaseEvent,
     CollectionCase,
+    InstallmentAllocation,
     Loan,
     Payment,
     PaymentPlan,
@@ -28,6 +30,7 @@ from collections_app.models import (
     PromiseAllocation,
     PromiseToPay,
 )
+from collections_app.models.loans import BALANCE_FIELDS
 from collections_app.outreach.outbox import outbox_cancel_for_case
 from collections_app.policies.promises import KEPT, OpenPromise, allocate_payment, promise_outcome
 from collections_app.services.cases import case_transition
@@ -47,13 +50,16 @@ def payment_record(
     amount: Decimal,
     currency: str,
     received_at: dt.datetime,
+    source: str = "",
 ) -> tuple[Payment, bool]:
     """Record a lender payment once. Returns (payment, created).
 
-    The same lender payment id sent twice has one effect. The payment lowers the balance and the
-    overdue amount, is allocated once across the active promises it counts towards
-    (policies/promises.py), counts towards plan installments, and resolves the case when nothing
-    is overdue any more.
+    The same lender payment id sent twice has one effect. The payment lowers the balance (fees,
+    then interest, then principal: lender/balances.py) and the overdue amount, is allocated once
+    across the active promises it counts towards (policies/promises.py), counts towards plan
+    installments, and resolves the case when nothing is overdue any more. What it took off each
+    is kept on the payment and its allocations, so a reversal puts back exactly that.
+    `source`: where it came from ("api:<integration>", "webhook:payments", ...).
     """
     if amount <= ZERO:
         raise ValidationError("A payment amount must be positive.")
@@ -71,6 +77,7 @@ def payment_record(
             .filter(loan=loan, state__in=OPEN_STATES)
             .first()
         )
+        paid = balance_paid(loan.balance, amount)
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(
@@ -80,13 +87,18 @@ def payment_record(
                     amount=amount,
                     currency=currency,
                     received_at=received_at,
+                    source=source,
+                    applied_fees=paid.fees,
+                    applied_interest=paid.interest,
+                    applied_principal=paid.principal,
+                    applied_overdue=min(amount, case.amount_overdue) if case else ZERO,
                 )
         except IntegrityError:
             # Another worker recorded the same payment id between our check and insert.
             return Payment.objects.get(external_id=external_id), False
 
-        loan.outstanding_balance = max(loan.outstanding_balance - amount, ZERO)
-        loan.save(update_fields=["outstanding_balance", "updated_at"])
+        loan.set_balance(loan.balance - paid)
+        loan.save(update_fields=[*BALANCE_FIELDS, "updated_at"])
         if case is not None:
             _apply_payment_to_case(case=case, payment=payment)
         else:
@@ -95,7 +107,7 @@ def payment_record(
 
 
 def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
-    case.amount_overdue = max(case.amount_overdue - payment.amount, ZERO)
+    case.amount_overdue -= payment.applied_overdue
     case.save(update_fields=["amount_overdue", "updated_at"])
     # Told before what it leads to (promises kept, the case resolved): the lender gets them in
     # the order they happened.
@@ -109,10 +121,11 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
             "amount": payment.amount,
             "currency": payment.currency,
             "amount_overdue_after": case.amount_overdue,
+            **({"source": payment.source} if payment.source else {}),
         },
     )
     _apply_to_promises(case=case, payment=payment)
-    _apply_to_plan(case=case, amount=payment.amount)
+    _apply_to_plan(case=case, payment=payment)
     # A message asking for money already paid must not go out.
     outbox_cancel_for_case(case=case, reason=f"payment {payment.external_id} received")
     if case.amount_overdue == ZERO:
@@ -206,13 +219,15 @@ def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
     promises_settled_emit(settled=kept, now=now)
 
 
-def _apply_to_plan(*, case: CollectionCase, amount: Decimal) -> None:
-    """Pay the oldest open installments of the active plan first."""
+def _apply_to_plan(*, case: CollectionCase, payment: Payment) -> None:
+    """Pay the oldest open installments of the active plan first (each share kept as an
+    InstallmentAllocation, for a reversal)."""
     plan = case.plans.filter(status=PaymentPlan.Status.ACTIVE).first()
     if plan is None:
         return
-    remaining = amount
+    remaining = payment.amount
     installments = plan.installments.select_for_update().exclude(status=PlanInstallment.Status.PAID)
+    shares = []
     for installment in installments.order_by("sequence"):
         if remaining <= ZERO:
             break
@@ -222,6 +237,11 @@ def _apply_to_plan(*, case: CollectionCase, amount: Decimal) -> None:
         if installment.paid_amount >= installment.amount:
             installment.status = PlanInstallment.Status.PAID
         installment.save(update_fields=["paid_amount", "status"])
+        if applied > ZERO:
+            shares.append(
+                InstallmentAllocation(payment=payment, installment=installment, amount=applied)
+            )
+    InstallmentAllocation.objects.bulk_create(shares)
     if not plan.installments.exclude(status=PlanInstallment.Status.PAID).exists():
         plan.status = PaymentPlan.Status.COMPLETED
         plan.save(update_fields=["status"])

@@ -112,6 +112,7 @@ def create_portfolio(
             product="cash-loan-12m",
             currency="CNY" if chinese else "USD",
             principal=principal,
+            balance_principal=principal,
             outstanding_balance=principal,
             due_date=start - dt.timedelta(days=days_late),
             lender_data=_lender_data(persona, brng),

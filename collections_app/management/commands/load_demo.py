@@ -101,6 +101,7 @@ class Command(BaseCommand):
             product="cash-loan-12m",
             currency="CNY" if chinese else "USD",
             principal=principal,
+            balance_principal=principal,
             outstanding_balance=principal,
             due_date=today - dt.timedelta(days=days_late),
         )

@@ -27,6 +27,7 @@ def handle_payment(event: WebhookEvent) -> str:
             amount=Decimal(data["amount"]),
             currency=data["currency"],
             received_at=dt.datetime.fromisoformat(data["received_at"]),
+            source="webhook:payments",
         )
     except ValidationError as exc:
         raise Ignored("; ".join(exc.messages)) from exc
