@@ -50,3 +50,12 @@ def test_the_envelope_is_stable_compact_json_with_decimals_as_strings() -> None:
         b'{"data":{"amount":"10.50","b":1},"id":"e-1","occurred_at":"2026-03-02T12:00:00Z",'
         b'"type":"payment.recorded"}'
     )
+
+
+def test_the_deploy_check_warns_when_http_endpoints_are_allowed(settings) -> None:
+    from django.core.checks import run_checks
+
+    settings.LENDER_WEBHOOK_ALLOW_HTTP = True
+    assert "collections.W601" in {m.id for m in run_checks(include_deployment_checks=True)}
+    settings.LENDER_WEBHOOK_ALLOW_HTTP = False
+    assert "collections.W601" not in {m.id for m in run_checks(include_deployment_checks=True)}
