@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("collections_app", "0002_shipped_defaults"),
+        ("collections_app", "0003_lender_domain"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
