@@ -25,8 +25,6 @@ def _session() -> requests.Session:
     # One per process (Celery prefork: one thread each): connections to a receiver are reused.
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
-    # The environment's proxies and .netrc are not ours to use for the lender's endpoints.
-    session.trust_env = False
     return session
 
 
