@@ -18,7 +18,7 @@ import datetime as dt
 from django.db.backends.utils import CursorWrapper
 
 from benchmarks._bulk import insert_select, insert_select_sql
-from collections_app.models import CaseEvent, OutboundMessage
+from collections_app.models import CaseEvent, LenderEvent, LenderEventDelivery, OutboundMessage
 
 BROKEN_PROMISES = """WITH p AS (
     UPDATE collections_app_promisetopay pr SET status = 'broken', resolved_at = now()
@@ -132,21 +132,66 @@ JOIN (VALUES ('reminder', 0, 'sms', time '10:00'), ('reminder', 2, 'email', time
 ON CONFLICT (idempotency_key) DO NOTHING"""
 
 
+# The lender's events for the night's moves and broken promises, and a delivery per active
+# endpoint subscribed to the kind (the engine writes the same; nothing is sent here).
+LENDER_MOVE = {
+    "uuid": "gen_random_uuid()",
+    "kind": "'case.state_changed'",
+    "payload": """jsonb_build_object('case_id', f.id, 'loan_id', l.external_id,
+        'borrower_id', b.external_id, 'from_state', f.state, 'to_state', f.target,
+        'transition', CASE f.target WHEN 'legal' THEN 'refer_to_legal' ELSE 'escalate' END,
+        'pause_reason', '', 'close_reason', '', 'by', 'system', 'rule', 'dpd')""",
+    "case_id": "f.id",
+    "loan_id": "l.id",
+    "dedupe_key": "'case.state_changed:' || f.id || ':' || f.target || ':' || now()",
+    "occurred_at": "now()",
+}
+LENDER_MOVE_FROM = """FROM facts f JOIN collections_app_collectioncase c ON c.id = f.id
+JOIN collections_app_loan l ON l.id = c.loan_id
+JOIN collections_app_borrower b ON b.id = l.borrower_id
+WHERE f.target <> f.state"""
+LENDER_BROKEN = {
+    "uuid": "gen_random_uuid()",
+    "kind": "'promise.broken'",
+    "payload": """jsonb_build_object('case_id', p.case_id, 'loan_id', l.external_id,
+        'borrower_id', b.external_id, 'promise_id', p.id)""",
+    "case_id": "p.case_id",
+    "loan_id": "l.id",
+    "dedupe_key": "'promise.broken:' || p.id",
+    "occurred_at": "now()",
+}
+LENDER_BROKEN_FROM = """FROM p JOIN collections_app_collectioncase c ON c.id = p.case_id
+JOIN collections_app_loan l ON l.id = c.loan_id
+JOIN collections_app_borrower b ON b.id = l.borrower_id"""
+LENDER_DELIVERY = {
+    "event_id": "e.id",
+    "endpoint_id": "ep.id",
+    "status": "'queued'",
+    "attempt_limit": "12",
+    "next_attempt_at": "now()",
+}
+LENDER_DELIVERY_FROM = """FROM collections_app_lenderevent e
+JOIN collections_app_webhookendpoint ep
+  ON ep.is_active AND (ep.event_kinds = '[]'::jsonb OR ep.event_kinds ? e.kind)
+WHERE e.occurred_at = now()"""
+
+
 def floor(cursor: CursorWrapper, today: dt.date) -> None:
     """The nightly run's writes for `today`, set-based."""
     params = {"today": today, "today_key": today.isoformat()}
-    # The events of rows an UPDATE ... RETURNING changed: the INSERT after the WITH.
-    for with_sql, columns, from_sql in (
-        (BROKEN_PROMISES, PROMISE_EVENT, "FROM p"),
-        (
-            DEFAULTED_PLANS,
-            PLAN_EVENT,
-            "FROM d JOIN collections_app_collectioncase c ON c.id = d.case_id",
-        ),
-    ):
-        sql, all_params = insert_select_sql(CaseEvent, columns, from_sql, params)
-        cursor.execute(with_sql + sql, all_params)
+    # The broken promises' audit rows and lender events, from one UPDATE ... RETURNING.
+    audit, audit_params = insert_select_sql(CaseEvent, PROMISE_EVENT, "FROM p", params)
+    told, told_params = insert_select_sql(LenderEvent, LENDER_BROKEN, LENDER_BROKEN_FROM, params)
+    cursor.execute(
+        BROKEN_PROMISES.rstrip().rstrip(")") + f"), audit AS ({audit} RETURNING 1)\n{told}",
+        audit_params | told_params,
+    )
+    # The defaulted plans' audit rows: the INSERT after the WITH.
+    sql, all_params = insert_select_sql(CaseEvent, PLAN_EVENT, PLAN_EVENT_FROM, params)
+    cursor.execute(DEFAULTED_PLANS + sql, all_params)
     for sql in FACTS:
         cursor.execute(sql, params)
     insert_select(cursor, CaseEvent, TRANSITION_EVENT, "FROM facts WHERE target <> state", params)
+    insert_select(cursor, LenderEvent, LENDER_MOVE, LENDER_MOVE_FROM, params)
+    insert_select(cursor, LenderEventDelivery, LENDER_DELIVERY, LENDER_DELIVERY_FROM, params)
     insert_select(cursor, OutboundMessage, OUTREACH, OUTREACH_FROM, params)

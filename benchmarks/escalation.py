@@ -87,7 +87,7 @@ SETVAL = (
 )
 
 
-def build(url: str, n: int, today: dt.date) -> dict:
+def build(url: str, n: int, today: dt.date, lender_endpoints: int = 1) -> dict:
     django_setup(url)
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -122,6 +122,16 @@ def build(url: str, n: int, today: dt.date) -> dict:
         generate(cur, n, today)
         for table in tables:
             cur.execute(SETVAL.format(table=f"collections_app_{table}"))
+    # The lender's receivers, subscribed to everything: each move of the night is an event and
+    # a delivery per endpoint, written in the run's transactions (nothing is sent here).
+    from collections_app.models import LenderEvent, WebhookEndpoint
+
+    LenderEvent.objects.all().delete()
+    WebhookEndpoint.objects.all().delete()
+    WebhookEndpoint.objects.bulk_create(
+        WebhookEndpoint(name=f"bench {i}", url=f"https://lender{i}.example/hooks", secret="s")
+        for i in range(lender_endpoints)
+    )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
         cur.execute(
@@ -141,10 +151,18 @@ def write_counts() -> dict:
             "SELECT (SELECT count(*) FROM collections_app_caseevent WHERE kind = 'transition'"
             "          AND reason <> 'generated'),"
             " (SELECT count(*) FROM collections_app_caseevent WHERE kind IN ('promise', 'plan')),"
-            " (SELECT count(*) FROM collections_app_outboundmessage)"
+            " (SELECT count(*) FROM collections_app_outboundmessage),"
+            " (SELECT count(*) FROM collections_app_lenderevent),"
+            " (SELECT count(*) FROM collections_app_lendereventdelivery)"
         )
-        transitions, other_events, outbox = cur.fetchone()
-    return {"transition_events": transitions, "other_events": other_events, "outbox": outbox}
+        transitions, other_events, outbox, lender_events, deliveries = cur.fetchone()
+    return {
+        "transition_events": transitions,
+        "other_events": other_events,
+        "outbox": outbox,
+        "lender_events": lender_events,
+        "lender_deliveries": deliveries,
+    }
 
 
 def measure_engine(url: str, workers: int, today: dt.date) -> dict:
@@ -302,6 +320,12 @@ def main() -> None:
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--date", default=dt.date.today().isoformat())
+    parser.add_argument(
+        "--lender-endpoints",
+        type=int,
+        default=1,
+        help="lender webhook endpoints subscribed to every event (0: none, nothing emitted)",
+    )
     args = parser.parse_args()
     today = dt.date.fromisoformat(args.date)
     if not args.url.startswith(("postgres://", "postgresql://")):
@@ -311,7 +335,7 @@ def main() -> None:
         return
     if args.measure:
         result = {
-            "build": lambda: build(args.url, args.cases, today),
+            "build": lambda: build(args.url, args.cases, today, args.lender_endpoints),
             "a": lambda: measure_engine(args.url, args.workers, today),
             "b": lambda: measure_one_by_one(args.url, args.sample_b, today),
             "c": lambda: measure_floor(args.url, today),
@@ -325,7 +349,17 @@ def main() -> None:
     built = (
         {"active": None}
         if args.skip_build
-        else child(["--measure", "build", "--url", template, *common])
+        else child(
+            [
+                "--measure",
+                "build",
+                "--url",
+                template,
+                "--lender-endpoints",
+                str(args.lender_endpoints),
+                *common,
+            ]
+        )
     )
     results = {}
     for label, extra in (
@@ -382,9 +416,19 @@ def main() -> None:
         "two_workers_faster": results["a2"]["rate"] > results["a1"]["rate"],
         "peak_rss_mb": {k: round(v["peak_rss_mb"]) for k, v in results.items()},
         "writes": {
-            k: {x: v[x] for x in ("transition_events", "other_events", "outbox")}
+            k: {
+                x: v[x]
+                for x in (
+                    "transition_events",
+                    "other_events",
+                    "outbox",
+                    "lender_events",
+                    "lender_deliveries",
+                )
+            }
             for k, v in results.items()
         },
+        "lender_endpoints": args.lender_endpoints,
         "build_seconds": built.get("build_seconds"),
     }
     print(json.dumps(summary))

@@ -9,9 +9,10 @@ class CollectionsAppConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        # Registers the deploy checks (webhooks, lender events) and connects django-anymail's
+        # tracking signal.
+        from collections_app.lender import checks as lender_checks  # noqa: F401
         from collections_app.roles import sync_roles_after_migrate
-
-        # Registers the webhook deploy checks and connects django-anymail's tracking signal.
         from collections_app.webhooks import checks, email  # noqa: F401
 
         # The roles follow roles.py after every migrate (and every flush of a test database).

@@ -97,9 +97,12 @@ def take(
     return list(rows[:limit] if limit else rows)
 
 
-def claim(kind: WorkKind, pk: int, *, now: dt.datetime | None = None) -> Claim | None:
-    """Move the row from waiting to running if it is still waiting; None when another worker
-    has it, or it is done or gone (a redelivered task then does nothing)."""
+def claim(
+    kind: WorkKind, pk: int, *, now: dt.datetime | None = None, where: Q | None = None
+) -> Claim | None:
+    """Move the row from waiting to running if it is still waiting (and matches `where`: due
+    by now, say); None when another worker has it, or it is done or gone (a redelivered task
+    then does nothing)."""
     now = now or timezone.now()
     values: dict[str, Any] = {**kind.claims, kind.beat_field: now}
     if kind.claimed_at:
@@ -107,7 +110,10 @@ def claim(kind: WorkKind, pk: int, *, now: dt.datetime | None = None) -> Claim |
     if kind.attempts:
         values[kind.attempts] = F(kind.attempts) + 1
     with transaction.atomic():
-        if not kind.model.objects.filter(kind.waiting, pk=pk).update(**values):
+        rows = kind.model.objects.filter(kind.waiting, pk=pk)
+        if where is not None:
+            rows = rows.filter(where)
+        if not rows.update(**values):
             return None
         token = (
             kind.model.objects.filter(pk=pk).values_list(kind.attempts, flat=True).get()

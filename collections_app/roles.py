@@ -69,6 +69,17 @@ _INTEGRATION_KEYS = [
     f"{APP}.change_integrationkey",
 ]
 
+# The events back to the lender: the endpoints and their secrets, what was sent and each try,
+# and a replay. Supervisors run the integration with the lender.
+_LENDER_EVENTS = [
+    f"{APP}.view_webhookendpoint",
+    f"{APP}.add_webhookendpoint",
+    f"{APP}.change_webhookendpoint",
+    f"{APP}.view_lenderevent",
+    f"{APP}.view_lendereventdelivery",
+    f"{APP}.replay_lendereventdelivery",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Work assigned cases: record promises, notes, start negotiation, pause. Phone and email
     # stay masked: outreach goes through the outbox, so an agent never needs the raw numbers.
@@ -112,6 +123,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLIANCE_REPORT,
         *_NIGHTLY_RUN,
         *_INTEGRATION_KEYS,
+        *_LENDER_EVENTS,
     ],
     "legal": [
         *_READ_CASEWORK,

@@ -107,6 +107,8 @@ def sweep_import_jobs() -> int:
     return len(ids)
 
 
-# Webhook tasks live beside their code; imported here so every worker registers them.
+# The API's, webhook and lender-event tasks live beside their code; imported here so every
+# worker registers them.
 from collections_app.api import tasks as api_tasks  # noqa: E402, F401
+from collections_app.lender import tasks as lender_tasks  # noqa: E402, F401
 from collections_app.webhooks import tasks as webhook_tasks  # noqa: E402, F401

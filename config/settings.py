@@ -131,12 +131,18 @@ CELERY_TASK_DEFAULT_QUEUE = env(
 # the every-minute dispatcher, the sweepers or the nightly run, and a dedicated worker (see
 # docker-compose.yml) can serve it. A worker started without --queues consumes both.
 OUTBOX_SEND_QUEUE = env("OUTBOX_SEND_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-outbox")
+# Signed webhooks to the lender's systems, on a queue of their own too: a receiver that answers
+# slowly holds up neither the dispatcher nor the borrowers' messages.
+LENDER_EVENTS_QUEUE = env("LENDER_EVENTS_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-lender")
 # Each queue its own exchange and key: two queues bound by the same key would both get a copy.
 CELERY_TASK_QUEUES = tuple(
     Queue(name, Exchange(name), routing_key=name)
-    for name in (CELERY_TASK_DEFAULT_QUEUE, OUTBOX_SEND_QUEUE)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, OUTBOX_SEND_QUEUE, LENDER_EVENTS_QUEUE)
 )
-CELERY_TASK_ROUTES = {"collections.send_messages": {"queue": OUTBOX_SEND_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "collections.send_messages": {"queue": OUTBOX_SEND_QUEUE},
+    "collections.drain_lender_deliveries": {"queue": LENDER_EVENTS_QUEUE},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is re-delivered, and claims make it safe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -328,3 +334,27 @@ CELERY_BEAT_SCHEDULE["sweep-idempotency-records"] = {
 # --- Portfolio imports (collections_app/services/imports.py) -------------------------------------
 # Rows per chunk: one transaction, one heartbeat, the point a crashed import resumes from.
 IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 1000)
+# --- Events back to the lender (collections_app/lender/) -------------------------------------
+CELERY_BEAT_SCHEDULE["sweep-lender-deliveries"] = {
+    "task": "collections.sweep_lender_deliveries",
+    "schedule": 30.0,
+}
+# Connect vs read, per try; a try that takes longer than the claim's TTL is swept and sent again
+# (the TTL is kept above connect + read, so a live sender is never swept).
+LENDER_WEBHOOK_CONNECT_TIMEOUT = envfloat("LENDER_WEBHOOK_CONNECT_TIMEOUT", 5.0)
+LENDER_WEBHOOK_READ_TIMEOUT = envfloat("LENDER_WEBHOOK_READ_TIMEOUT", 10.0)
+LENDER_WEBHOOK_CLAIM_TTL = envint("LENDER_WEBHOOK_CLAIM_TTL", 60)
+# Tries per delivery, then `failed` (admin: replay). Exponential backoff with jitter between
+# tries: base * 2^(try-1), at most the cap, times a random 0.5-1.0.
+LENDER_WEBHOOK_MAX_ATTEMPTS = envint("LENDER_WEBHOOK_MAX_ATTEMPTS", 12)
+LENDER_WEBHOOK_RETRY_BASE_SECONDS = envfloat("LENDER_WEBHOOK_RETRY_BASE_SECONDS", 30.0)
+LENDER_WEBHOOK_RETRY_CAP_SECONDS = envfloat("LENDER_WEBHOOK_RETRY_CAP_SECONDS", 3600.0)
+# A due delivery no task has taken for this many seconds is enqueued by the sweeper (retries
+# are due by their time in the database, never by a broker ETA).
+LENDER_WEBHOOK_SWEEP_AFTER = envint("LENDER_WEBHOOK_SWEEP_AFTER", 10)
+# Deliveries per send task.
+LENDER_WEBHOOK_SEND_BATCH = envint("LENDER_WEBHOOK_SEND_BATCH", 50)
+# After a rotation the old secret still signs (a second v1=) for this many hours.
+LENDER_WEBHOOK_ROTATION_HOURS = envint("LENDER_WEBHOOK_ROTATION_HOURS", 24)
+# Endpoints are https; plain http only to a loopback address, and only when this is on.
+LENDER_WEBHOOK_ALLOW_HTTP = envbool("LENDER_WEBHOOK_ALLOW_HTTP", DEBUG)

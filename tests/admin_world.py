@@ -31,6 +31,9 @@ from collections_app.models import (
     IntegrationKey,
     JurisdictionProfile,
     LegalProposal,
+    LenderEvent,
+    LenderEventAttempt,
+    LenderEventDelivery,
     MessageTemplate,
     OutboundMessage,
     Payment,
@@ -38,6 +41,7 @@ from collections_app.models import (
     PiiAccessLog,
     PlanInstallment,
     PromiseToPay,
+    WebhookEndpoint,
     WebhookEvent,
 )
 from collections_app.services.consents import consent_opt_out
@@ -160,8 +164,25 @@ def build_world() -> World:
         file_name="portfolio.csv", format="csv", status=ImportJob.Status.DONE, rows_done=1
     )
     imported.problems.create(line=2, path="phone1", message=f"{PHONE} is not a mobile number")
+    endpoint = WebhookEndpoint.objects.create(
+        name="lender core", url="https://lender.example/hooks", secret="whsec_world"
+    )
+    event = LenderEvent.objects.create(
+        kind="case.state_changed", case=case, loan=loan, dedupe_key="world:moved",
+        payload={"case_id": case.pk, "loan_id": loan.external_id, "to_state": "negotiation"},
+    )  # fmt: skip
+    delivery = LenderEventDelivery.objects.create(
+        event=event, endpoint=endpoint, status=LenderEventDelivery.Status.QUEUED, attempts=1,
+        attempt_limit=12, last_error="HTTP 503: busy",
+    )  # fmt: skip
+    LenderEventAttempt.objects.create(
+        delivery=delivery, number=1, finished_at=now, http_status=503, response_excerpt="busy"
+    )
     objects = {
         "collections_app.importjob": imported,
+        "collections_app.webhookendpoint": endpoint,
+        "collections_app.lenderevent": event,
+        "collections_app.lendereventdelivery": delivery,
         "collections_app.collectioncase": case,
         "collections_app.borrower": borrower,
         "collections_app.loan": loan,

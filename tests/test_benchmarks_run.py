@@ -87,6 +87,9 @@ def test_the_escalation_benchmark_runs_every_method(scratch_database) -> None:
     for method in ("a1", "a2", "c"):
         assert result["writes"][method]["transition_events"] > 0, method
         assert result["writes"][method]["outbox"] > 0, method
+        # one lender endpoint by default: a move is an event and a delivery
+        writes = result["writes"][method]
+        assert writes["lender_deliveries"] == writes["lender_events"] > 0, method
     assert result["writes"]["a1"] == result["writes"]["a2"]
 
 

@@ -26,8 +26,8 @@ def test_docker_compose_validates_against_the_compose_spec() -> None:
 def test_compose_has_the_whole_topology_with_health_checks() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "sender", "beat"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker", "sender"):
+    assert {"postgres", "redis", "web", "worker", "sender", "events", "beat"} <= set(services)
+    for name in ("postgres", "redis", "web", "worker", "sender", "events"):
         assert "healthcheck" in services[name], name
     assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
     # An upload stored by web is imported by a worker: both see the same media folder.
@@ -48,7 +48,11 @@ def test_env_example_lists_every_variable_the_settings_read() -> None:
 def test_compose_workers_serve_every_queue_the_settings_route_to() -> None:
     """A queue no worker consumes would hold its tasks forever (sends, say): the compose
     workers' --queues together must cover the production queues."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "OUTBOX_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CELERY_", "OUTBOX_", "LENDER_EVENTS_"))
+    }
     env.update(TESTING="0", DJANGO_SETTINGS_MODULE="config.settings")
     printed = subprocess.run(
         [
@@ -63,7 +67,7 @@ def test_compose_workers_serve_every_queue_the_settings_route_to() -> None:
         text=True,
         check=True,
     ).stdout.split()
-    assert len(printed) == 2, printed
+    assert len(printed) == 3, printed
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     served = set()
     for service in compose["services"].values():

@@ -35,6 +35,7 @@ def worker_env(**extra: str) -> dict[str, str]:
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         CELERY_TASK_DEFAULT_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
         OUTBOX_SEND_QUEUE=settings.OUTBOX_SEND_QUEUE,
+        LENDER_EVENTS_QUEUE=settings.LENDER_EVENTS_QUEUE,
         TESTING="1",
         VAR_DIR=str(settings.VAR_DIR),
         PYTHONUNBUFFERED="1",
@@ -52,7 +53,11 @@ def celery_worker(
     log = log_path.open("w")
     proc = subprocess.Popen(
         celery_worker_command(
-            [settings.CELERY_TASK_DEFAULT_QUEUE, settings.OUTBOX_SEND_QUEUE],
+            [
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                settings.OUTBOX_SEND_QUEUE,
+                settings.LENDER_EVENTS_QUEUE,
+            ],
             concurrency=concurrency,
             hostname=f"test{os.getpid()}@%h",
         ),

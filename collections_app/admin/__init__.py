@@ -5,6 +5,7 @@ from collections_app.admin import (  # noqa: F401  (registers the pages)
     escalation,
     imports,
     legal,
+    lender_events,
     outreach,
     parties,
     webhooks,

@@ -84,3 +84,18 @@ __all__ += ["IdempotencyRecord", "IntegrationKey"]
 from collections_app.models.imports import ImportJob, ImportProblem  # noqa: E402
 
 __all__ += ["ImportJob", "ImportProblem"]
+from collections_app.models.lender_events import (  # noqa: E402
+    LenderEvent,
+    LenderEventAttempt,
+    LenderEventDelivery,
+    LenderEventKind,
+    WebhookEndpoint,
+)
+
+__all__ += [
+    "LenderEvent",
+    "LenderEventAttempt",
+    "LenderEventDelivery",
+    "LenderEventKind",
+    "WebhookEndpoint",
+]

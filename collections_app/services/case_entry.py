@@ -6,8 +6,9 @@ their own way, then hand their moves to `cases_enter`, which carries out the eff
 declares for each (`entry_effects`): assign an agent on entering negotiation, cancel queued
 outreach on pause and close, record a borrower-level hold, send the referral notice on a
 referral, settle an open legal proposal on leaving escalation, and say on the timeline which
-holds still stand when a case comes back from a pause. Each effect is one set-based step over
-all the moves that need it, so a night of thousands of moves costs a few statements.
+holds still stand when a case comes back from a pause; and every move is told to the lender
+(case.state_changed, lender/emitters.py). Each effect is one set-based step over all the moves
+that need it, so a night of thousands of moves costs a few statements.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from collections_app.lender.emitters import case_moves_emit
 from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactHold
 from collections_app.services.consents import STOPPING_HOLDS
 from collections_app.services.escalation_writes import bulk_insert
@@ -128,6 +130,8 @@ def cases_enter(
     this in the transaction that wrote it)."""
     now = now or timezone.now()
     outcome = EntryOutcome()
+    # Every move is news to the lender: case.state_changed, in bulk for a night's moves.
+    case_moves_emit(moves=moves, actor=actor, now=now)
     by_effect: dict[Effect, list[CaseMove]] = defaultdict(list)
     for move in moves:
         for effect in move.effects:

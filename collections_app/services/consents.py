@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from collections_app.lender.emitters import hold_placed_emit, hold_released_emit, opt_out_emit
 from collections_app.models import (
     Borrower,
     CaseEvent,
@@ -70,6 +71,7 @@ def _consent_record(
             data["cancelled_messages"] = outbox_cancel_for_borrower(
                 borrower=borrower, channel=channel, reason=f"opted out of {channel}"
             )
+            opt_out_emit(consent=consent, borrower_external_id=borrower.external_id)
         verb = "Opted out of" if status == ChannelConsent.Status.OPTED_OUT else "Opted in to"
         _audit_on_open_cases(borrower, f"{verb} {channel} ({source})", data, actor)
     return consent
@@ -145,6 +147,7 @@ def hold_place(
             {"hold": hold.pk, "kind": kind, "cancelled_messages": cancelled},
             actor,
         )
+        hold_placed_emit(hold=hold, borrower_external_id=borrower.external_id)
         if kind in BORROWER_LEVEL_PAUSES:
             # About the person, not one loan: every loan stops, not only the one it came in on.
             from collections_app.services.case_entry import borrower_cases_pause
@@ -169,4 +172,5 @@ def hold_release(
             {"hold": hold.pk, "kind": hold.kind, "released": True},
             actor,
         )
+        hold_released_emit(hold=hold, borrower_external_id=hold.borrower.external_id)
     return hold

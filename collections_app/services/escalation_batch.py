@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from collections_app.lender.emitters import SettledPromise, promises_settled_emit
 from collections_app.models import (
     CaseEvent,
     CollectionCase,
@@ -105,6 +106,14 @@ def _settle_promises(
             pk__in=[row[0] for row in rows], status=PromiseToPay.Status.ACTIVE
         ).update(status=outcome, resolved_at=now)
         events += [_settled_event(outcome, row, now, policy_of, run) for row in rows]
+    promises_settled_emit(
+        settled=[
+            SettledPromise(pk, case_id, outcome, amount, paid, due)
+            for outcome, rows in settled.items()
+            for pk, case_id, amount, due, paid, _terms in rows
+        ],
+        now=now,
+    )
     return events, {row[1] for row in settled[BROKEN]}
 
 

@@ -12,6 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_app.lender.balances import balance_paid
+from collections_app.lender.emitters import (
+    SettledPromise,
+    payment_recorded_emit,
+    plan_created_emit,
+    promise_created_emit,
+    promises_settled_emit,
+)
 from collections_app.models import (
     CaseEvent,
     CollectionCase,
@@ -94,12 +101,17 @@ def payment_record(
         loan.save(update_fields=[*BALANCE_FIELDS, "updated_at"])
         if case is not None:
             _apply_payment_to_case(case=case, payment=payment)
+        else:
+            payment_recorded_emit(payment=payment, case=None)
     return payment, True
 
 
 def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
     case.amount_overdue -= payment.applied_overdue
     case.save(update_fields=["amount_overdue", "updated_at"])
+    # Told before what it leads to (promises kept, the case resolved): the lender gets them in
+    # the order they happened.
+    payment_recorded_emit(payment=payment, case=case)
     case_event_record(
         case=case,
         kind=CaseEvent.Kind.PAYMENT,
@@ -146,6 +158,7 @@ def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
         terms=terms,
     )
     now = timezone.now()
+    kept: list[SettledPromise] = []
     PromiseAllocation.objects.bulk_create(
         PromiseAllocation(payment=payment, promise_id=promise_id, amount=share, created_at=now)
         for promise_id, share in shares
@@ -192,7 +205,18 @@ def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
                 % {"promise": promise.pk, "paid": promise.amount_paid, "amount": promise.amount},
                 data={"promise_id": promise.pk, "status": promise.status},
             )
+            kept.append(
+                SettledPromise(
+                    promise.pk,
+                    case.pk,
+                    promise.status,
+                    promise.amount,
+                    promise.amount_paid,
+                    promise.due_date,
+                )
+            )
         promise.save(update_fields=["amount_paid", "status", "resolved_at"])
+    promises_settled_emit(settled=kept, now=now)
 
 
 def _apply_to_plan(*, case: CollectionCase, payment: Payment) -> None:
@@ -262,6 +286,7 @@ def promise_create(
             reason=f"Promised {amount} by {due_date}",
             data={"promise_id": promise.pk, "amount": amount, "due_date": due_date},
         )
+        promise_created_emit(promise=promise, actor=actor)
         _engage(case=case, actor=actor, reason="Promise to pay")
     return promise
 
@@ -299,5 +324,6 @@ def plan_create(
             reason=f"Plan of {len(installments)} installments, {total} in all",
             data={"plan": plan.pk, "installments": [[d, a] for d, a in installments]},
         )
+        plan_created_emit(plan=plan, installments=installments, actor=actor)
         _engage(case=case, actor=actor, reason="Payment plan agreed")
     return plan

@@ -1,0 +1,323 @@
+"""What each service tells the lender: the payload of every kind, in one place.
+
+Each function is called by the service that makes the change, inside its transaction, and
+writes nothing (not even its lookups) when no endpoint subscribes to the kind. Payloads name
+things by the lender's own ids (`loan_id`, `borrower_id`, `payment_id` are their external ids)
+beside ours (`case_id`, `promise_id`, `plan_id`, `hold_id`), and carry facts, never free text
+a person or a borrower typed (a reason, a reply, a note): those may hold anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from collections_app.db import any_of
+from collections_app.lender.events import LenderEventSpec, lender_events_emit_many, wanted
+from collections_app.models import (
+    ChannelConsent,
+    CollectionCase,
+    ContactHold,
+    LenderEventKind,
+    Payment,
+    PaymentPlan,
+    PromiseToPay,
+)
+
+if TYPE_CHECKING:
+    from collections_app.services.case_entry import CaseMove
+
+Kind = LenderEventKind
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    case_id: int
+    loan_pk: int
+    loan_id: str
+    borrower_id: str
+    currency: str
+
+    def as_data(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "loan_id": self.loan_id, "borrower_id": self.borrower_id}
+
+
+def case_refs(case_ids: Iterable[int]) -> dict[int, CaseRef]:
+    """The lender's ids of each case's loan and borrower: one query for any number of cases."""
+    rows = CollectionCase.objects.filter(any_of(CollectionCase, "pk", set(case_ids))).values_list(
+        "pk", "loan_id", "loan__external_id", "loan__borrower__external_id", "loan__currency"
+    )
+    return {row[0]: CaseRef(*row) for row in rows}
+
+
+def _money(amount: Decimal) -> str:
+    """As the books keep it (two places), whatever the caller's Decimal looked like."""
+    return str(Decimal(amount).quantize(CENTS))
+
+
+def _by(actor: AbstractBaseUser | None) -> str:
+    return "user" if actor is not None else "system"
+
+
+def case_moves_emit(
+    *,
+    moves: Sequence[CaseMove],
+    actor: AbstractBaseUser | None,
+    now: dt.datetime,
+) -> int:
+    """case.state_changed for each move (a person's, the nightly run's, a hold's)."""
+    if not moves:
+        return 0
+    subscribed = wanted([Kind.CASE_STATE_CHANGED])
+    if not subscribed:
+        return 0
+    refs = case_refs(m.case_id for m in moves)
+    stamp = now.isoformat()
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.CASE_STATE_CHANGED,
+                payload={
+                    **refs[m.case_id].as_data(),
+                    "from_state": m.source,
+                    "to_state": m.target,
+                    "transition": m.transition,
+                    "pause_reason": m.params.get("pause_reason", ""),
+                    "close_reason": m.params.get("close_reason", ""),
+                    "by": _by(actor),
+                    # The nightly run's policy rule; "" for a person's move.
+                    "rule": str(m.data.get("rule", "")),
+                },
+                dedupe_key=f"case.state_changed:{m.case_id}:{m.target}:{stamp}",
+                case_id=m.case_id,
+                loan_id=refs[m.case_id].loan_pk,
+                occurred_at=now,
+            )
+            for m in moves
+        ],
+        now=now,
+        subscribed=subscribed,
+    )
+
+
+def promise_created_emit(*, promise: PromiseToPay, actor: AbstractBaseUser | None) -> int:
+    subscribed = wanted([Kind.PROMISE_CREATED])
+    if not subscribed:
+        return 0
+    ref = case_refs([promise.case_id])[promise.case_id]
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.PROMISE_CREATED,
+                payload={
+                    **ref.as_data(),
+                    "promise_id": promise.pk,
+                    "amount": _money(promise.amount),
+                    "currency": ref.currency,
+                    "due_date": promise.due_date,
+                    "by": _by(actor),
+                },
+                dedupe_key=f"promise.created:{promise.pk}",
+                case_id=promise.case_id,
+                loan_id=ref.loan_pk,
+                occurred_at=promise.created_at,
+            )
+        ],
+        subscribed=subscribed,
+    )
+
+
+@dataclass(frozen=True)
+class SettledPromise:
+    promise_id: int
+    case_id: int
+    status: str  # kept, broken
+    amount: Decimal
+    amount_paid: Decimal
+    due_date: dt.date
+
+
+def promises_settled_emit(*, settled: Sequence[SettledPromise], now: dt.datetime) -> int:
+    """promise.kept / promise.broken, for one payment's promises or a night's batch."""
+    if not settled:
+        return 0
+    kinds = {
+        PromiseToPay.Status.KEPT: Kind.PROMISE_KEPT,
+        PromiseToPay.Status.BROKEN: Kind.PROMISE_BROKEN,
+    }
+    subscribed = wanted(list(kinds.values()))
+    told = [s for s in settled if kinds[s.status] in subscribed]
+    if not told:
+        return 0
+    refs = case_refs(s.case_id for s in told)
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=kinds[s.status],
+                payload={
+                    **refs[s.case_id].as_data(),
+                    "promise_id": s.promise_id,
+                    "amount": _money(s.amount),
+                    "amount_paid": _money(s.amount_paid),
+                    "currency": refs[s.case_id].currency,
+                    "due_date": s.due_date,
+                },
+                dedupe_key=f"{kinds[s.status]}:{s.promise_id}",
+                case_id=s.case_id,
+                loan_id=refs[s.case_id].loan_pk,
+                occurred_at=now,
+            )
+            for s in told
+        ],
+        now=now,
+        subscribed=subscribed,
+    )
+
+
+def plan_created_emit(
+    *,
+    plan: PaymentPlan,
+    installments: Sequence[tuple[dt.date, Decimal]],
+    actor: AbstractBaseUser | None,
+) -> int:
+    subscribed = wanted([Kind.PLAN_CREATED])
+    if not subscribed:
+        return 0
+    ref = case_refs([plan.case_id])[plan.case_id]
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.PLAN_CREATED,
+                payload={
+                    **ref.as_data(),
+                    "plan_id": plan.pk,
+                    "currency": ref.currency,
+                    "total": _money(sum((amount for _, amount in installments), Decimal("0"))),
+                    "installments": [
+                        {"sequence": i, "due_date": due, "amount": _money(amount)}
+                        for i, (due, amount) in enumerate(installments, start=1)
+                    ],
+                    "by": _by(actor),
+                },
+                dedupe_key=f"plan.created:{plan.pk}",
+                case_id=plan.case_id,
+                loan_id=ref.loan_pk,
+                occurred_at=plan.created_at,
+            )
+        ],
+        subscribed=subscribed,
+    )
+
+
+def opt_out_emit(*, consent: ChannelConsent, borrower_external_id: str) -> int:
+    """consent.opted_out: about the person (every loan of theirs), so no case or loan."""
+    subscribed = wanted([Kind.CONSENT_OPTED_OUT])
+    if not subscribed:
+        return 0
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.CONSENT_OPTED_OUT,
+                payload={
+                    "borrower_id": borrower_external_id,
+                    "channel": consent.channel,
+                    "source": consent.source,
+                    "requested_at": consent.requested_at,
+                    "recorded_at": consent.recorded_at,
+                },
+                dedupe_key=f"consent.opted_out:{consent.pk}:{consent.recorded_at.isoformat()}",
+                occurred_at=consent.recorded_at,
+            )
+        ],
+        subscribed=subscribed,
+    )
+
+
+def _hold_data(hold: ContactHold, borrower_external_id: str) -> dict[str, Any]:
+    return {
+        "hold_id": hold.pk,
+        "borrower_id": borrower_external_id,
+        "kind": hold.kind,
+        "source": hold.source,
+        "placed_at": hold.recorded_at,
+    }
+
+
+def hold_placed_emit(*, hold: ContactHold, borrower_external_id: str) -> int:
+    """hold.placed for every hold; a dispute hold is also dispute.opened (a receiver that only
+    follows disputes subscribes to that one)."""
+    kinds = [Kind.HOLD_PLACED]
+    if hold.kind == ContactHold.Kind.DISPUTE:
+        kinds.append(Kind.DISPUTE_OPENED)
+    subscribed = wanted(kinds)
+    if not subscribed:
+        return 0
+    data = _hold_data(hold, borrower_external_id)
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=kind,
+                payload=data,
+                dedupe_key=f"{kind}:{hold.pk}",
+                occurred_at=hold.recorded_at,
+            )
+            for kind in subscribed
+        ],
+        subscribed=subscribed,
+    )
+
+
+def hold_released_emit(*, hold: ContactHold, borrower_external_id: str) -> int:
+    subscribed = wanted([Kind.HOLD_RELEASED])
+    if not subscribed:
+        return 0
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.HOLD_RELEASED,
+                payload={**_hold_data(hold, borrower_external_id), "released_at": hold.released_at},
+                dedupe_key=f"hold.released:{hold.pk}",
+                occurred_at=hold.released_at or timezone.now(),
+            )
+        ],
+        subscribed=subscribed,
+    )
+
+
+def payment_recorded_emit(*, payment: Payment, case: CollectionCase | None) -> int:
+    subscribed = wanted([Kind.PAYMENT_RECORDED])
+    if not subscribed:
+        return 0
+    loan = payment.loan
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.PAYMENT_RECORDED,
+                payload={
+                    "payment_id": payment.external_id,
+                    "loan_id": loan.external_id,
+                    "borrower_id": loan.borrower.external_id,
+                    "case_id": case.pk if case is not None else None,
+                    "amount": _money(payment.amount),
+                    "currency": payment.currency,
+                    "received_at": payment.received_at,
+                    "outstanding_balance_after": _money(loan.outstanding_balance),
+                    "amount_overdue_after": _money(case.amount_overdue)
+                    if case is not None
+                    else None,
+                },
+                dedupe_key=f"payment.recorded:{payment.external_id}",
+                case_id=case.pk if case is not None else None,
+                loan_id=loan.pk,
+                occurred_at=payment.recorded_at,
+            )
+        ],
+        subscribed=subscribed,
+    )
