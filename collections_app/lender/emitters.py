@@ -10,7 +10,7 @@ a person or a borrower typed (a reason, a reply, a note): those may hold anythin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -27,8 +27,10 @@ from collections_app.models import (
     LenderEventKind,
     Payment,
     PaymentPlan,
+    PaymentReversal,
     PromiseToPay,
 )
+from collections_app.states import CLOSED_STATES
 
 if TYPE_CHECKING:
     from collections_app.services.case_entry import CaseMove
@@ -72,35 +74,81 @@ def case_moves_emit(
     actor: AbstractBaseUser | None,
     now: dt.datetime,
 ) -> int:
-    """case.state_changed for each move (a person's, the nightly run's, a hold's)."""
+    """case.state_changed for each move (a person's, the nightly run's, a hold's), and
+    loan.case_closed for a move that closes the case."""
     if not moves:
         return 0
-    subscribed = wanted([Kind.CASE_STATE_CHANGED])
+    subscribed = wanted([Kind.CASE_STATE_CHANGED, Kind.LOAN_CASE_CLOSED])
     if not subscribed:
         return 0
     refs = case_refs(m.case_id for m in moves)
     stamp = now.isoformat()
+    changed = [
+        LenderEventSpec(
+            kind=Kind.CASE_STATE_CHANGED,
+            payload={
+                **refs[m.case_id].as_data(),
+                "from_state": m.source,
+                "to_state": m.target,
+                "transition": m.transition,
+                "pause_reason": m.params.get("pause_reason", ""),
+                "close_reason": m.params.get("close_reason", ""),
+                "by": _by(actor),
+                # The nightly run's policy rule; "" for a person's move.
+                "rule": str(m.data.get("rule", "")),
+            },
+            dedupe_key=f"case.state_changed:{m.case_id}:{m.target}:{stamp}",
+            case_id=m.case_id,
+            loan_id=refs[m.case_id].loan_pk,
+            occurred_at=now,
+        )
+        for m in moves
+    ]
+    closed = [
+        LenderEventSpec(
+            kind=Kind.LOAN_CASE_CLOSED,
+            payload={
+                **refs[m.case_id].as_data(),
+                "state": m.target,
+                "close_reason": m.params.get("close_reason", ""),
+            },
+            # A case closes once: its id is the fact's key.
+            dedupe_key=f"loan.case_closed:{m.case_id}",
+            case_id=m.case_id,
+            loan_id=refs[m.case_id].loan_pk,
+            occurred_at=now,
+        )
+        for m in moves
+        if m.target in CLOSED_STATES
+    ]
+    return lender_events_emit_many(events=changed + closed, now=now, subscribed=subscribed)
+
+
+def cases_opened_emit(*, cases: Sequence[CollectionCase], now: dt.datetime) -> int:
+    """loan.case_opened for each case opened (a loan reported past due, a reversal that makes
+    a loan paid off owe again, a case opened by hand)."""
+    if not cases:
+        return 0
+    subscribed = wanted([Kind.LOAN_CASE_OPENED])
+    if not subscribed:
+        return 0
+    refs = case_refs(c.pk for c in cases)
     return lender_events_emit_many(
         events=[
             LenderEventSpec(
-                kind=Kind.CASE_STATE_CHANGED,
+                kind=Kind.LOAN_CASE_OPENED,
                 payload={
-                    **refs[m.case_id].as_data(),
-                    "from_state": m.source,
-                    "to_state": m.target,
-                    "transition": m.transition,
-                    "pause_reason": m.params.get("pause_reason", ""),
-                    "close_reason": m.params.get("close_reason", ""),
-                    "by": _by(actor),
-                    # The nightly run's policy rule; "" for a person's move.
-                    "rule": str(m.data.get("rule", "")),
+                    **refs[c.pk].as_data(),
+                    "amount_overdue": _money(c.amount_overdue),
+                    "currency": refs[c.pk].currency,
+                    "overdue_since": c.overdue_since,
                 },
-                dedupe_key=f"case.state_changed:{m.case_id}:{m.target}:{stamp}",
-                case_id=m.case_id,
-                loan_id=refs[m.case_id].loan_pk,
+                dedupe_key=f"loan.case_opened:{c.pk}",
+                case_id=c.pk,
+                loan_id=refs[c.pk].loan_pk,
                 occurred_at=now,
             )
-            for m in moves
+            for c in cases
         ],
         now=now,
         subscribed=subscribed,
@@ -317,6 +365,39 @@ def payment_recorded_emit(*, payment: Payment, case: CollectionCase | None) -> i
                 case_id=case.pk if case is not None else None,
                 loan_id=loan.pk,
                 occurred_at=payment.recorded_at,
+            )
+        ],
+        subscribed=subscribed,
+    )
+
+
+def payment_reversed_emit(*, reversal: PaymentReversal, detail: Mapping[str, Any]) -> int:
+    """payment.reversed: the payment, why, and the case the amount is owed on again."""
+    subscribed = wanted([Kind.PAYMENT_REVERSED])
+    if not subscribed:
+        return 0
+    payment = reversal.payment
+    loan = payment.loan
+    case_id = detail.get("reopened_case") or detail.get("case")
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.PAYMENT_REVERSED,
+                payload={
+                    "payment_id": payment.external_id,
+                    "loan_id": loan.external_id,
+                    "borrower_id": loan.borrower.external_id,
+                    "case_id": case_id,
+                    "amount": _money(payment.amount),
+                    "currency": payment.currency,
+                    "reason": reversal.reason,
+                    "reversed_at": reversal.reversed_at,
+                    "outstanding_balance_after": _money(loan.outstanding_balance),
+                },
+                dedupe_key=f"payment.reversed:{payment.external_id}",
+                case_id=case_id,
+                loan_id=loan.pk,
+                occurred_at=reversal.recorded_at,
             )
         ],
         subscribed=subscribed,

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from collections_app.lender.emitters import cases_opened_emit
 from collections_app.models import CaseEvent, CollectionCase, Loan
 from collections_app.services.case_entry import CaseMove, cases_enter
 from collections_app.services.escalation_writes import bulk_insert
@@ -43,14 +44,13 @@ def case_open(
 ) -> CollectionCase:
     """Open a case for an overdue loan. The database allows one open case per loan."""
     with transaction.atomic():
-        case = CollectionCase.objects.create(
-            loan=loan, amount_overdue=amount_overdue, overdue_since=overdue_since
-        )
-        case_event_record(
-            case=case,
-            kind=CaseEvent.Kind.OPENED,
+        (case,) = cases_open(
+            openings=[
+                CaseOpening(
+                    loan_id=loan.pk, amount_overdue=amount_overdue, overdue_since=overdue_since
+                )
+            ],
             actor=actor,
-            data={"amount_overdue": amount_overdue, "overdue_since": overdue_since},
         )
     return case
 
@@ -108,6 +108,7 @@ def cases_open(
         ],
         now,
     )
+    cases_opened_emit(cases=cases, now=now)
     return cases
 
 

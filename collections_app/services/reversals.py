@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_app.lender.balances import Balance
+from collections_app.lender.emitters import payment_reversed_emit
 from collections_app.lender.records import ReversalRecord
 from collections_app.lender.results import CREATED, UNCHANGED, LenderDataError, UpsertResult
 from collections_app.models import (
@@ -88,6 +89,7 @@ def reversal_record(*, record: ReversalRecord, source: str) -> UpsertResult:
         _amount_owed_again(payment, loan, label, base, detail)
         _promises_unkept(payment, label, base, detail)
         _installments_unpaid(payment, label, base, detail)
+        payment_reversed_emit(reversal=reversal, detail=detail)
     return UpsertResult(CREATED, reversal, detail)
 
 

@@ -264,3 +264,60 @@ def test_a_payment_to_a_loan_without_an_open_case_is_told_without_one() -> None:
                    received_at=timezone.now() - dt.timedelta(hours=1))  # fmt: skip
     (paid,) = told("payment.recorded")
     assert (paid["case_id"], paid["amount_overdue_after"]) == (None, None)
+
+
+# --- the lender's own data coming back as facts: cases opened and closed, payments reversed
+
+
+def test_a_loan_reported_past_due_then_current_tells_its_case_opened_and_closed() -> None:
+    from collections_app.models import CollectionCase
+    from collections_app.services.lender import borrower_upsert, loan_upsert
+    from tests.lender.builders import SOURCE, borrower_record, current_loan, loan_record
+
+    borrower_upsert(record=borrower_record(), source=SOURCE)
+    loan_upsert(record=loan_record(), source=SOURCE)
+    case = CollectionCase.objects.get()
+    (opened,) = told("loan.case_opened")
+    assert opened == {
+        **refs(case),
+        "amount_overdue": "300.00",
+        "currency": case.loan.currency,
+        "overdue_since": case.overdue_since.isoformat(),
+    }
+
+    loan_upsert(record=current_loan(), source=SOURCE)
+
+    (closed,) = told("loan.case_closed")
+    assert closed == {**refs(case), "state": "resolved", "close_reason": "current"}
+    assert [m["to_state"] for m in told("case.state_changed")] == ["resolved"]
+
+
+def test_a_reversed_payment_is_told_with_the_case_it_is_owed_on_again() -> None:
+    from collections_app.models import CollectionCase
+    from collections_app.services.lender import (
+        borrower_upsert,
+        loan_upsert,
+        payment_post,
+        payment_reverse,
+    )
+    from tests.lender.builders import (
+        SOURCE,
+        borrower_record,
+        loan_record,
+        payment_record_,
+        reversal_record,
+    )
+
+    borrower_upsert(record=borrower_record(), source=SOURCE)
+    loan_upsert(record=loan_record(), source=SOURCE)
+    payment_post(record=payment_record_(received_at=timezone.now().isoformat()), source=SOURCE)
+    payment_reverse(
+        record=reversal_record(reversed_at=(timezone.now() + dt.timedelta(minutes=1)).isoformat()),
+        source=SOURCE,
+    )
+    payment_reverse(record=reversal_record(), source=SOURCE)  # again: told once
+
+    case = CollectionCase.objects.exclude(state__in=["resolved", "written_off"]).get()
+    (reversed_,) = told("payment.reversed")
+    assert reversed_["payment_id"] == "P-1" and reversed_["reason"] == "nsf"
+    assert reversed_["case_id"] == case.pk
