@@ -3,9 +3,9 @@ single PUT upserts at a fixed rate.
 
     python benchmarks/api.py [--loans 20000] [--batch 1000] [--rate 200] [--duration 30]
 
-Runs the app under gunicorn (2 sync workers, as in production) on loopback against PostgreSQL
-(database collections_bench_api, or --database; its lender data is emptied first) with Redis as
-the broker, with one write key:
+Runs the app under gunicorn (3 sync workers, as docker-compose runs the web; --workers) on
+loopback against PostgreSQL (database collections_bench_api, or --database; its lender data is
+emptied first) with Redis as the broker, with one write key:
 
 1. bulk: --loans past-due loans (one per borrower, the borrowers created first through the
    service) in calls of --batch to POST /api/v1/loans/bulk, two calls in flight (one per
@@ -242,10 +242,10 @@ def single_requests(path: Path, count: int, loans: int) -> None:
             out.write(f"/api/v1/loans/{row['external_id']}\t{json.dumps(row)}\n")
 
 
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2",
+            sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
             "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
         ],
         cwd=ROOT,
@@ -283,6 +283,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30, help="seconds at that rate")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of PUTs before measuring")
     parser.add_argument("--database", default=DB, help="its own database (lender data emptied)")
+    # docker-compose.yml's web runs 3 sync workers (2 x cores - 1 here): the same server.
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     args = parser.parse_args()
     if not 1 <= args.batch <= 1000:
         parser.error("--batch must be 1 to 1000")
@@ -307,7 +309,7 @@ def main() -> None:
     single_requests(requests_file, int(args.rate * (args.duration + args.warmup) * 1.5) + 100,
                     args.loans)  # fmt: skip
 
-    server = start_gunicorn(env, port)
+    server = start_gunicorn(env, port, args.workers)
     try:
         warm_up(port, key)
         created = post_bulk(port, key, batches)
@@ -330,7 +332,10 @@ def main() -> None:
     updated_rate = args.loans / updated["seconds"]
     unchanged_rate = args.loans / unchanged["seconds"]
     bare_rate = args.loans / bare_seconds
-    print(f"machine: {os.cpu_count()} cores; gunicorn 2 sync workers; PostgreSQL; Redis broker")
+    print(
+        f"machine: {os.cpu_count()} cores; gunicorn {args.workers} sync workers; PostgreSQL; "
+        "Redis broker"
+    )
     print(f"{'':34}{'loans/s':>10}{'seconds':>10}")
     print(f"{'bulk, new past-due loans (API)':34}{created_rate:>10.0f}{created['seconds']:>10.2f}"
           "   target >= 2,000")  # fmt: skip
