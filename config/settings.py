@@ -358,3 +358,7 @@ LENDER_WEBHOOK_SEND_BATCH = envint("LENDER_WEBHOOK_SEND_BATCH", 50)
 LENDER_WEBHOOK_ROTATION_HOURS = envint("LENDER_WEBHOOK_ROTATION_HOURS", 24)
 # Endpoints are https; plain http only to a loopback address, and only when this is on.
 LENDER_WEBHOOK_ALLOW_HTTP = envbool("LENDER_WEBHOOK_ALLOW_HTTP", DEBUG)
+# Events go to public addresses only (checked after DNS, on every try: lender/endpoint_urls.py).
+# A lender reached over a private network or VPN: its networks here, comma-separated CIDRs,
+# e.g. "10.20.0.0/16,fd00:1::/64". Loopback is allowed when LENDER_WEBHOOK_ALLOW_HTTP is on.
+LENDER_WEBHOOK_PRIVATE_NETWORKS = envlist("LENDER_WEBHOOK_PRIVATE_NETWORKS")

@@ -20,3 +20,27 @@ def lender_webhooks_over_tls(app_configs: Any = None, **kwargs: Any) -> list[Che
             id="collections.W601",
         )
     ]
+
+
+@register()
+def lender_private_networks_parse(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A malformed entry would allow nothing and leave a lender on a VPN wondering why."""
+    import ipaddress
+
+    from django.core.checks import Error
+
+    bad = []
+    for network in settings.LENDER_WEBHOOK_PRIVATE_NETWORKS:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            bad.append(network)
+    if not bad:
+        return []
+    return [
+        Error(
+            f"LENDER_WEBHOOK_PRIVATE_NETWORKS has entries that are not networks: {', '.join(bad)}",
+            hint="Comma-separated CIDRs, e.g. 10.20.0.0/16,fd00:1::/64.",
+            id="collections.E602",
+        )
+    ]

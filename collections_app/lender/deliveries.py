@@ -156,7 +156,11 @@ def delivery_send(held: claims.Claim) -> str:
     attempt = LenderEventAttempt.objects.create(
         delivery=delivery, number=held.token, started_at=timezone.now()
     )
-    problem = endpoint_url_problem(endpoint.url, allow_http=settings.LENDER_WEBHOOK_ALLOW_HTTP)
+    problem = endpoint_url_problem(
+        endpoint.url,
+        allow_http=settings.LENDER_WEBHOOK_ALLOW_HTTP,
+        private_networks=settings.LENDER_WEBHOOK_PRIVATE_NETWORKS,
+    )
     if problem:
         answer = http.Answer(None, error=f"not sent: {problem}")
     else:
@@ -185,6 +189,8 @@ def delivery_send(held: claims.Claim) -> str:
             connect_timeout=settings.LENDER_WEBHOOK_CONNECT_TIMEOUT,
             read_timeout=settings.LENDER_WEBHOOK_READ_TIMEOUT,
         )
+        if answer.refused_address:
+            problem = answer.error
     return _record(held, delivery, endpoint, attempt, answer, url_problem=problem)
 
 

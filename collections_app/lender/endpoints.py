@@ -27,7 +27,11 @@ def generate_secret() -> str:
 def endpoint_problems(*, url: str, event_kinds: Sequence[str]) -> dict[str, list[str]]:
     """{field: [message]} for a URL or kinds an endpoint may not have."""
     problems: dict[str, list[str]] = {}
-    url_problem = endpoint_url_problem(url, allow_http=settings.LENDER_WEBHOOK_ALLOW_HTTP)
+    url_problem = endpoint_url_problem(
+        url,
+        allow_http=settings.LENDER_WEBHOOK_ALLOW_HTTP,
+        private_networks=settings.LENDER_WEBHOOK_PRIVATE_NETWORKS,
+    )
     if url_problem:
         problems["url"] = [url_problem]
     unknown = sorted(set(event_kinds) - set(KINDS))
