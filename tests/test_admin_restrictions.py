@@ -231,3 +231,25 @@ def test_the_dispute_list_puts_overdue_first_and_an_agent_sends_the_verification
     assert response.status_code == 200
     message = OutboundMessage.objects.get(template_key="dispute-verification")
     assert message.case_id == old.case_id and message.legally_required
+
+
+def test_send_now_does_not_offer_the_dispute_notices(client) -> None:
+    from collections_app.admin.outreach import SendNowForm
+
+    keys = {key for key, _label in SendNowForm().fields["template_key"].choices}
+    assert "reminder-notice" in keys
+    assert not keys & {"dispute-verification", "dispute-response"}
+
+
+def test_the_dispute_page_offers_its_steps_to_an_agent_and_only_reading_to_legal(client) -> None:
+    dispute = dispute_record(case=CaseFactory(), kind="not_mine", received_on=timezone.localdate(),
+                             received_via="phone")  # fmt: skip
+    change = reverse("admin:collections_app_dispute_change", args=[dispute.pk])
+    client.force_login(make_user("agent1", "agent"))
+    page = client.get(change).content.decode()
+    assert 'id="send-verification"' in page and 'id="close-dispute"' in page
+    client.force_login(make_user("legal1", "legal"))
+    page = client.get(change).content.decode()
+    assert 'id="send-verification"' not in page
+    verify = reverse("admin:collections_app_dispute_verify", args=[dispute.pk])
+    assert client.get(verify).status_code == 403

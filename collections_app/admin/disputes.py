@@ -38,6 +38,8 @@ from collections_app.services.pii import mask_text
 
 CHANGE_DISPUTE = "collections_app.change_dispute"
 FORM_TEMPLATE = "admin/collections_app/includes/restriction_form.html"
+# Refusals about this channel only: the notice may still go by the other one.
+OTHER_CHANNEL_HELPS = frozenset({"opted_out", "no_contact_point", "contact_point_unusable"})
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -286,12 +288,13 @@ class DisputeAdmin(PiiFieldsMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
         else:
-            self.message_user(
-                request,
-                _("Not sent (%(rule)s): %(reason)s Choose another channel.")
-                % {"rule": message.error_code, "reason": reason},
-                messages.ERROR,
-            )
+            text = _("Not sent (%(rule)s): %(reason)s") % {
+                "rule": message.error_code,
+                "reason": reason,
+            }
+            if message.error_code in OTHER_CHANNEL_HELPS:
+                text = f"{text} {_('Send it by the other channel.')}"
+            self.message_user(request, text, messages.ERROR)
 
     def close_view(self, request: HttpRequest, dispute_id: int) -> HttpResponse:
         dispute = self._dispute(request, dispute_id)
