@@ -280,3 +280,18 @@ def test_withdrawing_an_open_dispute_lifts_the_hold(daytime_zone) -> None:
     assert (dispute.status, dispute.outcome) == ("withdrawn", "withdrawn")
     assert _fresh(case).state == CaseState.REMINDER
     assert gate_contact(case=_fresh(case), channel="sms").allowed
+
+
+def test_a_disputed_case_resumed_by_hand_is_still_not_collected_by_the_nightly_run() -> None:
+    from collections_app.services.cases import case_transition
+
+    disputed = night_case(dpd=40)
+    _dispute(disputed)
+    case_transition(case=_fresh(disputed), name="resume", actor=make_user("sup", "supervisor"))
+    assert _fresh(disputed).state == CaseState.REMINDER
+
+    run = run_night(day(1))
+
+    assert not OutboundMessage.objects.filter(case=disputed).exists()
+    assert run.totals.get("held") == 1
+    assert _fresh(disputed).state == CaseState.REMINDER
