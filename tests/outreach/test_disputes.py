@@ -208,8 +208,8 @@ def test_a_dispute_on_a_case_paused_by_a_hold_does_not_resume_it_when_verified(
     case = make_case(daytime_zone)
     dispute = _dispute(case)
     hold_place(borrower=case.loan.borrower, kind="cease_communication", source="letter")
-    message = dispute_verification_send(dispute=dispute, channel="email")
-    send_claimed([message.pk])
+    message = dispute_verification_send(dispute=dispute, channel="sms")
+    assert send_claimed([message.pk]).sent == 1  # a required notice passes the cease hold
 
     dispute.refresh_from_db()
     assert dispute.status == Dispute.Status.VERIFICATION_SENT
