@@ -253,3 +253,25 @@ def test_the_dispute_page_offers_its_steps_to_an_agent_and_only_reading_to_legal
     assert 'id="send-verification"' not in page
     verify = reverse("admin:collections_app_dispute_verify", args=[dispute.pk])
     assert client.get(verify).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor", "legal", "compliance"])
+def test_each_role_opens_exactly_the_case_restriction_pages_it_may(client, role) -> None:
+    from collections_app.roles import ROLE_PERMISSIONS
+
+    perms = set(ROLE_PERMISSIONS[role])
+    case = CaseFactory()
+    hold = hold_place(borrower=case.loan.borrower, kind="deceased", source="lender")
+    client.force_login(make_user(f"u-{role}", role))
+    expected = {
+        case_url(case, "dispute"): "collections_app.add_dispute",
+        case_url(case, "hold"): "collections_app.record_hold",
+        case_url(case, "optout"): "collections_app.record_hold",
+        reverse("admin:collections_app_collectioncase_release_hold", args=[hold.pk]):
+            "collections_app.release_hold",
+    }  # fmt: skip
+    for page_url, perm in expected.items():
+        assert client.get(page_url).status_code == (200 if perm in perms else 403), page_url
+    listing = reverse("admin:collections_app_dispute_changelist")
+    for term in ("abc", str(case.pk), case.loan.borrower.name):
+        assert client.get(listing, {"q": term}).status_code == 200
