@@ -295,3 +295,25 @@ def test_a_disputed_case_resumed_by_hand_is_still_not_collected_by_the_nightly_r
     assert not OutboundMessage.objects.filter(case=disputed).exists()
     assert run.totals.get("held") == 1
     assert _fresh(disputed).state == CaseState.REMINDER
+
+
+def test_the_independent_audit_flags_collection_contact_about_a_disputed_debt_only() -> None:
+    from collections_app.compliance.audit import BorrowerRules, Contact, audit
+
+    profile = Profile(code="US", version=1, window_start=dt.time(8), window_end=dt.time(21))
+    start = dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC)
+    rules = BorrowerRules(profile=profile, zones=("UTC",))
+    rules.disputes.append((1, start, start + dt.timedelta(days=2)))
+
+    def contact(case_id: int, days: float, required: bool = False) -> Contact:
+        at = start + dt.timedelta(days=days)
+        return Contact(1, case_id, "sms", "+14155550100", at, "delivered", required)
+
+    contacts = [
+        contact(1, 1),  # collection message about the disputed debt: a violation
+        contact(1, 1.01, required=True),  # the verification
+        contact(2, 1.02),  # the borrower's other loan
+        contact(1, 3),  # after the verification went out
+    ]
+    found = audit(contacts, {1: rules})
+    assert [(v.rule, v.contact) for v in found] == [("disputed_debt", contacts[0])]
