@@ -27,6 +27,7 @@ from collections_app.admin.restriction_forms import (
     WithdrawDisputeForm,
 )
 from collections_app.models import Borrower, Dispute, DisputeDocument, OutboundMessage
+from collections_app.services.dispute_notices import IN_FLIGHT
 from collections_app.services.disputes import (
     UNRESOLVED,
     dispute_close,
@@ -161,6 +162,10 @@ class DisputeAdmin(PiiFieldsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Read here; every change is a step (the buttons), through services/disputes.py.
+        return False if obj is not None else super().has_change_permission(request, obj)
+
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
@@ -203,8 +208,10 @@ class DisputeAdmin(PiiFieldsMixin, admin.ModelAdmin):
         dispute = Dispute.objects.filter(pk=object_id).first() if object_id.isdigit() else None
         if dispute is not None:
             can = request.user.has_perm(CHANGE_DISPUTE)
+            pending = dispute.verification_message
+            in_flight = pending is not None and pending.status in IN_FLIGHT
             context.update(
-                can_verify=can and dispute.status == Dispute.Status.OPEN,
+                can_verify=can and dispute.status == Dispute.Status.OPEN and not in_flight,
                 can_close=can and dispute.status in UNRESOLVED,
                 can_add_document=can,
                 verification_message=dispute.verification_message,

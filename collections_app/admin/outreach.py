@@ -26,7 +26,7 @@ from collections_app.models import (
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.outbox import manual_key, outbox_enqueue
 from collections_app.outreach.rendering import TemplateRenderError, render_template
-from collections_app.services.disputes import DISPUTE_NOTICE_KEYS
+from collections_app.services.dispute_notices import DISPUTE_NOTICE_KEYS
 from collections_app.services.pii import mask_text
 from collections_app.web.voice import third_party_safe_message
 from collections_app.webhooks import ivr

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models import Channel, ContactHold, Dispute
-from collections_app.services.disputes import NOTICE_CHANNELS
+from collections_app.services.dispute_notices import NOTICE_CHANNELS
 
 # A dispute document: letters, receipts and reports, not executables or archives.
 DOCUMENT_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".txt", ".doc", ".docx")

@@ -22,6 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,13 @@ from collections_app.models import (
     Dispute,
     DisputeDocument,
     JurisdictionProfile,
-    OutboundMessage,
+)
+from collections_app.services.dispute_notices import (
+    IN_FLIGHT,
+    RESPONSE_KEY,
+    VERIFICATION_KEY,
+    notice_dispatch_now,
+    notice_queue,
 )
 from collections_app.services.events import case_event_record
 from collections_app.states import (
@@ -43,15 +50,9 @@ from collections_app.states import (
     PauseReason,
 )
 
-# The templates of the notices a dispute sends (MessageTemplate keys, per channel/language).
-VERIFICATION_KEY = "dispute-verification"
-RESPONSE_KEY = "dispute-response"
-DISPUTE_NOTICE_KEYS = frozenset({VERIFICATION_KEY, RESPONSE_KEY})
-NOTICE_CHANNELS = ("email", "sms")
 # When the borrower's jurisdiction has no current profile (it cannot be contacted anyway).
 DEFAULT_RESPONSE_DAYS = 30
 UNRESOLVED = (Dispute.Status.OPEN, Dispute.Status.VERIFICATION_SENT)
-IN_FLIGHT = (OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING)
 
 
 def response_days_for(case: CollectionCase) -> int:
@@ -263,49 +264,9 @@ def dispute_document_add(
 # --- the notices -----------------------------------------------------------------------------
 
 
-def _queue_notice(
-    dispute: Dispute, *, key: str, channel: str, actor: AbstractBaseUser | None
-) -> OutboundMessage:
-    from collections_app.outreach.outbox import outbox_enqueue
-    from collections_app.outreach.rendering import find_template
-
-    if channel not in NOTICE_CHANNELS:
-        raise ValidationError({"channel": _("Send it by email or SMS.")})
-    borrower = dispute.case.loan.borrower
-    if not (borrower.email if channel == "email" else borrower.phone):
-        raise ValidationError({"channel": _("The borrower has no address for this channel.")})
-    if find_template(key, channel, borrower.preferred_language) is None:
-        raise ValidationError(
-            {"channel": _("No active %(key)s template for this channel.") % {"key": key}}
-        )
-    message, _created = outbox_enqueue(
-        case=dispute.case,
-        channel=channel,
-        template_key=key,
-        step=f"dispute:{dispute.pk}:{key}",
-        scheduled_at=timezone.now(),
-        actor=actor,
-        key=f"dispute:{dispute.pk}:{key}:{timezone.now():%Y%m%d%H%M%S%f}",
-        legally_required=True,
-    )
-    return message
-
-
-def _dispatch_now(message: OutboundMessage) -> None:
-    """Through the gate right away (as "Send now" does); allowed ones go to a send worker when
-    the transaction commits. Refused or deferred ones stay on the message for the agent."""
-    from collections_app.outreach.dispatch import dispatch_batch
-    from collections_app.tasks import send_messages
-
-    result = dispatch_batch(ids=[message.pk])
-    if result.allowed:
-        allowed = list(result.allowed)
-        transaction.on_commit(lambda: send_messages.delay(allowed))
-
-
 def dispute_verification_send(
     *, dispute: Dispute, channel: str, actor: AbstractBaseUser | None = None
-) -> OutboundMessage:
+) -> Model:
     """Send the verification of the debt (a legally required notice: it passes the dispute's
     own hold). The dispute moves to verification_sent, and the hold lifts, only once it has
     gone out (`disputes_notices_sent`)."""
@@ -319,7 +280,7 @@ def dispute_verification_send(
         pending = dispute.verification_message
         if pending is not None and pending.status in IN_FLIGHT:
             raise ValidationError(_("The verification is already on its way."))
-        message = _queue_notice(dispute, key=VERIFICATION_KEY, channel=channel, actor=actor)
+        message = notice_queue(dispute, key=VERIFICATION_KEY, channel=channel, actor=actor)
         dispute.verification_channel = channel
         dispute.verification_message = message
         dispute.save(update_fields=["verification_channel", "verification_message", "updated_at"])
@@ -330,12 +291,12 @@ def dispute_verification_send(
             actor,
             message=message.pk,
         )
-        _dispatch_now(message)
+        notice_dispatch_now(message)
     message.refresh_from_db()
     return message
 
 
-def disputes_notices_sent(*, messages: Sequence[OutboundMessage]) -> int:
+def disputes_notices_sent(*, messages: Sequence[Model]) -> int:
     """Called by the message lifecycle (services/messages.py) when dispute notices went out:
     a verification moves its open dispute to verification_sent and lifts the hold; a response
     is dated. Idempotent (a second report finds nothing to move). Returns disputes moved."""
@@ -457,7 +418,7 @@ def dispute_close(
                 paused_now=paused,
             )
         if send_by:
-            message = _queue_notice(dispute, key=RESPONSE_KEY, channel=send_by, actor=actor)
+            message = notice_queue(dispute, key=RESPONSE_KEY, channel=send_by, actor=actor)
             dispute.response_message = message
             dispute.save(update_fields=["response_message", "updated_at"])
             _event(
@@ -467,5 +428,5 @@ def dispute_close(
                 actor,
                 message=message.pk,
             )
-            _dispatch_now(message)
+            notice_dispatch_now(message)
     return dispute

@@ -322,10 +322,12 @@ SENT_OR_LATER = frozenset({Status.SENT, Status.DELIVERED})
 def _notices_sent(messages: Sequence[OutboundMessage]) -> None:
     """A dispute's notice that went out moves its dispute on (services/disputes.py owns that
     lifecycle); every other message costs nothing here (filtered in memory, no query)."""
-    from collections_app.services.disputes import DISPUTE_NOTICE_KEYS, disputes_notices_sent
+    from collections_app.services.dispute_notices import DISPUTE_NOTICE_KEYS
 
     notices = [m for m in messages if m.template_key in DISPUTE_NOTICE_KEYS]
     if notices:
+        from collections_app.services.disputes import disputes_notices_sent
+
         disputes_notices_sent(messages=notices)
 
 
