@@ -23,8 +23,16 @@ _READ_CASEWORK = [
         "paymentplan",
         "planinstallment",
         "channelconsent",
+        "dispute",
     )
 ]
+
+# Disputes (recorded from the case, worked from the disputes list) and what a borrower tells an
+# agent that stops contact: holds and opt-outs recorded from the case at once, without the holds
+# admin (compliance's). Releasing a hold stays with compliance and supervisors.
+_DISPUTE_WORK = [f"{APP}.add_dispute", f"{APP}.change_dispute"]
+_RECORD_HOLDS = [f"{APP}.record_hold"]
+_RELEASE_HOLDS = [f"{APP}.release_hold"]
 
 # What each role may see beyond casework. Nobody but compliance sees the contact rules and holds;
 # nobody but supervisors sees templates, bulk jobs and agents' profiles.
@@ -92,6 +100,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.note_case",
         f"{APP}.add_promisetopay",
         f"{APP}.send_manual_message",
+        *_DISPUTE_WORK,
+        *_RECORD_HOLDS,
     ],
     "supervisor": [
         *_READ_CASEWORK,
@@ -124,6 +134,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NIGHTLY_RUN,
         *_INTEGRATION_KEYS,
         *_LENDER_EVENTS,
+        *_DISPUTE_WORK,
+        *_RECORD_HOLDS,
+        *_RELEASE_HOLDS,
     ],
     "legal": [
         *_READ_CASEWORK,
@@ -156,6 +169,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.view_piiaccesslog",
         # What the policies send and when, read against the contact rules.
         f"{APP}.view_collectionpolicy",
+        *_DISPUTE_WORK,
+        *_RECORD_HOLDS,
+        *_RELEASE_HOLDS,
     ],
 }
 

@@ -25,6 +25,7 @@ from collections_app.models import (
     ContactDecision,
     ContactHold,
     DeliveryAttempt,
+    Dispute,
     EscalationChunk,
     EscalationRun,
     ImportJob,
@@ -178,7 +179,17 @@ def build_world() -> World:
     LenderEventAttempt.objects.create(
         delivery=delivery, number=1, finished_at=now, http_status=503, response_excerpt="busy"
     )
+    # Written directly: through dispute_record it would pause the world's case.
+    dispute = Dispute.objects.create(
+        case=case,
+        kind=Dispute.Kind.AMOUNT_WRONG,
+        received_on=timezone.localdate(),
+        received_via=Dispute.ReceivedVia.PHONE,
+        details=f"Says the amount is wrong; write to {EMAIL}",
+        response_due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
     objects = {
+        "collections_app.dispute": dispute,
         "collections_app.importjob": imported,
         "collections_app.webhookendpoint": endpoint,
         "collections_app.lenderevent": event,

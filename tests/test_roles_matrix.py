@@ -262,6 +262,12 @@ CONFIG = {
     "django_celery_beat.change_periodictask": {"supervisor"},
     "django_celery_beat.change_crontabschedule": {"supervisor"},
     "collections_app.approve_legal_referral": {"legal"},
+    # disputes and holds from the case: agents record, compliance and supervisors release
+    "collections_app.view_dispute": {"agent", "supervisor", "legal", "compliance"},
+    "collections_app.add_dispute": {"agent", "supervisor", "compliance"},
+    "collections_app.change_dispute": {"agent", "supervisor", "compliance"},
+    "collections_app.record_hold": {"agent", "supervisor", "compliance"},
+    "collections_app.release_hold": {"supervisor", "compliance"},
 }
 
 

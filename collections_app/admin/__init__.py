@@ -2,6 +2,7 @@ from collections_app.admin import (  # noqa: F401  (registers the pages)
     api_keys,
     cases,
     compliance,
+    disputes,
     escalation,
     imports,
     legal,

@@ -23,6 +23,7 @@ from collections_app.admin.forms import PauseForm, ResolveForm, WriteOffForm
 from collections_app.admin.outreach import SendNowMixin
 from collections_app.admin.paginator import EstimatedCountPaginator
 from collections_app.admin.pii import PiiFieldsMixin
+from collections_app.admin.restrictions import RestrictionsCaseMixin
 from collections_app.admin.search import search_cases
 from collections_app.models import (
     Borrower,
@@ -50,6 +51,7 @@ class PromiseInline(admin.TabularInline):
 
 @admin.register(CollectionCase)
 class CollectionCaseAdmin(
+    RestrictionsCaseMixin,
     SendNowMixin,
     CasePageMixin,
     CaseTransitionsMixin,

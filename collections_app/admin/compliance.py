@@ -58,6 +58,7 @@ class ProfileForm(forms.ModelForm):
             "opt_out_keywords",
             "blackout_dates",
             "third_party_contact_allowed",
+            "dispute_response_days",
             "sources",
         )
 
@@ -105,7 +106,15 @@ class JurisdictionProfileAdmin(admin.ModelAdmin):
 class HoldForm(forms.ModelForm):
     class Meta:
         model = ContactHold
-        fields = ("borrower", "kind", "source", "note", "attorney_contact", "work_phone")
+        fields = (
+            "borrower",
+            "kind",
+            "source",
+            "note",
+            "attorney_contact",
+            "bankruptcy_case_number",
+            "work_phone",
+        )
 
 
 @admin.register(ContactHold)

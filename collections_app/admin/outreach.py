@@ -26,6 +26,7 @@ from collections_app.models import (
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.outbox import manual_key, outbox_enqueue
 from collections_app.outreach.rendering import TemplateRenderError, render_template
+from collections_app.services.dispute_notices import DISPUTE_NOTICE_KEYS
 from collections_app.services.pii import mask_text
 from collections_app.web.voice import third_party_safe_message
 from collections_app.webhooks import ivr
@@ -195,6 +196,8 @@ class SendNowForm(forms.Form):
         super().__init__(*args, **kwargs)
         keys = sorted(
             set(MessageTemplate.objects.filter(is_active=True).values_list("key", flat=True))
+            # A dispute's notices go from the dispute (they move it on), never by hand.
+            - DISPUTE_NOTICE_KEYS
         )
         self.fields["template_key"].choices = [(k, k) for k in keys]
 

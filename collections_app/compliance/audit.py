@@ -37,6 +37,9 @@ class BorrowerRules:
     opt_outs: list[tuple[str, dt.datetime, dt.datetime | None]] = field(default_factory=list)
     # (kind, start, end or None) hold periods
     holds: list[tuple[str, dt.datetime, dt.datetime | None]] = field(default_factory=list)
+    # (case id, start, end or None): a debt's dispute, from its recording until the
+    # verification went out (or it ended without one)
+    disputes: list[tuple[int, dt.datetime, dt.datetime | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Vi
         for kind, start, end in rules.holds:
             if kind in STOPPING_HOLDS and _during(c.occurred_at, start, end):
                 out.append(Violation(kind, c, f"{kind} hold since {start}"))
+        for case_id, start, end in rules.disputes:
+            if c.case_id == case_id and _during(c.occurred_at, start, end):
+                out.append(Violation("disputed_debt", c, f"debt disputed since {start}"))
     if c.channel != "voice":
         return out
     calls = [o for o in mine if o.channel == "voice"]

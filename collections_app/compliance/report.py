@@ -19,6 +19,7 @@ from collections_app.models import (
     ContactAttempt,
     ContactDecision,
     ContactHold,
+    Dispute,
     JurisdictionProfile,
 )
 
@@ -184,4 +185,11 @@ def _borrower_rules(borrower_ids: set[int]) -> dict[int, BorrowerRules]:
     ).values_list("borrower_id", "kind", "recorded_at", "released_at"):
         if borrower_id in rules:
             rules[borrower_id].holds.append((kind, recorded, released))
+    for borrower_id, case_id, recorded, verified, closed in Dispute.objects.filter(
+        case__loan__borrower_id__in=borrower_ids
+    ).values_list(
+        "case__loan__borrower_id", "case_id", "recorded_at", "verification_sent_at", "closed_at"
+    ):
+        if borrower_id in rules:
+            rules[borrower_id].disputes.append((case_id, recorded, verified or closed))
     return rules

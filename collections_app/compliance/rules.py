@@ -78,6 +78,8 @@ class Snapshot:
     holds: tuple[Hold, ...] = ()
     entries: tuple[LedgerEntry, ...] = ()
     legally_required: bool = False  # a notice the law requires (may pass cease-communication)
+    # This debt (the case) has an open dispute: only the notices the law requires go out.
+    case_disputed: bool = False
     has_opt_out_notice: bool = True
     # Addresses on this channel a provider said are unusable (invalid number, hard bounce).
     bad_addresses: frozenset[str] = frozenset()
@@ -176,6 +178,12 @@ def _check_standing(s: Snapshot, channel: str) -> Decision:
         return _deny("cease_communication", "The borrower asked us to stop communicating.")
     if "dispute" in kinds and not s.legally_required:
         return _deny("dispute", "The debt is disputed: no collection until it is answered.")
+    if s.case_disputed and not s.legally_required:
+        return _deny(
+            "disputed_debt",
+            "This debt is disputed: only the verification and the dispute response may be sent "
+            "until the verification has gone out.",
+        )
     if not s.case_active and not s.legally_required:
         return _deny("case_not_active", "The case is paused or closed.")
     if channel in s.opted_out:

@@ -18,6 +18,7 @@ from collections_app.models import (
     CollectionCase,
     ContactAttempt,
     ContactHold,
+    Dispute,
     JurisdictionProfile,
 )
 from collections_app.states import ACTIVE_STATES
@@ -124,6 +125,16 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
     }
 
 
+def load_disputed_cases(case_ids: list[int]) -> frozenset[int]:
+    """The cases among `case_ids` with an open dispute (one query, on the (case, status) index).
+    A dispute is about one debt: the borrower's other cases are not among them."""
+    return frozenset(
+        Dispute.objects.filter(case_id__in=case_ids, status=Dispute.Status.OPEN).values_list(
+            "case_id", flat=True
+        )
+    )
+
+
 def snapshot_for(
     state: BorrowerState,
     *,
@@ -133,6 +144,7 @@ def snapshot_for(
     legally_required: bool = False,
     has_opt_out_notice: bool = True,
     send_margin: dt.timedelta = dt.timedelta(0),
+    case_disputed: bool = False,
 ) -> Snapshot:
     """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
     if state.profile_row is None:
@@ -154,4 +166,5 @@ def snapshot_for(
         has_opt_out_notice=has_opt_out_notice,
         bad_addresses=frozenset(a for ch, a in state.bad_points if ch == channel),
         send_margin=send_margin,
+        case_disputed=case_disputed,
     )

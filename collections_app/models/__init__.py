@@ -99,3 +99,7 @@ __all__ += [
     "LenderEventKind",
     "WebhookEndpoint",
 ]
+
+from collections_app.models.disputes import Dispute, DisputeDocument  # noqa: E402
+
+__all__ += ["Dispute", "DisputeDocument"]

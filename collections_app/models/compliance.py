@@ -50,6 +50,14 @@ class JurisdictionProfile(models.Model):
         default=list, blank=True, help_text="Local dates (YYYY-MM-DD) with no contact at all."
     )
     third_party_contact_allowed = models.BooleanField(default=False)
+    # US: 15 USC 1692g(b) / Reg F 12 CFR 1006.34 set no deadline for the answer, only that
+    # collection of a disputed debt stops until verification is mailed: 30 days is a business
+    # SLA. CN: no collection rule sets one; 15 days follows the complaint-handling deadline
+    # financial institutions apply (a default, set per profile).
+    dispute_response_days = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="Days after a dispute is received by which it must be answered (the SLA).",
+    )
     sources = models.TextField(blank=True, help_text="Where each number comes from.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
@@ -86,6 +94,7 @@ class ContactHold(models.Model):
     source = models.CharField(max_length=100, help_text="Who told us: borrower, agent, court...")
     note = models.TextField(blank=True)
     attorney_contact = models.CharField(max_length=300, blank=True)
+    bankruptcy_case_number = models.CharField(max_length=60, blank=True)
     work_phone = models.CharField(max_length=20, blank=True, help_text="For do-not-call-at-work.")
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
@@ -96,6 +105,11 @@ class ContactHold(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["borrower", "released_at"])]
+        permissions = [
+            # Agents record what the borrower tells them from the case, without the holds admin.
+            ("record_hold", "Can record holds and opt-outs from a case"),
+            ("release_hold", "Can release a hold from a case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for borrower {self.borrower_id}"

@@ -50,6 +50,9 @@ class OutboundMessage(models.Model):
     # Which policy step asked for it ("reminder:0:sms"), or "manual".
     step = models.CharField(max_length=80, blank=True)
     scheduled_at = models.DateTimeField(help_text="Not sent before this time.")
+    # A notice the law requires (a dispute's verification, its response): the gate lets it pass
+    # a dispute or cease-communication hold. Set only by the services that queue such notices.
+    legally_required = models.BooleanField(default=False)
     # case + step + day: the same step on the same day is one message, however often asked.
     idempotency_key = models.CharField(max_length=160, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)

@@ -325,3 +325,83 @@ def policy_step_templates(step_keys: tuple[str, ...]) -> list[dict[str, str]]:
             row["key"] = step_key
             rows.append(row)
     return rows
+
+
+# --- the notices a dispute sends (services/disputes.py); legally required, stage-free --------
+
+DISPUTE_VERIFICATION, DISPUTE_RESPONSE = "dispute-verification", "dispute-response"
+
+_DISPUTE_SMS = {
+    (DISPUTE_VERIFICATION, EN): (
+        "{{ company_name }}: Verification of the debt you disputed. Loan {{ loan_id }}, balance "
+        "{{ balance }}, of which {{ amount_due }} overdue since {{ due_date }}. Copies of the "
+        "records: call {{ callback_number }}."
+    ),
+    (DISPUTE_VERIFICATION, ZH): (
+        "【{{ company_name }}】您提出异议的债务核实结果：借款编号 {{ loan_id }}，余额 {{ balance }}，"
+        "其中逾期 {{ amount_due }}（自 {{ due_date }} 起）。如需相关记录副本，请致电 {{ callback_number }}。"
+    ),
+    (DISPUTE_RESPONSE, EN): (
+        "{{ company_name }}: Our answer to your dispute of loan {{ loan_id }}: "
+        "{{ dispute_response }} Questions: {{ callback_number }}."
+    ),
+    (DISPUTE_RESPONSE, ZH): (
+        "【{{ company_name }}】关于您对借款 {{ loan_id }} 提出的异议，我们的答复：{{ dispute_response }}"
+        "如有疑问请致电 {{ callback_number }}。"
+    ),
+}
+_DISPUTE_EMAIL_SUBJECT = {
+    (DISPUTE_VERIFICATION, EN): "Verification of the debt you disputed (loan {{ loan_id }})",
+    (DISPUTE_VERIFICATION, ZH): "您提出异议的债务核实结果（借款 {{ loan_id }}）",
+    (DISPUTE_RESPONSE, EN): "Our answer to your dispute (loan {{ loan_id }})",
+    (DISPUTE_RESPONSE, ZH): "关于您提出的异议的答复（借款 {{ loan_id }}）",
+}
+_DISPUTE_EMAIL_BODY = {
+    (DISPUTE_VERIFICATION, EN): (
+        "Dear {{ name }},\n\nYou disputed the debt below. This is its verification.\n\n"
+        "Creditor: {{ company_name }}\nLoan: {{ loan_id }}\nBalance: {{ balance }}\n"
+        "Overdue: {{ amount_due }}, since {{ due_date }}\n\nCopies of the loan agreement and "
+        "the payment records are available on request: call {{ callback_number }}.\n\n"
+        "{{ company_name }}"
+    ),
+    (DISPUTE_VERIFICATION, ZH): (
+        "{{ name }}您好：\n\n您对以下债务提出了异议，现将核实结果告知如下。\n\n债权人：{{ company_name }}\n"
+        "借款编号：{{ loan_id }}\n余额：{{ balance }}\n逾期金额：{{ amount_due }}（自 {{ due_date }} 起）\n\n"
+        "如需借款合同及还款记录副本，请致电 {{ callback_number }}。\n\n{{ company_name }}"
+    ),
+    (DISPUTE_RESPONSE, EN): (
+        "Dear {{ name }},\n\nWe have reviewed your dispute of loan {{ loan_id }}. Our answer:\n\n"
+        "{{ dispute_response }}\n\nQuestions: call {{ callback_number }}.\n\n{{ company_name }}"
+    ),
+    (DISPUTE_RESPONSE, ZH): (
+        "{{ name }}您好：\n\n我们已审核您对借款 {{ loan_id }} 提出的异议，答复如下：\n\n"
+        "{{ dispute_response }}\n\n如有疑问，请致电 {{ callback_number }}。\n\n{{ company_name }}"
+    ),
+}
+
+
+def dispute_templates() -> list[dict[str, str]]:
+    """The verification and the dispute response, by SMS and email, in both languages."""
+    rows = []
+    for key in (DISPUTE_VERIFICATION, DISPUTE_RESPONSE):
+        for language in (EN, ZH):
+            rows.append(
+                {
+                    "key": key,
+                    "stage": "",
+                    "language": language,
+                    "channel": "sms",
+                    "body": _DISPUTE_SMS[(key, language)],
+                }
+            )
+            rows.append(
+                {
+                    "key": key,
+                    "stage": "",
+                    "language": language,
+                    "channel": "email",
+                    "subject": _DISPUTE_EMAIL_SUBJECT[(key, language)],
+                    "body": _DISPUTE_EMAIL_BODY[(key, language)],
+                }
+            )
+    return rows

@@ -92,6 +92,7 @@ def dispatch_batch(
                     channel=m.channel,
                     message=m,
                     has_opt_out_notice=rendered[m.pk].has_opt_out_notice,
+                    legally_required=m.legally_required,
                 )
                 for m in to_gate
             ],

@@ -26,6 +26,7 @@ from collections_app.compliance.rules import Decision, LedgerEntry, contact_deci
 from collections_app.compliance.snapshot import (
     NoProfile,
     load_borrower_states,
+    load_disputed_cases,
     own_addresses,
     snapshot_for,
 )
@@ -81,6 +82,7 @@ def gate_many(
         )
         list(ContactLedger.objects.select_for_update().filter(borrower_id__in=ids).order_by("pk"))
         states = load_borrower_states(list(borrowers.values()), at)
+        disputed = load_disputed_cases(sorted({r.case.pk for r in requests}))
         decisions: list[ContactDecision] = []
         attempts: list[ContactAttempt | None] = []
         outcomes: list[Decision] = []
@@ -95,6 +97,7 @@ def gate_many(
                     legally_required=request.legally_required,
                     has_opt_out_notice=request.has_opt_out_notice,
                     send_margin=send_margin,
+                    case_disputed=request.case.pk in disputed,
                 )
                 decision = contact_decision(snapshot, request.channel, at)
                 code, version, address = (

@@ -27,6 +27,7 @@ def outbox_enqueue(
     scheduled_at: dt.datetime,
     actor: AbstractBaseUser | None = None,
     key: str | None = None,
+    legally_required: bool = False,
 ) -> tuple[OutboundMessage, bool]:
     """Queue one message (idempotent on its key). Returns (message, created)."""
     key = key or idempotency_key(case, step, timezone.localdate(scheduled_at))
@@ -44,6 +45,7 @@ def outbox_enqueue(
                 scheduled_at=scheduled_at,
                 idempotency_key=key,
                 created_by=actor,
+                legally_required=legally_required,
             )
     except IntegrityError:
         return OutboundMessage.objects.get(idempotency_key=key), False

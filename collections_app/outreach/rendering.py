@@ -126,7 +126,18 @@ def message_context(
         "promise_amount": lambda: money(promise().amount, loan.currency),
         "promise_due_date": lambda: promise().due_date.isoformat(),
         "promise_paid": lambda: money(promise().paid, loan.currency),
+        # The dispute response notice: the answer recorded on the case's latest dispute.
+        "dispute_response": lambda: _dispute_response(case),
     }
+
+
+def _dispute_response(case: CollectionCase) -> str:
+    if case.pk is None:  # an admin preview's unsaved sample case
+        return "We checked our records: the amount shown is correct."
+    dispute = case.disputes.exclude(response="").order_by("-pk").first()
+    if dispute is None:
+        raise TemplateRenderError(f"case {case.pk} has no dispute response to send")
+    return dispute.response
 
 
 @lru_cache(maxsize=512)

@@ -126,6 +126,7 @@ def hold_place(
     note: str = "",
     attorney_contact: str = "",
     work_phone: str = "",
+    bankruptcy_case_number: str = "",
     actor: AbstractBaseUser | None = None,
 ) -> ContactHold:
     with transaction.atomic():
@@ -136,6 +137,7 @@ def hold_place(
             note=note,
             attorney_contact=attorney_contact,
             work_phone=work_phone,
+            bankruptcy_case_number=bankruptcy_case_number,
             recorded_by=actor,
         )
         cancelled = 0

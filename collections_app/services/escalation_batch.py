@@ -253,7 +253,12 @@ def _evaluate(
             ),
             channels=_channels(row),
             promise_broken_tonight=row["id"] in broken_tonight,
-            holds=tuple(sorted(batch.held_borrowers.get(row["loan__borrower_id"], ()))),
+            holds=tuple(
+                sorted(
+                    batch.held_borrowers.get(row["loan__borrower_id"], set())
+                    | ({"disputed_debt"} if row["id"] in batch.disputed_cases else set())
+                )
+            ),
         )
         decision = evaluate_case(case, signals, stage_signals, book, today)
         if decision is not None:

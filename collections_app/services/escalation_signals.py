@@ -18,6 +18,7 @@ from collections_app.models import (
     CollectionPolicy,
     ContactAttempt,
     ContactHold,
+    Dispute,
     Loan,
     Payment,
     PlanInstallment,
@@ -87,6 +88,8 @@ class BatchSignals:
     last_reply: dict[int, dt.datetime] = field(default_factory=dict)
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)  # by borrower id
     disputed_borrowers: set[int] = field(default_factory=set)
+    # Cases with an open Dispute record (services/disputes.py): held, whatever their state.
+    disputed_cases: set[int] = field(default_factory=set)
     # Standing borrower-level holds (states.BORROWER_LEVEL_PAUSES), by borrower id.
     held_borrowers: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     promises: dict[int, list[tuple[str, dt.datetime | None]]] = field(
@@ -156,6 +159,14 @@ def batch_signals(*, id_range: tuple[int, int], since: dt.datetime) -> BatchSign
             out.disputed_borrowers.add(borrower_id)
         else:
             out.held_borrowers[borrower_id].add(kind)
+    # A disputed case is paused, but a person may resume it before the verification is sent:
+    # the nightly run must still not collect it.
+    out.disputed_cases = set(
+        Dispute.objects.filter(
+            case_id__gte=id_range[0], case_id__lte=id_range[1], status=Dispute.Status.OPEN
+        ).values_list("case_id", flat=True)
+    )
+    out.disputes |= out.disputed_cases
     for case_id, status, resolved_at, created_at in PromiseToPay.objects.filter(
         case_id__gte=id_range[0], case_id__lte=id_range[1]
     ).values_list("case_id", "status", "resolved_at", "created_at"):

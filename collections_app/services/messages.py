@@ -134,6 +134,7 @@ class MessageBatch:
         moved = [(MOVES[name], m) for name, messages in self._moved.items() for m in messages]
         gate_release_for_messages(m.pk for move, m in moved if move.releases_reservation)
         gate_record_sent({m.pk: m.sent_at for move, m in moved if move.dates_reservation})
+        _notices_sent([m for move, m in moved if move.dates_reservation])
         self._moved.clear()
 
 
@@ -309,7 +310,25 @@ def message_advance(
             fields.append("sent_at")
     if fields:
         message.save(update_fields=[*fields, "updated_at"])
+    if moved and target in SENT_OR_LATER:
+        _notices_sent([message])
     return message, moved
+
+
+# A provider reporting one of these has the message: it went out.
+SENT_OR_LATER = frozenset({Status.SENT, Status.DELIVERED})
+
+
+def _notices_sent(messages: Sequence[OutboundMessage]) -> None:
+    """A dispute's notice that went out moves its dispute on (services/disputes.py owns that
+    lifecycle); every other message costs nothing here (filtered in memory, no query)."""
+    from collections_app.services.dispute_notices import DISPUTE_NOTICE_KEYS
+
+    notices = [m for m in messages if m.template_key in DISPUTE_NOTICE_KEYS]
+    if notices:
+        from collections_app.services.disputes import disputes_notices_sent
+
+        disputes_notices_sent(messages=notices)
 
 
 def _requeue_stale(rows: QuerySet[OutboundMessage], limit: int | None, reason: str) -> list[int]:
