@@ -58,6 +58,7 @@ class ProfileForm(forms.ModelForm):
             "opt_out_keywords",
             "blackout_dates",
             "third_party_contact_allowed",
+            "requires_call_disclosure",
             "sources",
         )
 

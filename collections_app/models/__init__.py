@@ -99,3 +99,6 @@ __all__ += [
     "LenderEventKind",
     "WebhookEndpoint",
 ]
+from collections_app.models.calls import CallLog, CallScript, RightPartyCheck  # noqa: E402
+
+__all__ += ["CallLog", "CallScript", "RightPartyCheck"]

@@ -40,6 +40,8 @@ class CaseEvent(models.Model):
         # What the lender's systems changed: contact details, the amount overdue, a charge-off.
         LENDER = "lender", _("Lender's data")
         REVERSAL = "reversal", _("Payment reversed")
+        # An agent's call and its wrap-up (services/calls.py).
+        CALL = "call", _("Call")
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

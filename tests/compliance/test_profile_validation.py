@@ -23,6 +23,7 @@ US = {
     "call_cooldown_after_conversation_days": 7,
     "requires_opt_out_notice": True,
     "third_party_contact_allowed": False,
+    "requires_call_disclosure": True,
     "opt_out_keywords": ["STOP"],
     "blackout_dates": [],
 }
