@@ -17,6 +17,8 @@ from collections_app.models import (
     AgentProfile,
     BadContactPoint,
     BulkAction,
+    CallLog,
+    CallScript,
     CaseEvent,
     ChannelConsent,
     CollectionCase,
@@ -41,6 +43,7 @@ from collections_app.models import (
     PiiAccessLog,
     PlanInstallment,
     PromiseToPay,
+    RightPartyCheck,
     WebhookEndpoint,
     WebhookEvent,
 )
@@ -178,7 +181,18 @@ def build_world() -> World:
     LenderEventAttempt.objects.create(
         delivery=delivery, number=1, finished_at=now, http_status=503, response_excerpt="busy"
     )
+    call = CallLog.objects.create(
+        case=case, borrower=borrower, agent=someone, direction=CallLog.Direction.OUTBOUND,
+        status=CallLog.Status.LOGGED, number=PHONE, wrap_up=CallLog.WrapUp.NO_ANSWER,
+        note=f"rang {PHONE}, no answer",
+    )  # fmt: skip
+    check = RightPartyCheck.objects.create(
+        borrower=borrower, call=call, agent=someone, offered="date_of_birth", succeeded=False
+    )
     objects = {
+        "collections_app.calllog": call,
+        "collections_app.rightpartycheck": check,
+        "collections_app.callscript": CallScript.objects.first(),
         "collections_app.importjob": imported,
         "collections_app.webhookendpoint": endpoint,
         "collections_app.lenderevent": event,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.call_forms import CallStartForm, VerifyForm, WrapUpForm
+from collections_app.admin.pii import PiiFieldsMixin
 from collections_app.compliance.snapshot import borrower_zones
 from collections_app.models import CallLog, CallScript, CollectionCase, RightPartyCheck
 from collections_app.outreach.call_scripts import render_call_script
@@ -313,7 +314,9 @@ class CallsMixin:
 
 
 @admin.register(CallLog)
-class CallLogAdmin(ReadOnlyAdmin):
+class CallLogAdmin(PiiFieldsMixin, ReadOnlyAdmin):
+    pii_address_fields = ("number",)
+    pii_text_fields = ("note",)
     list_display = (
         "started_at",
         "case",
@@ -322,18 +325,13 @@ class CallLogAdmin(ReadOnlyAdmin):
         "status",
         "wrap_up",
         "right_party_verified",
-        "masked_number",
+        "number",
     )
     list_filter = ("status", "direction", "wrap_up", "right_party_verified")
     list_select_related = ("case", "agent")
     raw_id_fields = ("case", "borrower", "agent", "decision", "attempt")
-    exclude = ("number",)
     ordering = ("-id",)
     show_full_result_count = False
-
-    @admin.display(description=gettext_lazy("Number"))
-    def masked_number(self, obj: CallLog) -> str:
-        return mask_phone(obj.number)
 
 
 @admin.register(RightPartyCheck)

@@ -79,6 +79,11 @@ HOLDS = {
 NOT_INBOUND = frozenset({WrapUp.NO_ANSWER, WrapUp.VOICEMAIL})
 
 
+def now() -> dt.datetime:
+    """The clock of every call step (one place for tests to hold it still)."""
+    return timezone.now()
+
+
 class CallError(ValueError):
     """What the agent is asked to do cannot be done on this call; the message says why."""
 
@@ -123,7 +128,7 @@ def call_check(
     screen must not reserve a second attempt)."""
     _require(agent)
     _check_number(case, number)
-    at = at or timezone.now()
+    at = at or now()
     with transaction.atomic():
         existing = CallLog.objects.filter(
             case=case,
@@ -168,7 +173,7 @@ def call_inbound(
         agent=agent,
         direction=CallLog.Direction.INBOUND,
         number=number,
-        started_at=at or timezone.now(),
+        started_at=at or now(),
     )
 
 
@@ -191,7 +196,7 @@ def call_cancel(*, call: CallLog, agent: AbstractBaseUser) -> CallLog:
         if call.attempt is not None:
             gate_release(call.attempt)
         call.status = CallLog.Status.CANCELLED
-        call.ended_at = timezone.now()
+        call.ended_at = now()
         call.save(update_fields=["status", "ended_at"])
     return call
 
@@ -205,7 +210,7 @@ def _day_start(at: dt.datetime) -> dt.datetime:
 
 
 def rpv_failures_today(borrower_id: int, at: dt.datetime | None = None) -> int:
-    at = at or timezone.now()
+    at = at or now()
     return RightPartyCheck.objects.filter(
         borrower_id=borrower_id, succeeded=False, checked_at__gte=_day_start(at), checked_at__lte=at
     ).count()
@@ -226,7 +231,7 @@ def call_verify(
     """Check what the person on the call says against the lender's digests (server-side, in
     constant time; the values are neither stored nor shown). Every try is recorded; after
     RPV_MAX_FAILURES failed tries today the borrower's check is locked until tomorrow."""
-    at = at or timezone.now()
+    at = at or now()
     id_last_digits = (id_last_digits or "").strip()
     if date_of_birth is None and not id_last_digits:
         raise CallError(_("Enter the date of birth or the ID digits the caller gives you."))
@@ -361,7 +366,7 @@ def call_log(
     Raises ValidationError (fields: wrap_up, callback_at, attorney_contact,
     bankruptcy_case_number) or CallError; then nothing is written."""
     details = details or WrapUpDetails()
-    at = at or timezone.now()
+    at = at or now()
     with transaction.atomic():
         call = _locked_call(call, agent)
         if call.status != CallLog.Status.OPEN:

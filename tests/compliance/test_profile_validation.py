@@ -159,6 +159,7 @@ def test_a_new_profile_under_us_law_may_not_call_at_night(client) -> None:
         "opt_out_keywords": '["STOP"]',
         "blackout_dates": "[]",
         "requires_opt_out_notice": "on",
+        "requires_call_disclosure": "on",
     }
     page = client.post(url, data).content.decode()
     assert "Regulation F allows no contact after 21:00 local time." in page
