@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from collections_app.models import CallScript, CollectionCase, JurisdictionProfile
 from collections_app.outreach.call_script_defaults import DISCLOSURE
 from collections_app.outreach.rendering import message_context, render_text
-from collections_app.web.voice import third_party_safe_message
+from collections_app.web.voice import (
+    THIRD_PARTY_SAFE,
+    THIRD_PARTY_SAFE_NO_NUMBER,
+    first_name,
+    language_of,
+)
 
 # What the opening may use: who is calling and whom they ask for.
 OPENING_VARIABLES = ("name", "first_name", "company_name", "callback_number", "agent_name")
@@ -30,6 +36,18 @@ class RenderedScript:
     disclosure: str  # once verified
     body: str  # once verified; "" when no script is written for the stage
     disclosure_required: bool
+
+
+def safe_message(case: CollectionCase) -> str:
+    """The automated calls' voicemail-safe words (web/voice.py), with the number written for a
+    person to read out rather than spelt digit by digit for text-to-speech."""
+    borrower = case.loan.borrower
+    language = language_of(borrower)
+    number = settings.COMPANY_CALLBACK_NUMBER
+    text = (THIRD_PARTY_SAFE if number else THIRD_PARTY_SAFE_NO_NUMBER)[language]
+    return text.format(
+        name=first_name(borrower, language), company=settings.COMPANY_NAME, number=number
+    )
 
 
 def _language(case: CollectionCase) -> str:
@@ -79,7 +97,7 @@ def render_call_script(case: CollectionCase, agent: AbstractBaseUser) -> Rendere
     safe_context = {k: context[k] for k in OPENING_VARIABLES}
     return RenderedScript(
         opening=render_text(opening_source, safe_context, "call script opening"),
-        safe_message=third_party_safe_message(borrower),
+        safe_message=safe_message(case),
         disclosure=render_text(disclosure_source, context, "call script disclosure"),
         body=render_text(script.body, context, "call script body") if script else "",
         disclosure_required=required,
