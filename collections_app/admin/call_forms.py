@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models import CallLog
@@ -78,7 +77,6 @@ class WrapUpForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text=_("Callback requested: when (your time)."),
     )
     attorney_contact = forms.CharField(
         label=_("Attorney's firm and contact"),
@@ -93,8 +91,15 @@ class WrapUpForm(forms.Form):
         help_text=_("Reports bankruptcy: the court's case number."),
     )
 
-    def clean_callback_at(self) -> dt.datetime | None:
-        value = self.cleaned_data.get("callback_at")
-        if value is not None and timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value
+    def __init__(self, *args: object, zone: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # "Call me back at six" means six where the borrower is.
+        self.zone = zone
+        self.fields["callback_at"].help_text = _(
+            "Callback requested: when, in the borrower's time (%(zone)s)."
+        ) % {"zone": escape(zone)}  # help text is not escaped when drawn
+
+    def full_clean(self) -> None:
+        # The typed time is read in the borrower's zone (Django reads it in the current one).
+        with timezone.override(self.zone):
+            super().full_clean()

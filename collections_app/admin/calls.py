@@ -168,7 +168,11 @@ class CallsMixin:
             pk=call_id,
             case=case,
         )
-        wrap_form = WrapUpForm(request.POST if request.POST.get("action") == "log" else None)
+        zones = borrower_zones(call.borrower)
+        wrap_form = WrapUpForm(
+            request.POST if request.POST.get("action") == "log" else None,
+            zone=zones[0] if zones else timezone.get_current_timezone_name(),
+        )
         if request.method == "POST":
             if call.agent_id != request.user.pk:
                 raise PermissionDenied

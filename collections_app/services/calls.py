@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_app.channels import ChannelError
+from collections_app.compliance.snapshot import borrower_zones
 from collections_app.masking import mask_address
 from collections_app.models import (
     AgentProfile,
@@ -410,10 +412,9 @@ def _timeline_entry(
     if call.right_party_verified:
         parts.append(_("borrower verified"))
     if details.callback_at is not None and call.wrap_up == WrapUp.CALLBACK:
-        parts.append(
-            _("call back %(when)s")
-            % {"when": timezone.localtime(details.callback_at).strftime("%Y-%m-%d %H:%M %Z")}
-        )
+        zones = borrower_zones(call.borrower)
+        when = details.callback_at.astimezone(ZoneInfo(zones[0])) if zones else details.callback_at
+        parts.append(_("call back %(when)s") % {"when": when.strftime("%Y-%m-%d %H:%M %Z")})
     if call.note:
         parts.append(call.note)
     return case_event_record(

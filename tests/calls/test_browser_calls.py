@@ -102,7 +102,7 @@ def test_an_agent_logs_a_call_with_each_wrap_up_code(
     today = timezone.localdate()
     morning = local(LA, today.year, today.month, today.day, 10, 0)
     _hold_clock(monkeypatch, morning)
-    callback = (morning + dt.timedelta(hours=4)).astimezone(dt.UTC)  # later today
+    callback = morning + dt.timedelta(hours=4)  # later today, typed in the borrower's time
     cases = {
         code: verifiable_case(phone=f"+1415555{1000 + i:04d}", assigned_agent=agent)
         for i, (code, _, _) in enumerate(CODES)

@@ -144,3 +144,21 @@ def test_the_call_button_and_screen_follow_the_role(client, role, allowed) -> No
     assert client.get(start).status_code == (200 if allowed else 403)
     page = client.get(reverse("admin:collections_app_collectioncase_change", args=[case.pk]))
     assert (start in page.content.decode()) == allowed
+
+
+def test_a_callback_is_typed_in_the_borrowers_time(agent_client, monkeypatch) -> None:
+    from collections_app.models import CollectionCase
+    from tests.calls.world import LA, local
+
+    _clock(monkeypatch, MORNING)
+    case = verifiable_case()
+    screen = _start(agent_client, case)
+    page = _text(agent_client.get(screen))
+    assert "time (America/Los_Angeles)." in page
+    response = agent_client.post(
+        screen, {"action": "log", "wrap_up": "callback", "callback_at": "2026-12-03T18:00"}
+    )
+    assert response.status_code == 302
+    assert CollectionCase.objects.get(pk=case.pk).next_action_at == local(LA, 2026, 12, 3, 18, 0)
+    event = CaseEvent.objects.get(kind=CaseEvent.Kind.CALL)
+    assert "call back 2026-12-03 18:00 PST" in event.reason
