@@ -267,27 +267,30 @@ class CallsMixin:
         self, request: HttpRequest, case: CollectionCase, call: CallLog, wrap_form: WrapUpForm
     ) -> HttpResponse:
         script, script_error = None, ""
-        if call.status == CallLog.Status.OPEN:
+        # Another person's call in progress is only summarised: its number and script are theirs.
+        mine = call.agent_id == request.user.pk
+        if call.status == CallLog.Status.OPEN and mine:
             try:
                 script = render_call_script(case, request.user)
             except TemplateRenderError as error:
                 script_error = str(error)
         dial_number = ""
         click_to_call = False
-        if call.status == CallLog.Status.OPEN and call.direction == CallLog.Direction.OUTBOUND:
+        if mine and call.status == "open" and call.direction == CallLog.Direction.OUTBOUND:
             click_to_call = calls.click_to_call_available(request.user)
             # The gate allowed this call: an agent who dials it needs the number, and that
             # showing is logged like any unmasked view. Click-to-call dials for them.
             reveal = can_view_pii(request.user) or not click_to_call
             dial_number = call.number if reveal else mask_phone(call.number)
-            if reveal:
-                pii_reveal(
-                    user=request.user,
-                    borrower=call.borrower,
-                    case=case,
-                    fields=["phone"],
-                    path=request.path,
-                )
+        shown_number = self._shown(request, call.number)
+        if call.number in (dial_number, shown_number):
+            pii_reveal(
+                user=request.user,
+                borrower=call.borrower,
+                case=case,
+                fields=["phone"],
+                path=request.path,
+            )
         verified = call.right_party_verified
         return self._page(
             request,
@@ -295,13 +298,14 @@ class CallsMixin:
             "call_screen.html",
             title=_("Call: case %(case)s") % {"case": case.pk},
             call=call,
+            mine=mine,
             refusal=refusal_text(call) if call.status == CallLog.Status.REFUSED else "",
             refusal_detail=(
                 mask_text(call.decision.detail, (call.number, call.borrower.phone))
                 if call.status == CallLog.Status.REFUSED
                 else ""
             ),
-            shown_number=self._shown(request, call.number),
+            shown_number=shown_number,
             dial_number=dial_number,
             click_to_call=click_to_call,
             script=script,

@@ -448,7 +448,7 @@ def _apply(call: CallLog, agent: AbstractBaseUser, wrap_up: str, details: WrapUp
                 % {"call": call.pk, "agent": agent.get_username()},
             )
     elif wrap_up == WrapUp.CALLBACK and details.callback_at is not None:
-        case_schedule_next_action(case=call.case, at=details.callback_at, actor=agent)
+        case_schedule_next_action(case=call.case, at=details.callback_at)
     elif wrap_up in HOLDS:
         note = details.note.strip()
         if wrap_up == WrapUp.BANKRUPTCY:

@@ -162,3 +162,15 @@ def test_a_callback_is_typed_in_the_borrowers_time(agent_client, monkeypatch) ->
     assert CollectionCase.objects.get(pk=case.pk).next_action_at == local(LA, 2026, 12, 3, 18, 0)
     event = CaseEvent.objects.get(kind=CaseEvent.Kind.CALL)
     assert "call back 2026-12-03 18:00 PST" in event.reason
+
+
+def test_another_persons_call_in_progress_is_only_summarised(client, monkeypatch) -> None:
+    _clock(monkeypatch, MORNING)
+    case = verifiable_case()
+    client.force_login(make_user("caller", "agent"))
+    screen = _start(client, case)
+    client.force_login(make_user("other", "agent"))
+    page = _text(client.get(screen))
+    assert "This call is in progress with caller." in page
+    assert PHONE not in page and 'id="call-log-form"' not in page
+    assert client.post(screen, {"action": "cancel"}).status_code == 403

@@ -62,3 +62,23 @@ def test_without_the_setting_or_the_agents_phone_the_agent_dials(on_contract, se
     with pytest.raises(CallError, match="not configured"):
         call_bridge(call=call, agent=user)
     assert _calls(on_contract) == []
+
+
+def test_the_call_screen_offers_click_to_call_and_keeps_the_number_masked(
+    on_contract, agent, client, monkeypatch
+) -> None:
+    from django.urls import reverse
+
+    monkeypatch.setattr("collections_app.services.calls.now", lambda: MORNING)
+    case = verifiable_case()
+    client.force_login(agent)
+    start = reverse("admin:collections_app_collectioncase_call", args=[case.pk])
+    screen = client.post(start, {"direction": "outbound", "number": "0"})["Location"]
+    page = client.get(screen).content.decode()
+    assert 'id="call-bridge"' in page
+    assert PHONE not in page  # Twilio dials it: the agent never needs to see it
+
+    page = client.post(screen, {"action": "bridge"}, follow=True).content.decode()
+
+    assert "Your phone is ringing" in page and 'id="call-placed"' in page
+    assert len(_calls(on_contract)) == 1
