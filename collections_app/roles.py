@@ -88,6 +88,13 @@ _LENDER_EVENTS = [
     f"{APP}.replay_lendereventdelivery",
 ]
 
+# Calls from the case page (services/calls.py): agents and supervisors make and log them; the
+# calls and the right-party checks (with their daily lock) are evidence supervisors and
+# compliance read; the scripts are written like the message templates.
+_CALLS = [f"{APP}.log_call", f"{APP}.view_calllog"]
+_CALL_OVERSIGHT = [f"{APP}.view_calllog", f"{APP}.view_rightpartycheck"]
+_CALL_SCRIPTS = [f"{APP}.{action}_callscript" for action in ("view", "add", "change")]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Work assigned cases: record promises, notes, start negotiation, pause. Phone and email
     # stay masked: outreach goes through the outbox, so an agent never needs the raw numbers.
@@ -102,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.send_manual_message",
         *_DISPUTE_WORK,
         *_RECORD_HOLDS,
+        *_CALLS,
     ],
     "supervisor": [
         *_READ_CASEWORK,
@@ -137,6 +145,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DISPUTE_WORK,
         *_RECORD_HOLDS,
         *_RELEASE_HOLDS,
+        f"{APP}.log_call",
+        *_CALL_OVERSIGHT,
+        *_CALL_SCRIPTS,
     ],
     "legal": [
         *_READ_CASEWORK,
@@ -172,6 +183,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DISPUTE_WORK,
         *_RECORD_HOLDS,
         *_RELEASE_HOLDS,
+        *_CALL_OVERSIGHT,
+        f"{APP}.view_callscript",
+        f"{APP}.change_callscript",
     ],
 }
 

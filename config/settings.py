@@ -175,6 +175,9 @@ TWILIO_READ_TIMEOUT = envfloat("TWILIO_READ_TIMEOUT", 15.0)
 TWILIO_MAX_CONNECTIONS = envint("TWILIO_MAX_CONNECTIONS", 100)
 # Only tests and local contract mocks change this; production talks to api.twilio.com.
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", "https://api.twilio.com")
+# Click-to-call from the call screen: Twilio rings the agent's own phone (Agent profiles →
+# phone) and bridges the borrower. Off: agents dial themselves and log the call.
+CLICK_TO_CALL = envbool("CLICK_TO_CALL", False)
 PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET")
 # Named in messages and in the voicemail-safe call script.
 COMPANY_NAME = env("COMPANY_NAME", "Example Lending")

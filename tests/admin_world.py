@@ -17,6 +17,8 @@ from collections_app.models import (
     AgentProfile,
     BadContactPoint,
     BulkAction,
+    CallLog,
+    CallScript,
     CaseEvent,
     ChannelConsent,
     CollectionCase,
@@ -42,6 +44,7 @@ from collections_app.models import (
     PiiAccessLog,
     PlanInstallment,
     PromiseToPay,
+    RightPartyCheck,
     WebhookEndpoint,
     WebhookEvent,
 )
@@ -188,7 +191,18 @@ def build_world() -> World:
         details=f"Says the amount is wrong; write to {EMAIL}",
         response_due_on=timezone.localdate() + dt.timedelta(days=30),
     )
+    call = CallLog.objects.create(
+        case=case, borrower=borrower, agent=someone, direction=CallLog.Direction.OUTBOUND,
+        status=CallLog.Status.LOGGED, number=PHONE, wrap_up=CallLog.WrapUp.NO_ANSWER,
+        note=f"rang {PHONE}, no answer",
+    )  # fmt: skip
+    check = RightPartyCheck.objects.create(
+        borrower=borrower, call=call, agent=someone, offered="date_of_birth", succeeded=False
+    )
     objects = {
+        "collections_app.calllog": call,
+        "collections_app.rightpartycheck": check,
+        "collections_app.callscript": CallScript.objects.first(),
         "collections_app.dispute": dispute,
         "collections_app.importjob": imported,
         "collections_app.webhookendpoint": endpoint,

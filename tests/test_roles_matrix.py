@@ -110,6 +110,8 @@ def test_each_role_opens_exactly_the_workspace_views_the_matrix_gives_it(
             "collections_app.send_manual_message",
         reverse("admin:collections_app_collectioncase_promise", args=[case.pk]):
             "collections_app.add_promisetopay",
+        reverse("admin:collections_app_collectioncase_call", args=[case.pk]):
+            "collections_app.log_call",
     }  # fmt: skip
     for page_url, perm in expected.items():
         assert client.get(page_url).status_code == (200 if perm in perms else 403), page_url
@@ -248,6 +250,7 @@ CONFIG = {
     "collections_app.view_compliance_report": {"compliance", "supervisor"},
     "collections_app.change_messagetemplate": {"supervisor", "compliance"},
     "collections_app.send_manual_message": {"agent", "supervisor"},
+    "collections_app.log_call": {"agent", "supervisor"},
     "collections_app.assign_case": {"supervisor"},
     "collections_app.view_pii": {"supervisor", "legal", "compliance"},
     "collections_app.note_case": {"agent", "supervisor", "legal", "compliance"},

@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 
 from collections_app.admin.base import ReadOnlyAdmin
+from collections_app.admin.calls import CallsMixin
 from collections_app.admin.case_actions import CaseActionsMixin
 from collections_app.admin.case_page import CasePageMixin
 from collections_app.admin.case_transitions import CaseTransitionsMixin
@@ -52,6 +53,7 @@ class PromiseInline(admin.TabularInline):
 @admin.register(CollectionCase)
 class CollectionCaseAdmin(
     RestrictionsCaseMixin,
+    CallsMixin,
     SendNowMixin,
     CasePageMixin,
     CaseTransitionsMixin,

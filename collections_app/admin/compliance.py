@@ -59,6 +59,7 @@ class ProfileForm(forms.ModelForm):
             "blackout_dates",
             "third_party_contact_allowed",
             "dispute_response_days",
+            "requires_call_disclosure",
             "sources",
         )
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from twilio.twiml.voice_response import VoiceResponse
 
 from collections_app.channels.base import Channel, OutgoingMessage
 from collections_app.channels.twilio_client import (
@@ -62,6 +63,20 @@ class TwilioVoiceChannel(Channel):
     async def aclose(self) -> None:
         """End of a batch: close the running loop's aiohttp session."""
         await close_async_twilio_clients()
+
+    def bridge(self, *, agent_phone: str, to: str) -> str:
+        """Click-to-call: ring the agent's own phone, and once they answer dial `to` with our
+        caller id, so the borrower sees our number and never the agent's. The TwiML travels
+        with the request: nothing has to be fetched from us, so it works without a public URL.
+        Call it only after the gate allowed the call (services/calls.py call_bridge)."""
+        response = VoiceResponse()
+        dial = response.dial(caller_id=self._from())
+        dial.number(to)
+        with twilio_errors():
+            created = twilio_client().calls.create(
+                to=agent_phone, from_=self._from(), twiml=str(response)
+            )
+        return provider_sid(created, ("CA",))
 
     def lookup(self, message: OutgoingMessage, since: datetime) -> str | None:
         """The first call to this number from ours since `since`.

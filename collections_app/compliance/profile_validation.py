@@ -33,6 +33,8 @@ class LawLimits:
     min_waits: Mapping[str, int]
     requires_opt_out_notice: bool
     third_party_contact_allowed: bool = False
+    # Agents' calls must say they are an attempt to collect a debt.
+    requires_call_disclosure: bool = False
 
 
 LAW_LIMITS: dict[str, LawLimits] = {
@@ -43,6 +45,7 @@ LAW_LIMITS: dict[str, LawLimits] = {
         max_caps={"max_call_attempts_per_debt_7d": 7},  # 1006.14(b)(2)(i)(A)
         min_waits={"call_cooldown_after_conversation_days": 7},  # 1006.14(b)(2)(i)(B)
         requires_opt_out_notice=True,  # 1006.6(e)
+        requires_call_disclosure=True,  # 15 U.S.C. 1692e(11), 12 CFR 1006.18(e)
     ),
     "CN": LawLimits(
         name="CBA 2026 / NIFA 2024",
@@ -126,6 +129,14 @@ def _limits(values: Mapping[str, object], law: LawLimits) -> list[Problem]:
             Problem(
                 "requires_opt_out_notice",
                 _("%(law)s requires an opt-out notice in every SMS and email.") % {"law": law.name},
+            )
+        )
+    if law.requires_call_disclosure and not values.get("requires_call_disclosure"):
+        problems.append(
+            Problem(
+                "requires_call_disclosure",
+                _("%(law)s requires calls to say they are an attempt to collect a debt.")
+                % {"law": law.name},
             )
         )
     if not law.third_party_contact_allowed and values.get("third_party_contact_allowed"):

@@ -103,3 +103,6 @@ __all__ += [
 from collections_app.models.disputes import Dispute, DisputeDocument  # noqa: E402
 
 __all__ += ["Dispute", "DisputeDocument"]
+from collections_app.models.calls import CallLog, CallScript, RightPartyCheck  # noqa: E402
+
+__all__ += ["CallLog", "CallScript", "RightPartyCheck"]

@@ -58,6 +58,12 @@ class JurisdictionProfile(models.Model):
         default=30,
         help_text="Days after a dispute is received by which it must be answered (the SLA).",
     )
+    # Read on every agent's call once the borrower is verified (US: 15 U.S.C. 1692e(11)).
+    requires_call_disclosure = models.BooleanField(
+        default=False,
+        help_text="Calls must say they are an attempt to collect a debt (the call script's "
+        "disclosure).",
+    )
     sources = models.TextField(blank=True, help_text="Where each number comes from.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True

@@ -41,6 +41,8 @@ class CaseEvent(models.Model):
         LENDER = "lender", _("Lender's data")
         REVERSAL = "reversal", _("Payment reversed")
         DISPUTE = "dispute", _("Dispute")
+        # An agent's call and its wrap-up (services/calls.py).
+        CALL = "call", _("Call")
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
+from collections_app.validators import validate_e164
 
 
 class AgentProfile(models.Model):
@@ -24,6 +26,13 @@ class AgentProfile(models.Model):
     )
     accepts_cases = models.BooleanField(
         default=True, help_text="Off while on leave: automatic assignment skips this agent."
+    )
+    # Click-to-call rings this number first, then bridges the borrower (services/calls.py).
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[validate_e164],
+        help_text=_("The agent's own phone for click-to-call, E.164."),
     )
 
     def __str__(self) -> str:

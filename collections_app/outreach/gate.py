@@ -225,3 +225,41 @@ def gate_record_outcome(
     if attempt is not None and attempt.outcome != outcome:
         attempt.outcome = outcome
         attempt.save(update_fields=["outcome"])
+
+
+def gate_complete_attempt(*, attempt: ContactAttempt, outcome: str) -> ContactAttempt:
+    """How an agent's call, reserved by the gate, ended (the agent's wrap-up): a connected
+    conversation starts the conversation cooldown, unanswered and voicemail count as attempts.
+    Only a reservation still pending is completed: an outcome already recorded is kept."""
+    with transaction.atomic():
+        locked = ContactAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.outcome == ContactAttempt.Outcome.PENDING:
+            locked.outcome = outcome
+            locked.save(update_fields=["outcome"])
+    return locked
+
+
+def gate_record_inbound(
+    *, case: CollectionCase, address: str, at: dt.datetime, outcome: str
+) -> ContactAttempt:
+    """A call the borrower made to us: nothing to decide (they called), but it is contact, and
+    a conversation counts like one of ours for the rules that read the ledger (the cooldown,
+    the CN per-day cap). Counting it towards the 7-in-7 attempts too is stricter than
+    Regulation F asks (calls the consumer initiates are excluded there); the ledger does not
+    tell who dialled."""
+    borrower = case.loan.borrower
+    with transaction.atomic():
+        ContactLedger.objects.get_or_create(borrower=borrower)
+        ContactLedger.objects.select_for_update().filter(borrower=borrower).first()
+        attempt = ContactAttempt.objects.create(
+            borrower=borrower,
+            case=case,
+            channel="voice",
+            address=address,
+            occurred_at=at,
+            outcome=outcome,
+        )
+        ContactLedger.objects.filter(borrower=borrower).update(
+            last_contact_at=at, updated_at=timezone.now()
+        )
+    return attempt

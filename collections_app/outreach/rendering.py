@@ -157,6 +157,11 @@ def _render(engine: Engine, source: str, context: dict[str, object], what: str) 
     return text.strip()
 
 
+def render_text(source: str, context: dict[str, object], what: str) -> str:
+    """Plain text from template syntax, unknown variables an error (call scripts use it)."""
+    return _render(_TEXT, source, context, what)
+
+
 def spoken_digits(number: str) -> str:
     """'+18005550100' → '1 8 0 0 5 5 5 0 1 0 0': read digit by digit, not as a large number."""
     return " ".join(ch for ch in number if ch.isdigit())

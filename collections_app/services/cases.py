@@ -193,3 +193,14 @@ def case_add_note(*, case: CollectionCase, text: str, actor: AbstractBaseUser | 
     if not text.strip():
         raise ValueError("A note needs some text")
     return case_event_record(case=case, kind=CaseEvent.Kind.NOTE, actor=actor, reason=text)
+
+
+def case_schedule_next_action(*, case: CollectionCase, at: dt.datetime) -> CollectionCase:
+    """When someone should next work the case (a callback the borrower asked for): the case
+    shows in "Due today" on that day. The caller's own timeline entry says why (a call's
+    wrap-up); this writes none, so one action is one entry."""
+    if at.tzinfo is None:
+        raise ValueError("next_action_at must be timezone-aware")
+    case.next_action_at = at
+    case.save(update_fields=["next_action_at", "updated_at"])
+    return case

@@ -23,6 +23,7 @@ US = {
     "call_cooldown_after_conversation_days": 7,
     "requires_opt_out_notice": True,
     "third_party_contact_allowed": False,
+    "requires_call_disclosure": True,
     "opt_out_keywords": ["STOP"],
     "blackout_dates": [],
 }
@@ -158,6 +159,7 @@ def test_a_new_profile_under_us_law_may_not_call_at_night(client) -> None:
         "opt_out_keywords": '["STOP"]',
         "blackout_dates": "[]",
         "requires_opt_out_notice": "on",
+        "requires_call_disclosure": "on",
     }
     page = client.post(url, data).content.decode()
     assert "Regulation F allows no contact after 21:00 local time." in page

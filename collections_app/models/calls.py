@@ -1,0 +1,128 @@
+"""Calls an agent makes and takes (CallLog), the right-party checks made on them, and the call
+scripts agents read. Every change of a call goes through services/calls.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collections_app.masking import mask_address
+from collections_app.models.borrowers import Borrower
+from collections_app.models.cases import CollectionCase
+from collections_app.models.choices import Language
+from collections_app.models.compliance import ContactAttempt, ContactDecision
+
+
+class CallLog(models.Model):
+    """One call between an agent and a borrower's number, from "may I call?" to its wrap-up."""
+
+    class Direction(models.TextChoices):
+        OUTBOUND = "outbound", _("Outbound (we called)")
+        INBOUND = "inbound", _("Inbound (the borrower called us)")
+
+    class Status(models.TextChoices):
+        # The gate said no: nothing may be dialled, nothing may be logged as made.
+        REFUSED = "refused", _("Refused by the contact rules")
+        # Allowed (or inbound): the attempt is reserved and the agent is on the call.
+        OPEN = "open", _("In progress")
+        LOGGED = "logged", _("Logged")
+        # Opened and never dialled: the reservation is released.
+        CANCELLED = "cancelled", _("Cancelled before dialling")
+
+    class WrapUp(models.TextChoices):
+        RIGHT_PARTY = "right_party", _("Right-party contact")
+        THIRD_PARTY = "third_party", _("Third party")
+        NO_ANSWER = "no_answer", _("No answer")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+        REFUSED_TO_PAY = "refused_to_pay", _("Refused to pay")
+        PROMISE = "promise", _("Promise to pay")
+        CALLBACK = "callback", _("Callback requested")
+        DISPUTE = "dispute", _("Dispute")
+        ATTORNEY = "attorney", _("Reports an attorney")
+        BANKRUPTCY = "bankruptcy", _("Reports bankruptcy")
+        DECEASED = "deceased", _("Reports the borrower deceased")
+
+    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="calls")
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="calls")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls"
+    )
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    number = models.CharField(max_length=20, help_text=_("The number dialled or calling, E.164."))
+    # The gate's answer (outbound) and the attempt it reserved; the logged result completes it.
+    decision = models.ForeignKey(
+        ContactDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )
+    attempt = models.ForeignKey(
+        ContactAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    wrap_up = models.CharField(max_length=16, choices=WrapUp.choices, blank=True)
+    note = models.TextField(blank=True)
+    right_party_verified = models.BooleanField(default=False)
+    right_party_verified_at = models.DateTimeField(null=True, blank=True)
+    # Click-to-call: the provider's id of the call that rang the agent and bridged the borrower.
+    bridge_provider_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "started_at"], name="calllog_case_started_idx"),
+            models.Index(fields=["agent", "started_at"], name="calllog_agent_started_idx"),
+        ]
+        permissions = [("log_call", "Can make and log calls from a case")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} call {self.pk} to {mask_address(self.number)}"
+
+
+class RightPartyCheck(models.Model):
+    """One try at verifying the person on a call is the borrower (date of birth or ID digits,
+    compared server-side with the lender's digests; the values are never stored)."""
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="rpv_checks")
+    call = models.ForeignKey(CallLog, on_delete=models.CASCADE, related_name="rpv_checks")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    checked_at = models.DateTimeField(default=timezone.now)
+    # What was offered, not its value: "date_of_birth", "id_last_digits", or both.
+    offered = models.CharField(max_length=40)
+    succeeded = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("right-party check")
+        indexes = [models.Index(fields=["borrower", "checked_at"], name="rpvcheck_borrower_at_idx")]
+
+    def __str__(self) -> str:
+        verdict = "passed" if self.succeeded else "failed"
+        return f"right-party check {verdict} for borrower {self.borrower_id}"
+
+
+class CallScript(models.Model):
+    """What an agent says on a call, per jurisdiction, stage and language (Django template
+    syntax, the message templates' variables). `opening` is for whoever answers and must say
+    nothing about a debt; `disclosure` and `body` are read only once the borrower is verified."""
+
+    jurisdiction = models.CharField(max_length=16, help_text=_("Profile code: US, CN, ..."))
+    stage = models.CharField(max_length=20, help_text=_("Case stage it is written for."))
+    language = models.CharField(max_length=10, choices=Language.choices)
+    opening = models.TextField(help_text=_("To whoever answers: no word about a debt."))
+    disclosure = models.TextField(
+        blank=True, help_text=_("Said first once verified, when the profile requires it.")
+    )
+    body = models.TextField(help_text=_("The talk track after verification."))
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "stage", "language"], name="one_call_script_per_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"call script {self.jurisdiction}/{self.stage} [{self.language}]"
