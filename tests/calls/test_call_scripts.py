@@ -28,7 +28,7 @@ def agent():
 
 
 def test_the_migration_ships_exactly_the_live_defaults() -> None:
-    migration = importlib.import_module("collections_app.migrations.0007_agent_calls")
+    migration = importlib.import_module("collections_app.migrations.0008_agent_calls")
     assert default_call_scripts() == migration.CALL_SCRIPTS
     fields = ("jurisdiction", "stage", "language", "opening", "disclosure", "body")
     shipped = sorted(CallScript.objects.values(*fields), key=lambda r: tuple(r.values()))
