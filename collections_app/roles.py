@@ -23,7 +23,19 @@ _READ_CASEWORK = [
         "paymentplan",
         "planinstallment",
         "channelconsent",
+        "settlement",
+        "paymentlink",
     )
+]
+
+# Money on the phone (README: "Plans, settlements and payment links"): a plan from the policy's
+# offers, a settlement up to the role's discount limit (the policy's max_discount_percent), and a
+# signed payment link sent through the gate. Approving another person's settlement above their
+# limit is the supervisors'.
+_MONEY = [
+    f"{APP}.add_paymentplan",
+    f"{APP}.offer_settlement",
+    f"{APP}.add_paymentlink",
 ]
 
 # What each role may see beyond casework. Nobody but compliance sees the contact rules and holds;
@@ -92,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.note_case",
         f"{APP}.add_promisetopay",
         f"{APP}.send_manual_message",
+        *_MONEY,
     ],
     "supervisor": [
         *_READ_CASEWORK,
@@ -120,6 +133,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.add_agentprofile",
         f"{APP}.change_agentprofile",
         f"{APP}.send_manual_message",
+        *_MONEY,
+        f"{APP}.approve_settlement",
         *_COMPLIANCE_REPORT,
         *_NIGHTLY_RUN,
         *_INTEGRATION_KEYS,

@@ -11,6 +11,7 @@ from django_fsm.admin import FSMAdminMixin
 
 from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.case_actions import CaseActionsMixin
+from collections_app.admin.case_money import CaseMoneyMixin
 from collections_app.admin.case_page import CasePageMixin
 from collections_app.admin.case_transitions import CaseTransitionsMixin
 from collections_app.admin.filters import (
@@ -51,6 +52,7 @@ class PromiseInline(admin.TabularInline):
 @admin.register(CollectionCase)
 class CollectionCaseAdmin(
     SendNowMixin,
+    CaseMoneyMixin,
     CasePageMixin,
     CaseTransitionsMixin,
     CaseActionsMixin,

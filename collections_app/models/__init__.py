@@ -99,3 +99,6 @@ __all__ += [
     "LenderEventKind",
     "WebhookEndpoint",
 ]
+from collections_app.models.settlements import PaymentLink, Settlement  # noqa: E402
+
+__all__ += ["PaymentLink", "Settlement"]

@@ -40,6 +40,8 @@ class CaseEvent(models.Model):
         # What the lender's systems changed: contact details, the amount overdue, a charge-off.
         LENDER = "lender", _("Lender's data")
         REVERSAL = "reversal", _("Payment reversed")
+        SETTLEMENT = "settlement", _("Settlement")
+        PAYMENT_LINK = "payment_link", _("Payment link")
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
