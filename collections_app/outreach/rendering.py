@@ -190,7 +190,9 @@ def _compiled(engine: Engine, source: str) -> Template:
 
 def _render(engine: Engine, source: str, context: dict[str, object], what: str) -> str:
     try:
-        text = _compiled(engine, source).render(Context(context))
+        # The engine says whether to escape: a Context escapes by default, which put "&amp;" in
+        # plain-text SMS (a link with two query parameters broke).
+        text = _compiled(engine, source).render(Context(context, autoescape=engine.autoescape))
     except TemplateSyntaxError as exc:
         raise TemplateRenderError(f"{what}: {exc}") from exc
     if "\x00missing:" in text:
