@@ -82,6 +82,7 @@ class PlanOffer:
     frequency: str
     installment: Decimal  # the regular instalment
     odd_installment: Decimal  # the one that carries the leftover cents (== installment if none)
+    remainder: str = LAST  # which one that is
 
     @property
     def key(self) -> str:
@@ -96,10 +97,12 @@ class PlanOffer:
             "frequency": frequency_label(self.frequency),
         }
         if self.odd_installment != self.installment:
-            text += " " + _("(one of %(amount)s %(currency)s)") % {
-                "amount": self.odd_installment,
-                "currency": currency,
-            }
+            odd = (
+                _("(the first: %(amount)s %(currency)s)")
+                if self.remainder == FIRST
+                else _("(the last: %(amount)s %(currency)s)")
+            )
+            text += " " + odd % {"amount": self.odd_installment, "currency": currency}
         return text
 
 
@@ -116,7 +119,7 @@ def plan_offers(*, terms: PlanTerms, total: Decimal) -> list[PlanOffer]:
         odd = amounts[0] if terms.remainder == FIRST else amounts[-1]
         if min(regular, odd) < terms.min_installment:
             continue
-        offers.extend(PlanOffer(count, f, regular, odd) for f in terms.frequencies)
+        offers.extend(PlanOffer(count, f, regular, odd, terms.remainder) for f in terms.frequencies)
     return offers
 
 
