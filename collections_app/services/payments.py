@@ -131,6 +131,7 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
     # A message asking for money already paid must not go out.
     outbox_cancel_for_case(case=case, reason=f"payment {payment.external_id} received")
     # A settlement paid in full closes the case as settled (and records what was forgiven).
+    # Imported here: services/settlements.py builds its plans with this module.
     from collections_app.services.settlements import settlement_payment_apply
 
     settlement_payment_apply(case=case, payment=payment)

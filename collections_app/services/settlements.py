@@ -19,6 +19,7 @@ a payment arriving, the nightly run) changes a settlement through a function her
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -34,8 +35,10 @@ from collections_app.models import CaseEvent, CollectionCase, Loan, Payment, Pay
 from collections_app.models.loans import BALANCE_FIELDS
 from collections_app.models.settlements import Settlement
 from collections_app.policies.payment_terms import PaymentTerms
+from collections_app.policies.plans import plan_offer_problems
 from collections_app.services.cases import case_transition
 from collections_app.services.events import case_event_record
+from collections_app.services.payments import plan_agree, plan_cancel
 from collections_app.services.policies import policy_payment_terms
 from collections_app.states import OPEN_STATES, CaseState, CloseReason
 
@@ -105,8 +108,6 @@ def _method_problems(
     today: dt.date,
     currency: str,
 ) -> list[str]:
-    from collections_app.policies.plans import plan_offer_problems
-
     if first_due is None:
         return [_("Say when the payment (or the first instalment) is due.")]
     if method == Settlement.Method.LUMP_SUM:
@@ -121,8 +122,6 @@ def _method_problems(
         return []
     if method != Settlement.Method.PLAN:
         return [_("Choose one payment or instalments.")]
-    from dataclasses import replace
-
     plans = replace(terms.plans, installment_counts=terms.settlements.installment_counts)
     return plan_offer_problems(
         terms=plans,
@@ -153,7 +152,12 @@ def settlement_offer(
         raise PermissionDenied(_("You may not offer settlements."))
     today = today or timezone.localdate()
     with transaction.atomic():
-        case = CollectionCase.objects.select_for_update().select_related("loan").get(pk=case.pk)
+        # Only the case row (`of`): payment_record locks the loan before the case.
+        case = (
+            CollectionCase.objects.select_for_update(of=("self",))
+            .select_related("loan")
+            .get(pk=case.pk)
+        )
         if case.state not in OFFER_STATES:
             raise ValidationError(
                 _("A settlement cannot be offered on a %(state)s case.")
@@ -239,7 +243,12 @@ def settlement_offer(
 
 
 def _locked(settlement: Settlement) -> Settlement:
-    return Settlement.objects.select_for_update().select_related("case__loan").get(pk=settlement.pk)
+    # Only the settlement row: payment_record locks the loan, then the case, then this.
+    return (
+        Settlement.objects.select_for_update(of=("self",))
+        .select_related("case__loan")
+        .get(pk=settlement.pk)
+    )
 
 
 def settlement_approve(
@@ -324,8 +333,6 @@ def settlement_accept(
 ) -> Settlement:
     """The borrower agreed. Paid through a plan, the plan is agreed now, its instalments summing
     to what is still to pay of the settled amount."""
-    from collections_app.services.payments import plan_agree
-
     today = today or timezone.localdate()
     with transaction.atomic():
         settlement = _locked(settlement)
@@ -402,8 +409,6 @@ def settlement_cancel(
 
 
 def _end(settlement: Settlement, status: str, reason: str, actor: AbstractBaseUser | None) -> None:
-    from collections_app.services.payments import plan_cancel
-
     settlement.status = status
     settlement.ended_at = timezone.now()
     settlement.end_reason = reason[:300]
@@ -505,6 +510,14 @@ def _paid(settlement: Settlement, case: CollectionCase) -> None:
         amount_overdue_forgiven=overdue_forgiven,
     )
     settlement_paid_emit(settlement=settlement)
+    # Nothing is owed any more: a plan still running (the settlement's, paid ahead, or an
+    # earlier one) ends with it.
+    for plan in case.plans.filter(status=PaymentPlan.Status.ACTIVE):
+        plan_cancel(
+            plan=plan,
+            actor=None,
+            reason=_("settlement #%(id)s paid") % {"id": settlement.pk},
+        )
     case_transition(
         case=case,
         name="resolve",
@@ -521,7 +534,8 @@ def settlements_lapse(
     agreed expire (an offer not accepted by its date, a single payment not made by its date, a
     plan that defaulted, a case closed meanwhile). Returns how many."""
     lapsing = (
-        Settlement.objects.select_for_update()
+        # Only the settlement rows (the plan is an outer join, which cannot be locked).
+        Settlement.objects.select_for_update(of=("self",))
         .select_related("case__loan", "plan")
         .filter(case_id__gte=id_range[0], case_id__lte=id_range[1], status__in=OPEN)
         .filter(
