@@ -282,3 +282,18 @@ def test_the_nightly_run_expires_what_can_no_longer_be_paid_as_agreed(case) -> N
     _pay(case, "1000.00", "P-late")
     case.refresh_from_db()
     assert case.close_reason == CloseReason.PAID
+
+
+def test_a_plan_still_running_ends_when_the_settlement_is_paid(case) -> None:
+    from collections_app.services.payments import plan_agree
+
+    agent = make_user("agent-1", "agent")
+    plan = plan_agree(case=case, count=6, frequency="monthly", first_due=TODAY, actor=agent)
+    settlement = _offer(case, agent, "10")
+
+    _pay(case, "900.00")
+
+    plan.refresh_from_db()
+    settlement.refresh_from_db()
+    assert settlement.status == Settlement.Status.PAID
+    assert plan.status == PaymentPlan.Status.CANCELLED
