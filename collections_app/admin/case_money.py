@@ -94,7 +94,8 @@ class CaseMoneyMixin:
         if settlement is not None and user.has_perm(APPROVE_PERMISSION):
             review_url = reverse("admin:collections_app_settlement_change", args=[settlement.pk])
         return {
-            "can_make_plan": user.has_perm(PLAN_PERMISSION) and workable,
+            # An open settlement has its own terms (and plan): no second plan beside it.
+            "can_make_plan": user.has_perm(PLAN_PERMISSION) and workable and settlement is None,
             "plan_url": self._case_url(case, "plan"),
             "can_offer_settlement": user.has_perm(OFFER_PERMISSION)
             and workable
@@ -158,6 +159,12 @@ class CaseMoneyMixin:
                 case,
                 _("A plan cannot be made on a %(state)s case.")
                 % {"state": case.get_state_display()},
+            )
+        if case.settlements.filter(status__in=OPEN).exists():
+            return self._refuse(
+                request,
+                case,
+                _("This case has an open settlement: cancel it before agreeing another plan."),
             )
         if request.method == "POST" and (stale := self._stale_redirect(request, case)):
             return stale

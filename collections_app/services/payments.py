@@ -41,6 +41,8 @@ from collections_app.services.policies import policy_payment_terms, policy_promi
 from collections_app.states import OPEN_STATES, CaseState, CloseReason
 
 ZERO = Decimal("0")
+# Settlement statuses in play (services/settlements.py owns them; read here only).
+_OPEN_SETTLEMENT = ("proposed", "approved", "accepted")
 # From these states a promise or a plan means the borrower engaged: move to negotiation.
 _ENGAGEMENT_MOVES_TO_NEGOTIATION = (CaseState.REMINDER, CaseState.ESCALATION)
 
@@ -371,6 +373,12 @@ def plan_agree(
     plan passes its settled amount, and its own `counts`). Raises ValidationError, saying why,
     for a plan outside the policy."""
     today = today or timezone.localdate()
+    if total is None and case.settlements.filter(status__in=_OPEN_SETTLEMENT).exists():
+        # The settlement decides what is paid and how; a plan for the whole amount beside it
+        # would replace the settlement's own plan.
+        raise ValidationError(
+            _("This case has an open settlement: cancel it before agreeing another plan.")
+        )
     total = case.amount_overdue if total is None else total
     terms = policy_payment_terms(case=case).plans
     if counts is not None:

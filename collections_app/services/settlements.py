@@ -548,7 +548,10 @@ def settlements_lapse(
                 method=Settlement.Method.LUMP_SUM,
                 first_due__lt=today,
             )
-            | Q(status=Settlement.Status.ACCEPTED, plan__status=PaymentPlan.Status.DEFAULTED)
+            | Q(
+                status=Settlement.Status.ACCEPTED,
+                plan__status__in=[PaymentPlan.Status.DEFAULTED, PaymentPlan.Status.CANCELLED],
+            )
             | ~Q(case__state__in=OPEN_STATES)
         )
     )
@@ -571,4 +574,6 @@ def _lapse_reason(settlement: Settlement, today: dt.date) -> str:
             "currency": settlement.currency,
             "date": settlement.first_due,
         }
+    if settlement.plan is not None and settlement.plan.status == PaymentPlan.Status.CANCELLED:
+        return _("its plan #%(plan)s was replaced") % {"plan": settlement.plan_id}
     return _("its plan #%(plan)s defaulted") % {"plan": settlement.plan_id}

@@ -297,3 +297,34 @@ def test_a_plan_still_running_ends_when_the_settlement_is_paid(case) -> None:
     settlement.refresh_from_db()
     assert settlement.status == Settlement.Status.PAID
     assert plan.status == PaymentPlan.Status.CANCELLED
+
+
+def test_no_plan_beside_an_open_settlement(case, client) -> None:
+    from django.urls import reverse
+
+    from collections_app.services.payments import plan_agree
+
+    agent = make_user("agent-1", "agent")
+    _offer(case, agent, "10")
+    with pytest.raises(ValidationError, match="open settlement"):
+        plan_agree(case=case, count=3, frequency="monthly", first_due=TODAY, actor=agent)
+    client.force_login(agent)
+    change = reverse("admin:collections_app_collectioncase_change", args=[case.pk])
+    assert 'id="make-plan"' not in client.get(change).content.decode()
+    plan_page = reverse("admin:collections_app_collectioncase_plan", args=[case.pk])
+    assert client.get(plan_page).status_code == 302
+
+
+def test_a_settlement_whose_plan_was_replaced_lapses(case) -> None:
+    from collections_app.services.payments import plan_create
+
+    agent = make_user("agent-1", "agent")
+    settlement = _offer(case, agent, "5", method="plan", installment_count=3, frequency="monthly")
+    settlement_accept(settlement=settlement, actor=agent)
+    # the lender's API agrees another plan (it replaces the active one)
+    plan_create(case=case, installments=[(IN_A_WEEK, Decimal("1000.00"))], actor=None)
+
+    assert settlements_lapse(id_range=(case.pk, case.pk), today=TODAY) == 1
+    settlement.refresh_from_db()
+    assert settlement.status == Settlement.Status.EXPIRED
+    assert "was replaced" in settlement.end_reason
