@@ -322,6 +322,7 @@ def test_a_settlement_whose_plan_was_replaced_lapses(case) -> None:
     settlement = _offer(case, agent, "5", method="plan", installment_count=3, frequency="monthly")
     settlement_accept(settlement=settlement, actor=agent)
     # the lender's API agrees another plan (it replaces the active one)
+    case.refresh_from_db()
     plan_create(case=case, installments=[(IN_A_WEEK, Decimal("1000.00"))], actor=None)
 
     assert settlements_lapse(id_range=(case.pk, case.pk), today=TODAY) == 1
