@@ -262,6 +262,11 @@ class Migration(migrations.Migration):
                     models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
                 ),
                 (
+                    "forgiven_overdue",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("payment_ids", models.JSONField(blank=True, default=list)),
+                (
                     "case",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,

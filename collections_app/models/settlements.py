@@ -81,6 +81,10 @@ class Settlement(models.Model):
     forgiven_principal = models.DecimalField(**MONEY, null=True, blank=True)
     forgiven_interest = models.DecimalField(**MONEY, null=True, blank=True)
     forgiven_fees = models.DecimalField(**MONEY, null=True, blank=True)
+    # The case's amount overdue forgiven with it (owed again if a payment is reversed).
+    forgiven_overdue = models.DecimalField(**MONEY, null=True, blank=True)
+    # The payments counted towards it (ids), so a reversal takes back exactly those.
+    payment_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "proposed_at"])]

@@ -441,7 +441,8 @@ def settlement_payment_apply(*, case: CollectionCase, payment: Payment) -> Settl
     if settlement.status == Settlement.Status.APPROVED:
         _mark_accepted(settlement, None, _("accepted by paying"))
     settlement.amount_paid += payment.amount
-    settlement.save(update_fields=["amount_paid"])
+    settlement.payment_ids = [*settlement.payment_ids, payment.pk]
+    settlement.save(update_fields=["amount_paid", "payment_ids"])
     _record(
         settlement,
         _(
@@ -477,6 +478,7 @@ def _paid(settlement: Settlement, case: CollectionCase) -> None:
     settlement.forgiven_principal = forgiven.principal
     settlement.forgiven_interest = forgiven.interest
     settlement.forgiven_fees = forgiven.fees
+    settlement.forgiven_overdue = case.amount_overdue
     settlement.save(
         update_fields=[
             "status",
@@ -486,6 +488,7 @@ def _paid(settlement: Settlement, case: CollectionCase) -> None:
             "forgiven_principal",
             "forgiven_interest",
             "forgiven_fees",
+            "forgiven_overdue",
         ]
     )
     loan.set_balance(Balance())
@@ -577,3 +580,62 @@ def _lapse_reason(settlement: Settlement, today: dt.date) -> str:
     if settlement.plan is not None and settlement.plan.status == PaymentPlan.Status.CANCELLED:
         return _("its plan #%(plan)s was replaced") % {"plan": settlement.plan_id}
     return _("its plan #%(plan)s defaulted") % {"plan": settlement.plan_id}
+
+
+def settlement_payment_reversed(*, payment: Payment, label: str) -> Decimal | None:
+    """A payment that counted towards a settlement was reversed (called by
+    services/reversals.py, in its transaction, the loan locked). It no longer counts. If it had
+    completed the settlement, the settlement was not paid after all: it is cancelled and what
+    was forgiven is owed again (back on the loan, in its parts). Returns the amount overdue
+    forgiven with it, which the reversal collects again with the payment's own, or None."""
+    if payment.case_id is None:
+        return None
+    counted = [
+        s
+        for s in Settlement.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(
+            case_id=payment.case_id,
+            status__in=[Settlement.Status.ACCEPTED, Settlement.Status.PAID],
+        )
+        if payment.pk in s.payment_ids
+    ]
+    if not counted:
+        return None
+    settlement = counted[0]
+    settlement.amount_paid -= payment.amount
+    settlement.payment_ids = [pk for pk in settlement.payment_ids if pk != payment.pk]
+    settlement.save(update_fields=["amount_paid", "payment_ids"])
+    if settlement.status != Settlement.Status.PAID:
+        _record(
+            settlement,
+            _("%(label)s: it no longer counts towards settlement #%(id)s (%(paid)s paid)")
+            % {"label": label, "id": settlement.pk, "paid": settlement.amount_paid},
+            None,
+            payment=payment.pk,
+        )
+        return None
+    loan = Loan.objects.select_for_update().get(pk=settlement.case.loan_id)
+    loan.set_balance(
+        loan.balance
+        + Balance(
+            settlement.forgiven_principal or ZERO,
+            settlement.forgiven_interest or ZERO,
+            settlement.forgiven_fees or ZERO,
+        )
+    )
+    loan.save(update_fields=[*BALANCE_FIELDS, "updated_at"])
+    reason = _(
+        "%(label)s: settlement #%(id)s was not paid after all; the %(forgiven)s forgiven is "
+        "owed again"
+    ) % {
+        "label": label,
+        "id": settlement.pk,
+        "forgiven": _money(settlement.forgiven_amount or ZERO, settlement.currency),
+    }
+    settlement.status = Settlement.Status.CANCELLED
+    settlement.ended_at = timezone.now()
+    settlement.end_reason = reason[:300]
+    settlement.save(update_fields=["status", "ended_at", "end_reason"])
+    _record(settlement, reason, None, payment=payment.pk, forgiven_again=settlement.forgiven_amount)
+    return settlement.forgiven_overdue or ZERO

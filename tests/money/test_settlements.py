@@ -329,3 +329,54 @@ def test_a_settlement_whose_plan_was_replaced_lapses(case) -> None:
     settlement.refresh_from_db()
     assert settlement.status == Settlement.Status.EXPIRED
     assert "was replaced" in settlement.end_reason
+
+
+def test_a_reversed_payment_undoes_the_settlement_it_paid(case) -> None:
+    from collections_app.lender.records import ReversalRecord
+    from collections_app.services.reversals import reversal_record
+
+    agent = make_user("agent-1", "agent")
+    settlement = _offer(case, agent, "10")
+    _pay(case, "900.00")
+    settlement.refresh_from_db()
+    assert settlement.status == Settlement.Status.PAID
+
+    result = reversal_record(
+        record=ReversalRecord(
+            payment_external_id="P-settle-1",
+            reason="nsf",
+            reversed_at=timezone.now() + dt.timedelta(minutes=1),
+        ),
+        source="test",
+    )
+
+    settlement.refresh_from_db()
+    case.loan.refresh_from_db()
+    assert settlement.status == Settlement.Status.CANCELLED
+    assert settlement.amount_paid == 0 and "not paid after all" in settlement.end_reason
+    # the whole balance is owed again: the payment's 900 and the 100 forgiven
+    assert case.loan.outstanding_balance == Decimal("1000.00")
+    reopened = case.loan.cases.get(state__in=["reminder", "negotiation"])
+    assert reopened.amount_overdue == Decimal("1000.00")
+    assert result.detail["reopened_case"] == reopened.pk
+
+
+def test_a_reversed_part_payment_no_longer_counts(case) -> None:
+    from collections_app.lender.records import ReversalRecord
+    from collections_app.services.reversals import reversal_record
+
+    settlement = _offer(case, make_user("agent-1", "agent"), "10")
+    _pay(case, "400.00")
+
+    reversal_record(
+        record=ReversalRecord(
+            payment_external_id="P-settle-1",
+            reason="chargeback",
+            reversed_at=timezone.now() + dt.timedelta(minutes=1),
+        ),
+        source="test",
+    )
+
+    settlement.refresh_from_db()
+    assert (settlement.status, settlement.amount_paid) == (Settlement.Status.ACCEPTED, 0)
+    assert settlement.payment_ids == []
