@@ -10,6 +10,9 @@ installment shares as InstallmentAllocation); a reversal puts back exactly that:
 - a promise the payment had kept is kept no longer: broken, or open again while its deadline
   has not passed and its case is open (a promise is never broken before its deadline);
 - plan installments it paid are unpaid, and a plan it completed is active again.
+- a settlement it counted towards no longer counts it; one it completed is undone
+  (services/settlements.settlement_payment_reversed): cancelled, what it forgave owed again and
+  collected with the payment on an open case.
 
 Called through services/lender.payment_reverse.
 """
