@@ -24,6 +24,8 @@ _READ_CASEWORK = [
         "planinstallment",
         "channelconsent",
         "dispute",
+        "settlement",
+        "paymentlink",
     )
 ]
 
@@ -33,6 +35,16 @@ _READ_CASEWORK = [
 _DISPUTE_WORK = [f"{APP}.add_dispute", f"{APP}.change_dispute"]
 _RECORD_HOLDS = [f"{APP}.record_hold"]
 _RELEASE_HOLDS = [f"{APP}.release_hold"]
+
+# Money on the phone (README: "Plans, settlements and payment links"): a plan from the policy's
+# offers, a settlement up to the role's discount limit (the policy's max_discount_percent), and a
+# signed payment link sent through the gate. Approving another person's settlement above their
+# limit is the supervisors'.
+_MONEY = [
+    f"{APP}.add_paymentplan",
+    f"{APP}.offer_settlement",
+    f"{APP}.add_paymentlink",
+]
 
 # What each role may see beyond casework. Nobody but compliance sees the contact rules and holds;
 # nobody but supervisors sees templates, bulk jobs and agents' profiles.
@@ -110,6 +122,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DISPUTE_WORK,
         *_RECORD_HOLDS,
         *_CALLS,
+        *_MONEY,
     ],
     "supervisor": [
         *_READ_CASEWORK,
@@ -138,6 +151,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.add_agentprofile",
         f"{APP}.change_agentprofile",
         f"{APP}.send_manual_message",
+        *_MONEY,
+        f"{APP}.approve_settlement",
         *_COMPLIANCE_REPORT,
         *_NIGHTLY_RUN,
         *_INTEGRATION_KEYS,

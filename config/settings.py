@@ -184,6 +184,11 @@ COMPANY_NAME = env("COMPANY_NAME", "Example Lending")
 COMPANY_CALLBACK_NUMBER = env("COMPANY_CALLBACK_NUMBER", "+14155550000")
 # The lender's payment page for a loan; {loan_id} is the lender's loan id.
 PAYMENT_URL_TEMPLATE = env("PAYMENT_URL_TEMPLATE", "https://pay.example.com/loans/{loan_id}")
+# Payment links an agent sends during a call (lender/checkout.py has the scheme): the lender's
+# checkout page and the secret both sides sign links with. Either unset: no links are offered.
+LENDER_CHECKOUT_URL = env("LENDER_CHECKOUT_URL", "")
+LENDER_CHECKOUT_SECRET = env("LENDER_CHECKOUT_SECRET", "")
+PAYMENT_LINK_HOURS = envint("PAYMENT_LINK_HOURS", 48)
 
 # --- Outbox ---------------------------------------------------------------------------------
 # Messages claimed per dispatcher batch, and per send task.

@@ -241,4 +241,23 @@ def build_world() -> World:
             name="nightly sync", integration="core-banking", scope="write"
         )[0],
     }
+    objects |= _money_rows(case, someone, message)
     return World(case=case, objects=objects)
+
+
+def _money_rows(case: CollectionCase, someone: object, message: OutboundMessage) -> dict:
+    """A settlement waiting for approval and a payment link sent (admin/settlements.py)."""
+    from collections_app.models import PaymentLink, Settlement
+
+    today = timezone.localdate()
+    settlement = Settlement.objects.create(
+        case=case, currency="USD", balance=Decimal("1200.00"), amount=Decimal("900.00"),
+        discount_percent=Decimal("25"), first_due=today, offer_valid_until=today,
+        proposed_by=someone, proposer_limit_percent=Decimal("10"), needs_approval=True,
+    )  # fmt: skip
+    link = PaymentLink.objects.create(
+        case=case, reference="world-link", amount=Decimal("100.00"), currency="USD",
+        expires_at=timezone.now(), url="https://checkout.example/pay?ref=world-link",
+        channel="sms", message=message,
+    )  # fmt: skip
+    return {"collections_app.settlement": settlement, "collections_app.paymentlink": link}

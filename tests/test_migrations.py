@@ -15,6 +15,7 @@ from collections_app.models import CollectionPolicy, MessageTemplate
 from collections_app.outreach.default_templates import (
     default_templates,
     dispute_templates,
+    payment_link_templates,
     policy_step_templates,
 )
 from collections_app.policies.defaults import DEFAULT_POLICIES, DEFAULT_TEMPLATE_KEYS
@@ -79,9 +80,10 @@ def test_the_shipped_templates_are_the_live_default_wording() -> None:
     fields = ("stage", "subject", "body", "html_body")
     live = {
         (row["key"], row["channel"], row["language"]): {f: row.get(f, "") for f in fields}
-        for row in (
-            default_templates() + policy_step_templates(DEFAULT_TEMPLATE_KEYS) + dispute_templates()
-        )
+        for row in default_templates()
+        + policy_step_templates(DEFAULT_TEMPLATE_KEYS)
+        + dispute_templates()
+        + payment_link_templates()
     }
     shipped = {
         (t.key, t.channel, t.language): {f: getattr(t, f) for f in fields}

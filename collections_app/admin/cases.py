@@ -12,6 +12,7 @@ from django_fsm.admin import FSMAdminMixin
 from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.calls import CallsMixin
 from collections_app.admin.case_actions import CaseActionsMixin
+from collections_app.admin.case_money import CaseMoneyMixin
 from collections_app.admin.case_page import CasePageMixin
 from collections_app.admin.case_transitions import CaseTransitionsMixin
 from collections_app.admin.filters import (
@@ -55,6 +56,7 @@ class CollectionCaseAdmin(
     RestrictionsCaseMixin,
     CallsMixin,
     SendNowMixin,
+    CaseMoneyMixin,
     CasePageMixin,
     CaseTransitionsMixin,
     CaseActionsMixin,

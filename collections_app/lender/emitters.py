@@ -29,6 +29,7 @@ from collections_app.models import (
     PaymentPlan,
     PaymentReversal,
     PromiseToPay,
+    Settlement,
 )
 from collections_app.states import CLOSED_STATES
 
@@ -398,6 +399,73 @@ def payment_reversed_emit(*, reversal: PaymentReversal, detail: Mapping[str, Any
                 case_id=case_id,
                 loan_id=loan.pk,
                 occurred_at=reversal.recorded_at,
+            )
+        ],
+        subscribed=subscribed,
+    )
+
+
+def _settlement_data(settlement: Settlement, ref: CaseRef) -> dict[str, Any]:
+    return {
+        **ref.as_data(),
+        "settlement_id": settlement.pk,
+        "currency": settlement.currency,
+        "balance": _money(settlement.balance),
+        "amount": _money(settlement.amount),
+        "discount_percent": str(settlement.discount_percent),
+        "method": settlement.method,
+        "installment_count": settlement.installment_count,
+        "plan_id": settlement.plan_id,
+    }
+
+
+def settlement_agreed_emit(*, settlement: Settlement) -> int:
+    """settlement.agreed: the borrower accepted an approved settlement (or paid towards it)."""
+    subscribed = wanted([Kind.SETTLEMENT_AGREED])
+    if not subscribed:
+        return 0
+    ref = case_refs([settlement.case_id])[settlement.case_id]
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.SETTLEMENT_AGREED,
+                payload={
+                    **_settlement_data(settlement, ref),
+                    "pay_by": settlement.first_due if settlement.method == "lump_sum" else None,
+                    "approved_by_second_person": settlement.needs_approval,
+                },
+                dedupe_key=f"settlement.agreed:{settlement.pk}",
+                case_id=settlement.case_id,
+                loan_id=ref.loan_pk,
+                occurred_at=settlement.accepted_at or timezone.now(),
+            )
+        ],
+        subscribed=subscribed,
+    )
+
+
+def settlement_paid_emit(*, settlement: Settlement) -> int:
+    """settlement.paid: paid in full; what was forgiven, in the balance's parts."""
+    subscribed = wanted([Kind.SETTLEMENT_PAID])
+    if not subscribed:
+        return 0
+    ref = case_refs([settlement.case_id])[settlement.case_id]
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.SETTLEMENT_PAID,
+                payload={
+                    **_settlement_data(settlement, ref),
+                    "amount_paid": _money(settlement.amount_paid),
+                    "forgiven": _money(settlement.forgiven_amount or 0),
+                    "forgiven_principal": _money(settlement.forgiven_principal or 0),
+                    "forgiven_interest": _money(settlement.forgiven_interest or 0),
+                    "forgiven_fees": _money(settlement.forgiven_fees or 0),
+                },
+                dedupe_key=f"settlement.paid:{settlement.pk}",
+                case_id=settlement.case_id,
+                loan_id=ref.loan_pk,
+                occurred_at=settlement.paid_at or timezone.now(),
             )
         ],
         subscribed=subscribed,

@@ -106,3 +106,6 @@ __all__ += ["Dispute", "DisputeDocument"]
 from collections_app.models.calls import CallLog, CallScript, RightPartyCheck  # noqa: E402
 
 __all__ += ["CallLog", "CallScript", "RightPartyCheck"]
+from collections_app.models.settlements import PaymentLink, Settlement  # noqa: E402
+
+__all__ += ["PaymentLink", "Settlement"]

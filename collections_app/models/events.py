@@ -43,6 +43,8 @@ class CaseEvent(models.Model):
         DISPUTE = "dispute", _("Dispute")
         # An agent's call and its wrap-up (services/calls.py).
         CALL = "call", _("Call")
+        SETTLEMENT = "settlement", _("Settlement")
+        PAYMENT_LINK = "payment_link", _("Payment link")
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -29,6 +29,8 @@ class LenderEventKind(models.TextChoices):
     PAYMENT_REVERSED = "payment.reversed", _("Payment reversed")
     LOAN_CASE_OPENED = "loan.case_opened", _("Case opened for a loan")
     LOAN_CASE_CLOSED = "loan.case_closed", _("Case closed for a loan")
+    SETTLEMENT_AGREED = "settlement.agreed", _("Settlement agreed")
+    SETTLEMENT_PAID = "settlement.paid", _("Settlement paid")
 
 
 class WebhookEndpoint(models.Model):

@@ -120,6 +120,9 @@ class PaymentPlan(models.Model):
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="plans")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # weekly / fortnightly / monthly when made from a policy's offer (policies/plans.py);
+    # blank for a plan given as explicit dates (the lender's API).
+    frequency = models.CharField(max_length=12, blank=True, default="", db_default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )

@@ -46,6 +46,10 @@ class CollectionPolicy(models.Model):
     # pay is kept or broken, and what is sent when it is broken; see policies/promises.py.
     # A missing key reads as the shipped default.
     promises = models.JSONField(default=dict, blank=True)
+    # {"plans": {...}, "settlements": {...}, "segments": {...}}: the payment plans agents may
+    # offer and the settlement discount each role may give; see policies/payment_terms.py.
+    # A missing key reads as the shipped default.
+    payment_terms = models.JSONField(default=dict, blank=True)
     # {"sms": "email", ...}: the channel unreachable cases are switched to.
     channel_switch = models.JSONField(default=dict, blank=True)
     default_time_zone = models.CharField(

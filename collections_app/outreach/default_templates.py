@@ -380,6 +380,57 @@ _DISPUTE_EMAIL_BODY = {
 }
 
 
+# The link an agent sends during a call (services/payment_links.py): any stage, the amount agreed
+# on the phone, the lender's signed checkout link and when it expires. No card data: the
+# borrower pays on the lender's page.
+PAYMENT_LINK = "payment-link"
+_LINK_SMS = {
+    EN: (
+        "{{ company_name }}: {{ first_name }}, as agreed on the phone, you can pay "
+        "{{ checkout_amount }} securely at {{ checkout_link }} (valid until {{ checkout_expires }})."
+    ),
+    ZH: (
+        "【{{ company_name }}】{{ name }}您好，按电话中的约定，请在 {{ checkout_expires }} 前通过 "
+        "{{ checkout_link }} 安全支付 {{ checkout_amount }}。"
+    ),
+}
+_LINK_EMAIL_SUBJECT = {
+    EN: "Your payment link for {{ checkout_amount }}",
+    ZH: "您的还款链接：{{ checkout_amount }}",
+}
+_LINK_EMAIL_BODY = {
+    EN: (
+        "Dear {{ name }},\n\nAs agreed on the phone, you can pay {{ checkout_amount }} for loan "
+        "{{ loan_id }} securely at:\n\n{{ checkout_link }}\n\nThe link is valid until "
+        "{{ checkout_expires }}. You enter your card details on the lender's payment page; we "
+        "never see them.\n\nQuestions? Call {{ callback_number }}.\n\n{{ company_name }}"
+    ),
+    ZH: (
+        "{{ name }}您好：\n\n按电话中的约定，您可以通过以下链接为借款 {{ loan_id }} 安全支付 "
+        "{{ checkout_amount }}：\n\n{{ checkout_link }}\n\n链接有效期至 {{ checkout_expires }}。"
+        "银行卡信息仅在出借方的支付页面填写，我们不会看到。\n\n如有疑问，请致电 "
+        "{{ callback_number }}。\n\n{{ company_name }}"
+    ),
+}
+_LINK_EMAIL_HTML = {
+    EN: (
+        "<p>Dear {{ name }},</p><p>As agreed on the phone, you can pay "
+        "<strong>{{ checkout_amount }}</strong> for loan {{ loan_id }} securely:</p>"
+        '<p><a href="{{ checkout_link }}">Pay {{ checkout_amount }}</a></p>'
+        "<p>The link is valid until {{ checkout_expires }}. You enter your card details on the "
+        "lender's payment page; we never see them.</p><p>Questions? Call "
+        "{{ callback_number }}.</p><p>{{ company_name }}</p>"
+    ),
+    ZH: (
+        "<p>{{ name }}您好：</p><p>按电话中的约定，您可以为借款 {{ loan_id }} 安全支付 "
+        "<strong>{{ checkout_amount }}</strong>：</p>"
+        '<p><a href="{{ checkout_link }}">支付 {{ checkout_amount }}</a></p>'
+        "<p>链接有效期至 {{ checkout_expires }}。银行卡信息仅在出借方的支付页面填写，我们不会看到。</p>"
+        "<p>如有疑问，请致电 {{ callback_number }}。</p><p>{{ company_name }}</p>"
+    ),
+}
+
+
 def dispute_templates() -> list[dict[str, str]]:
     """The verification and the dispute response, by SMS and email, in both languages."""
     rows = []
@@ -404,4 +455,31 @@ def dispute_templates() -> list[dict[str, str]]:
                     "body": _DISPUTE_EMAIL_BODY[(key, language)],
                 }
             )
+    return rows
+
+
+def payment_link_templates() -> list[dict[str, str]]:
+    """The payment link's SMS and email, in both languages (shipped by migration 0009)."""
+    rows = []
+    for language in (EN, ZH):
+        rows.append(
+            {
+                "key": PAYMENT_LINK,
+                "stage": "",
+                "language": language,
+                "channel": "sms",
+                "body": _LINK_SMS[language],
+            }
+        )
+        rows.append(
+            {
+                "key": PAYMENT_LINK,
+                "stage": "",
+                "language": language,
+                "channel": "email",
+                "subject": _LINK_EMAIL_SUBJECT[language],
+                "body": _LINK_EMAIL_BODY[language],
+                "html_body": _LINK_EMAIL_HTML[language],
+            }
+        )
     return rows

@@ -73,7 +73,7 @@ def dispatch_batch(
         for message in messages:
             try:
                 rendered[message.pk] = render_template(
-                    _template_for(templates, message), message.case
+                    _template_for(templates, message), message.case, message=message
                 )
             except TemplateRenderError as exc:
                 moves.fail(message, code="template", detail=str(exc))

@@ -9,13 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collections_app.models import Borrower, CollectionCase, MessageTemplate, PromiseToPay
+from collections_app.models import (
+    Borrower,
+    CollectionCase,
+    MessageTemplate,
+    OutboundMessage,
+    PromiseToPay,
+)
 from collections_app.outreach import copy
 from collections_app.outreach.links import payment_url, unsubscribe_url
 from collections_app.outreach.sms import SmsParts, sms_parts
@@ -89,8 +96,49 @@ def _broken_promise_lookup(case: CollectionCase, today: dt.date) -> Callable[[],
     return facts
 
 
+@dataclass(frozen=True)
+class _LinkFacts:
+    url: str
+    amount: str
+    expires: str
+
+
+def _payment_link_lookup(
+    case: CollectionCase, message: OutboundMessage | None
+) -> Callable[[], _LinkFacts]:
+    """The signed checkout link this message carries (services/payment_links.py), looked up only
+    when a template uses it. A message without one, or whose link has expired, fails: a
+    borrower never gets a sample link or a dead one."""
+
+    @cache
+    def facts() -> _LinkFacts:
+        if message is None:  # an admin preview
+            return _LinkFacts("https://checkout.example.com/pay?ref=sample", "USD 100.00", "—")
+        from collections_app.models import PaymentLink
+
+        link = PaymentLink.objects.filter(message_id=message.pk).first()
+        if link is None:
+            raise TemplateRenderError(_("this message has no payment link to send"))
+        if link.expires_at <= timezone.now():
+            raise TemplateRenderError(_("its payment link expired at %s") % link.expires_at)
+        zone = case.loan.borrower.time_zone or settings.TIME_ZONE
+        try:
+            expires = link.expires_at.astimezone(ZoneInfo(zone))
+        except (ValueError, ZoneInfoNotFoundError):
+            expires = timezone.localtime(link.expires_at)
+        return _LinkFacts(
+            link.url, money(link.amount, link.currency), f"{expires:%Y-%m-%d %H:%M %Z}"
+        )
+
+    return facts
+
+
 def message_context(
-    case: CollectionCase, *, today: dt.date | None = None, stage: str = ""
+    case: CollectionCase,
+    *,
+    today: dt.date | None = None,
+    stage: str = "",
+    message: OutboundMessage | None = None,
 ) -> dict[str, object]:
     """Everything a template may use. Keep README's template section in step with this.
     `stage`: the stage the template is written for (its consequences), else the case's."""
@@ -102,6 +150,7 @@ def message_context(
     amount_due = money(case.amount_overdue, loan.currency)
     today = today or timezone.localdate()
     promise = _broken_promise_lookup(case, today)
+    checkout = _payment_link_lookup(case, message)
     return {
         "name": borrower.name,
         "first_name": borrower.name.split()[0] if " " in borrower.name else borrower.name,
@@ -128,6 +177,10 @@ def message_context(
         "promise_paid": lambda: money(promise().paid, loan.currency),
         # The dispute response notice: the answer recorded on the case's latest dispute.
         "dispute_response": lambda: _dispute_response(case),
+        # A payment link's message (the payment-link template): the signed checkout link.
+        "checkout_link": lambda: checkout().url,
+        "checkout_amount": lambda: checkout().amount,
+        "checkout_expires": lambda: checkout().expires,
     }
 
 
@@ -148,7 +201,9 @@ def _compiled(engine: Engine, source: str) -> Template:
 
 def _render(engine: Engine, source: str, context: dict[str, object], what: str) -> str:
     try:
-        text = _compiled(engine, source).render(Context(context))
+        # The engine says whether to escape: a Context escapes by default, which put "&amp;" in
+        # plain-text SMS (a link with two query parameters broke).
+        text = _compiled(engine, source).render(Context(context, autoescape=engine.autoescape))
     except TemplateSyntaxError as exc:
         raise TemplateRenderError(f"{what}: {exc}") from exc
     if "\x00missing:" in text:
@@ -173,7 +228,11 @@ def sms_opt_out_line(borrower: Borrower) -> str:
 
 
 def render_template(
-    template: MessageTemplate, case: CollectionCase, *, today: dt.date | None = None
+    template: MessageTemplate,
+    case: CollectionCase,
+    *,
+    today: dt.date | None = None,
+    message: OutboundMessage | None = None,
 ) -> Rendered:
     if not wording_fits(template.stage, case):
         raise TemplateRenderError(
@@ -181,7 +240,7 @@ def render_template(
             % {"template": template, "stage": template.stage, "case": case.pk, "state": case.state}
         )
     borrower = case.loan.borrower
-    context = message_context(case, today=today, stage=template.stage)
+    context = message_context(case, today=today, stage=template.stage, message=message)
     if template.channel == "voice":
         # Said by text-to-speech: a number digit by digit, not as one large number.
         context["callback_number"] = spoken_digits(str(context["callback_number"]))

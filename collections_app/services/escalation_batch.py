@@ -49,6 +49,7 @@ from collections_app.services.escalation_signals import (
 )
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.services.legal import legal_proposals_record
+from collections_app.services.settlements import settlements_lapse
 from collections_app.states import ACTIVE_STATES, is_allowed
 
 # A guarded update touched fewer rows than expected: the batch rolls back and is retried.
@@ -298,6 +299,8 @@ def process_batch(
     plan_events = _miss_installments(id_range, today, now, policy_of, run)
     counts["plans_defaulted"] = len(plan_events)
     events += plan_events
+    # Settlements that can no longer be paid as agreed (their plan defaulted just above).
+    counts["settlements_expired"] = settlements_lapse(id_range=id_range, today=today)
 
     lookback = max(
         (p.segmentation.get("lookback_days", 30) for p, _ in policy_of.values()), default=30

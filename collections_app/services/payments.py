@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,13 +33,16 @@ from collections_app.models import (
 )
 from collections_app.models.loans import BALANCE_FIELDS
 from collections_app.outreach.outbox import outbox_cancel_for_case
+from collections_app.policies.plans import plan_offer_problems, plan_schedule
 from collections_app.policies.promises import KEPT, OpenPromise, allocate_payment, promise_outcome
 from collections_app.services.cases import case_transition
 from collections_app.services.events import case_event_record
-from collections_app.services.policies import policy_promise_terms
+from collections_app.services.policies import policy_payment_terms, policy_promise_terms
 from collections_app.states import OPEN_STATES, CaseState, CloseReason
 
 ZERO = Decimal("0")
+# Settlement statuses in play (services/settlements.py owns them; read here only).
+_OPEN_SETTLEMENT = ("proposed", "approved", "accepted")
 # From these states a promise or a plan means the borrower engaged: move to negotiation.
 _ENGAGEMENT_MOVES_TO_NEGOTIATION = (CaseState.REMINDER, CaseState.ESCALATION)
 
@@ -128,7 +132,12 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
     _apply_to_plan(case=case, payment=payment)
     # A message asking for money already paid must not go out.
     outbox_cancel_for_case(case=case, reason=f"payment {payment.external_id} received")
-    if case.amount_overdue == ZERO:
+    # A settlement paid in full closes the case as settled (and records what was forgiven).
+    # Imported here: services/settlements.py builds its plans with this module.
+    from collections_app.services.settlements import settlement_payment_apply
+
+    settlement_payment_apply(case=case, payment=payment)
+    if case.state in OPEN_STATES and case.amount_overdue == ZERO:
         case_transition(
             case=case, name="resolve", reason="Paid in full", close_reason=CloseReason.PAID
         )
@@ -296,8 +305,12 @@ def plan_create(
     case: CollectionCase,
     installments: list[tuple[dt.date, Decimal]],
     actor: AbstractBaseUser | None = None,
+    frequency: str = "",
+    note: str = "",
 ) -> PaymentPlan:
-    """Agree a payment plan; it replaces any active one."""
+    """Agree a payment plan; it replaces any active one. The one writer of plans: the case
+    page's offers (plan_agree) and the lender's API both come here. `note`: what the plan is
+    for, on the timeline (a settlement's plan says so)."""
     if not installments:
         raise ValidationError("A plan needs at least one installment.")
     if any(amount <= ZERO for _, amount in installments):
@@ -311,19 +324,104 @@ def plan_create(
         case.plans.filter(status=PaymentPlan.Status.ACTIVE).update(
             status=PaymentPlan.Status.CANCELLED
         )
-        plan = PaymentPlan.objects.create(case=case, created_by=actor)
+        plan = PaymentPlan.objects.create(case=case, created_by=actor, frequency=frequency)
         PlanInstallment.objects.bulk_create(
             PlanInstallment(plan=plan, sequence=i, due_date=due, amount=amount)
             for i, (due, amount) in enumerate(installments, start=1)
         )
         total = sum((amount for _, amount in installments), ZERO)
+        reason = _(
+            "Plan of %(count)s instalments, %(total)s %(currency)s in all, %(first)s to %(last)s"
+        ) % {
+            "count": len(installments),
+            "total": total,
+            "currency": case.loan.currency,
+            "first": installments[0][0],
+            "last": installments[-1][0],
+        }
         case_event_record(
             case=case,
             kind=CaseEvent.Kind.PLAN,
             actor=actor,
-            reason=f"Plan of {len(installments)} installments, {total} in all",
-            data={"plan": plan.pk, "installments": [[d, a] for d, a in installments]},
+            reason=f"{reason} ({note})" if note else reason,
+            data={
+                "plan": plan.pk,
+                "installments": [[d, a] for d, a in installments],
+                "total": total,
+                **({"frequency": frequency} if frequency else {}),
+            },
         )
         plan_created_emit(plan=plan, installments=installments, actor=actor)
         _engage(case=case, actor=actor, reason="Payment plan agreed")
     return plan
+
+
+def plan_agree(
+    *,
+    case: CollectionCase,
+    count: int,
+    frequency: str,
+    first_due: dt.date,
+    actor: AbstractBaseUser | None,
+    total: Decimal | None = None,
+    counts: tuple[int, ...] | None = None,
+    today: dt.date | None = None,
+    note: str = "",
+) -> PaymentPlan:
+    """A plan the policy offers for this case: `count` instalments, `frequency`, the first due
+    on `first_due`, summing exactly to `total` (the amount overdue unless given: a settlement's
+    plan passes its settled amount, and its own `counts`). Raises ValidationError, saying why,
+    for a plan outside the policy."""
+    today = today or timezone.localdate()
+    if total is None and case.settlements.filter(status__in=_OPEN_SETTLEMENT).exists():
+        # The settlement decides what is paid and how; a plan for the whole amount beside it
+        # would replace the settlement's own plan.
+        raise ValidationError(
+            _("This case has an open settlement: cancel it before agreeing another plan.")
+        )
+    total = case.amount_overdue if total is None else total
+    terms = policy_payment_terms(case=case).plans
+    if counts is not None:
+        terms = replace(terms, installment_counts=counts)
+    if total <= ZERO:
+        raise ValidationError(_("Nothing is owed on this case: there is nothing to plan."))
+    problems = plan_offer_problems(
+        terms=terms,
+        total=total,
+        count=count,
+        frequency=frequency,
+        first_due=first_due,
+        today=today,
+        currency=case.loan.currency,
+    )
+    if problems:
+        raise ValidationError(problems)
+    schedule = plan_schedule(
+        total=total,
+        count=count,
+        first_due=first_due,
+        frequency=frequency,
+        remainder=terms.remainder,
+    )
+    return plan_create(
+        case=case, installments=schedule, actor=actor, frequency=frequency, note=note
+    )
+
+
+def plan_cancel(*, plan: PaymentPlan, actor: AbstractBaseUser | None, reason: str) -> bool:
+    """End an active plan (its settlement was cancelled). False when it was not active."""
+    with transaction.atomic():
+        changed = PaymentPlan.objects.filter(pk=plan.pk, status=PaymentPlan.Status.ACTIVE).update(
+            status=PaymentPlan.Status.CANCELLED
+        )
+        if changed:
+            plan.status = PaymentPlan.Status.CANCELLED
+            case_event_record(
+                case=plan.case,
+                kind=CaseEvent.Kind.PLAN,
+                actor=actor,
+                reason=_("Plan #%(plan)s cancelled: %(reason)s")
+                % {"plan": plan.pk, "reason": reason},
+                data={"plan": plan.pk, "status": PaymentPlan.Status.CANCELLED},
+            )
+    return bool(changed)

@@ -12,6 +12,11 @@ from django.utils.translation import gettext as _
 
 from collections_app.models import CollectionCase, CollectionPolicy, MessageTemplate
 from collections_app.policies.evaluate import PolicyBook
+from collections_app.policies.payment_terms import (
+    PaymentTerms,
+    payment_terms,
+    payment_terms_problems,
+)
 from collections_app.policies.promises import (
     CHANNELS,
     FOLLOW_UP,
@@ -35,6 +40,7 @@ VERSIONED_FIELDS = (
     "channel_switch",
     "default_time_zone",
     "promises",
+    "payment_terms",
 )
 
 
@@ -44,8 +50,10 @@ def policy_check(
     stages: object,
     channel_switch: object,
     promises: object = None,
+    payment_terms: object = None,
 ) -> list[Problem]:
-    """policy_problems and the promise terms' problems, against the templates that exist now."""
+    """policy_problems and the promise and payment terms' problems, against the templates that
+    exist now."""
     templates = set(
         MessageTemplate.objects.filter(is_active=True, language=FALLBACK_LANGUAGE).values_list(
             "key", "channel"
@@ -61,6 +69,7 @@ def policy_check(
     problems += [
         Problem("promises", text.removeprefix(prefix)) for text in validate_promises(promises)
     ]
+    problems += payment_terms_problems(payment_terms)
     return problems + _follow_up_template_problems(promises, templates)
 
 
@@ -86,7 +95,12 @@ def _follow_up_template_problems(
 
 
 def policy_validate(
-    *, segmentation: object, stages: object, channel_switch: object, promises: object = None
+    *,
+    segmentation: object,
+    stages: object,
+    channel_switch: object,
+    promises: object = None,
+    payment_terms: object = None,
 ) -> None:
     """Raise a ValidationError keyed by field (segmentation, stages, channel_switch, promises)
     when the policy cannot run as written. Every path that saves a policy calls this."""
@@ -95,6 +109,7 @@ def policy_validate(
         stages=stages,
         channel_switch=channel_switch,
         promises=promises,
+        payment_terms=payment_terms,
     )
     if problems:
         raise ValidationError(problems_by_field(problems))
@@ -114,6 +129,7 @@ def policy_new_version(
         stages=values["stages"],
         channel_switch=values["channel_switch"],
         promises=values["promises"],
+        payment_terms=values["payment_terms"],
     )
     with transaction.atomic():
         rows = CollectionPolicy.objects.select_for_update().filter(
@@ -140,3 +156,20 @@ def policy_promise_terms(*, case: CollectionCase) -> PromiseTerms:
     loan = case.loan
     base = book.champion(loan.borrower.jurisdiction, loan.product or "", None)
     return promise_terms(book.for_case(case.pk, base).promises if base else None)
+
+
+def policy_payment_terms(*, case: CollectionCase) -> PaymentTerms:
+    """The plans and settlement limits of the policy that covers this case (chosen as for its
+    promise terms), for the case's segment; the shipped defaults when no policy covers it."""
+    book = PolicyBook(current_policies())
+    loan = case.loan
+    base = book.champion(loan.borrower.jurisdiction, loan.product or "", None)
+    raw = None
+    if base is not None:
+        chosen = book.for_case(case.pk, base)
+        raw = (
+            CollectionPolicy.objects.filter(pk=chosen.id)
+            .values_list("payment_terms", flat=True)
+            .first()
+        )
+    return payment_terms(raw, case.segment or "")

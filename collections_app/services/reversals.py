@@ -10,6 +10,9 @@ installment shares as InstallmentAllocation); a reversal puts back exactly that:
 - a promise the payment had kept is kept no longer: broken, or open again while its deadline
   has not passed and its case is open (a promise is never broken before its deadline);
 - plan installments it paid are unpaid, and a plan it completed is active again.
+- a settlement it counted towards no longer counts it; one it completed is undone
+  (services/settlements.settlement_payment_reversed): cancelled, what it forgave owed again and
+  collected with the payment on an open case.
 
 Called through services/lender.payment_reverse.
 """
@@ -45,6 +48,7 @@ from collections_app.problems import Problem
 from collections_app.services.cases import CaseOpening, cases_open
 from collections_app.services.events import case_event_record
 from collections_app.services.policies import policy_promise_terms
+from collections_app.services.settlements import settlement_payment_reversed
 from collections_app.states import OPEN_STATES, CaseState, CloseReason
 
 ZERO = Decimal("0")
@@ -86,7 +90,12 @@ def reversal_record(*, record: ReversalRecord, source: str) -> UpsertResult:
         )
         loan.save(update_fields=[*BALANCE_FIELDS, "updated_at"])
         detail: dict[str, Any] = {}
-        _amount_owed_again(payment, loan, label, base, detail)
+        # A settlement the payment had paid is undone first: what it forgave is owed again.
+        forgiven_again = settlement_payment_reversed(payment=payment, label=label)
+        if forgiven_again is not None:
+            loan.refresh_from_db()
+            detail["settlement_undone"] = True
+        _amount_owed_again(payment, loan, label, base, detail, forgiven_again)
         _promises_unkept(payment, label, base, detail)
         _installments_unpaid(payment, label, base, detail)
         payment_reversed_emit(reversal=reversal, detail=detail)
@@ -94,12 +103,18 @@ def reversal_record(*, record: ReversalRecord, source: str) -> UpsertResult:
 
 
 def _amount_owed_again(
-    payment: Payment, loan: Loan, label: str, base: dict, detail: dict[str, Any]
+    payment: Payment,
+    loan: Loan,
+    label: str,
+    base: dict,
+    detail: dict[str, Any],
+    forgiven_again: Decimal | None = None,
 ) -> None:
+    """`forgiven_again`: the overdue a settlement this payment had paid forgave, owed again."""
     if payment.case_id is None:
         return  # it came in while no case was open: it lowered the balance only
     case = CollectionCase.objects.select_for_update().get(pk=payment.case_id)
-    amount = payment.applied_overdue
+    amount = payment.applied_overdue + (forgiven_again or ZERO)
     detail["case"] = case.pk
     if case.state in OPEN_STATES:
         case.amount_overdue += amount
@@ -112,7 +127,10 @@ def _amount_owed_again(
             data={**base, "amount": amount, "amount_overdue_after": case.amount_overdue},
         )
         return
-    paid_off = case.state == CaseState.RESOLVED and case.close_reason == CloseReason.PAID
+    paid_off = case.state == CaseState.RESOLVED and (
+        case.close_reason == CloseReason.PAID
+        or (case.close_reason == CloseReason.SETTLED and forgiven_again is not None)
+    )
     if not paid_off or amount == ZERO:
         case_event_record(
             case=case,
