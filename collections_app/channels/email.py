@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import smtplib
@@ -69,9 +70,22 @@ def _close_quietly(connection: object) -> None:
         logger.warning("closing the mail connection failed: %s", exc)
 
 
+# The Message-ID is what a provider's tracking webhook names the message by, so it is stored
+# (provider_id, 255 characters): the idempotency key (up to 160 characters) goes into it only
+# when short, else a digest of it, so the id stays well inside the column on any host name.
+MESSAGE_ID_KEY_CHARS = 40
+
+
+def message_id_for(idempotency_key: str) -> str:
+    key = idempotency_key or uuid.uuid4().hex
+    if len(key) > MESSAGE_ID_KEY_CHARS or not re.fullmatch(r"[A-Za-z0-9._:-]+", key):
+        key = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return make_msgid(idstring=key)
+
+
 class EmailChannel(Channel):
     def send(self, message: OutgoingMessage) -> str:
-        message_id = make_msgid(idstring=message.idempotency_key or uuid.uuid4().hex)
+        message_id = message_id_for(message.idempotency_key)
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.body,

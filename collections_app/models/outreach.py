@@ -62,7 +62,7 @@ class OutboundMessage(models.Model):
     body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
     provider = models.CharField(max_length=20, blank=True)
-    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    provider_id = models.CharField(max_length=255, blank=True, db_index=True)
     # A provider's error code, or the compliance rule that held the message back.
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
@@ -106,7 +106,7 @@ class DeliveryAttempt(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    provider_id = models.CharField(max_length=100, blank=True)
+    provider_id = models.CharField(max_length=255, blank=True)
     error_code = models.CharField(max_length=20, blank=True)
     error_message = models.TextField(blank=True)
 

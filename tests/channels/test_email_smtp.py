@@ -191,3 +191,16 @@ def test_no_mail_server_is_transient_not_unknown(settings, zh_case) -> None:
     # Nothing was sent: a retry cannot send it twice.
     assert not error.value.permanent and not error.value.unknown
     assert error.value.code == "connect-failed"
+
+
+def test_a_long_idempotency_key_gives_a_message_id_the_column_holds() -> None:
+    from collections_app.channels.email import message_id_for
+    from collections_app.models import OutboundMessage
+
+    key = "dispute-verification:case-123456789:dispute-98765:" + "x" * 110  # 160 characters
+    found = message_id_for(key)
+    limit = OutboundMessage._meta.get_field("provider_id").max_length
+    assert len(found) < limit and key not in found
+    assert found.split(".")[-1].split("@")[0] == message_id_for(key).split(".")[-1].split("@")[0]
+    short = message_id_for("case-7:step-2:2026-12-01")
+    assert "case-7:step-2:2026-12-01@" in short
