@@ -46,6 +46,9 @@ class CollectionPolicy(models.Model):
     # pay is kept or broken, and what is sent when it is broken; see policies/promises.py.
     # A missing key reads as the shipped default.
     promises = models.JSONField(default=dict, blank=True)
+    # {"per_borrower": true}: one message for a borrower's cases due the same step on the same
+    # day, not one per loan; see policies/outreach.py (off when missing).
+    outreach = models.JSONField(default=dict, blank=True)
     # {"sms": "email", ...}: the channel unreachable cases are switched to.
     channel_switch = models.JSONField(default=dict, blank=True)
     default_time_zone = models.CharField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from collections_app.models import CollectionCase, CollectionPolicy, MessageTemplate
 from collections_app.policies.evaluate import PolicyBook
+from collections_app.policies.outreach import outreach_problems
 from collections_app.policies.promises import (
     CHANNELS,
     FOLLOW_UP,
@@ -35,6 +36,7 @@ VERSIONED_FIELDS = (
     "channel_switch",
     "default_time_zone",
     "promises",
+    "outreach",
 )
 
 
@@ -44,8 +46,10 @@ def policy_check(
     stages: object,
     channel_switch: object,
     promises: object = None,
+    outreach: object = None,
 ) -> list[Problem]:
-    """policy_problems and the promise terms' problems, against the templates that exist now."""
+    """policy_problems, the promise terms' and the outreach settings' problems, against the
+    templates that exist now."""
     templates = set(
         MessageTemplate.objects.filter(is_active=True, language=FALLBACK_LANGUAGE).values_list(
             "key", "channel"
@@ -61,6 +65,7 @@ def policy_check(
     problems += [
         Problem("promises", text.removeprefix(prefix)) for text in validate_promises(promises)
     ]
+    problems += outreach_problems(outreach)
     return problems + _follow_up_template_problems(promises, templates)
 
 
@@ -86,15 +91,21 @@ def _follow_up_template_problems(
 
 
 def policy_validate(
-    *, segmentation: object, stages: object, channel_switch: object, promises: object = None
+    *,
+    segmentation: object,
+    stages: object,
+    channel_switch: object,
+    promises: object = None,
+    outreach: object = None,
 ) -> None:
-    """Raise a ValidationError keyed by field (segmentation, stages, channel_switch, promises)
-    when the policy cannot run as written. Every path that saves a policy calls this."""
+    """Raise a ValidationError keyed by field (segmentation, stages, channel_switch, promises,
+    outreach) when the policy cannot run as written. Every path that saves a policy calls this."""
     problems = policy_check(
         segmentation=segmentation,
         stages=stages,
         channel_switch=channel_switch,
         promises=promises,
+        outreach=outreach,
     )
     if problems:
         raise ValidationError(problems_by_field(problems))
@@ -114,6 +125,7 @@ def policy_new_version(
         stages=values["stages"],
         channel_switch=values["channel_switch"],
         promises=values["promises"],
+        outreach=values["outreach"],
     )
     with transaction.atomic():
         rows = CollectionPolicy.objects.select_for_update().filter(
