@@ -204,7 +204,7 @@ def _many_events(cases, per_case: int) -> None:
         CaseEvent,
         [
             dict(case_id=case.pk, kind=CaseEvent.Kind.NOTE, from_state="reminder",
-                 to_state="reminder", actor_id=None, reason=f"note {i}", data={},
+                 to_state="reminder", actor_id=None, reason=f"note {i} on {case.pk}", data={},
                  created_at=now - dt.timedelta(minutes=i))
             for case in cases
             for i in range(per_case)
@@ -242,9 +242,11 @@ def test_the_page_is_fast_with_five_loans_and_500_events(client) -> None:
     client.get(url)
     timings = []
     for _ in range(20):
-        start = time.perf_counter()
+        # The request's own CPU time (SQLite runs in this process too): what the page costs,
+        # not how busy the shared machine is. Wall clock on PostgreSQL: benchmarks/admin.py.
+        start = time.process_time()
         assert client.get(url).status_code == 200
-        timings.append(time.perf_counter() - start)
+        timings.append(time.process_time() - start)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     assert p95 < 0.25, f"p95 {p95 * 1000:.0f} ms"
@@ -262,3 +264,17 @@ def test_older_pages_of_the_timeline_are_bounded(client) -> None:
     assert third.count('class="timeline-note"') == 20
     assert 'id="timeline-older"' not in third and 'id="timeline-newer"' in third
     assert nonsense.status_code == 200
+
+
+def test_a_borrower_event_written_on_each_case_shows_once_naming_both_loans(
+    client, two_loans
+) -> None:
+    borrower, _, _ = two_loans
+    consent_opt_out(borrower=borrower, channel="voice", source=ChannelConsent.Source.AGENT)
+    client.force_login(make_user("a1", "agent"))
+
+    timeline = _text(client.get(borrower_page(borrower)).content.decode(), "borrower-timeline")
+
+    assert timeline.count("Opted out of voice") == 1
+    for loan_id in ("L-USD-1", "L-USD-2", "L-EUR-1"):
+        assert loan_id in timeline

@@ -85,10 +85,14 @@ class BorrowerPageMixin:
         rows = [
             {
                 "entry": e,
-                "loan": case_loan.get(e.case_id, ""),
-                "case_url": reverse("admin:collections_app_collectioncase_change", args=[e.case_id])
-                if e.case_id
-                else "",
+                "cases": [
+                    (
+                        case_loan.get(case_id, case_id),
+                        reverse("admin:collections_app_collectioncase_change", args=[case_id]),
+                    )
+                    for case_id in (e.case_id, *e.also_cases)
+                    if case_id is not None
+                ],
             }
             for e in timeline
         ]

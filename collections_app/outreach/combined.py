@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from collections_app.models import CollectionCase, OutboundMessage
+from collections_app.models import CollectionCase, Loan, OutboundMessage
 from collections_app.outreach import copy
 from collections_app.outreach.outbox import is_borrower_message
 from collections_app.states import ACTIVE_STATES
@@ -51,8 +51,10 @@ def loans_totals(messages: Iterable[OutboundMessage]) -> dict[int, LoansTotal]:
         lambda: defaultdict(lambda: [Decimal("0"), Decimal("0")])
     )
     loans: dict[tuple[int, str], int] = defaultdict(int)
+    # Driven by the loans' borrower index (by state, the planner could walk most cases).
+    of_borrowers = Loan.objects.filter(borrower_id__in={m.borrower_id for m in combined})
     for borrower_id, state, currency, overdue, outstanding in CollectionCase.objects.filter(
-        loan__borrower_id__in={m.borrower_id for m in combined}, state__in=ACTIVE_STATES
+        loan_id__in=of_borrowers.values("pk"), state__in=ACTIVE_STATES
     ).values_list(
         "loan__borrower_id",
         "state",

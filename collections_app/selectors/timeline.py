@@ -4,7 +4,7 @@ happened, newest first, with who and when."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
 
@@ -27,6 +27,9 @@ class TimelineEntry:
     text: str
     status: str = ""
     case_id: int | None = None  # which case it belongs to (the borrower timeline shows it)
+    # The borrower timeline shows one entry recorded on several cases at once (an opt-out, a
+    # hold: the borrower's, written on each open case) once, with the other cases here.
+    also_cases: tuple[int, ...] = ()
 
 
 def _event_text(event: CaseEvent) -> str:
@@ -132,5 +135,22 @@ def borrower_timeline(
         *_from_denials(borrower.decisions.all(), upto),
     ]
     merged.sort(key=lambda e: e.at, reverse=True)
+    merged = _one_per_borrower_event(merged)
     start = (page - 1) * limit
     return merged[start : start + limit], len(merged) > start + limit
+
+
+def _one_per_borrower_event(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Entries identical but for their case (the same moment, kind, words and who) are one
+    thing that happened to the borrower: kept once, naming every case."""
+    kept: dict[tuple, int] = {}
+    out: list[TimelineEntry] = []
+    for entry in entries:
+        same = (entry.at, entry.kind, entry.label, entry.who, entry.text, entry.status)
+        if entry.case_id is not None and same in kept:
+            first = out[kept[same]]
+            out[kept[same]] = replace(first, also_cases=(*first.also_cases, entry.case_id))
+            continue
+        kept[same] = len(out)
+        out.append(entry)
+    return out

@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collections_app.models import AgentProfile, CaseEvent, CollectionCase
+from collections_app.models import AgentProfile, CaseEvent, CollectionCase, Loan
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.states import OPEN_STATES
 
@@ -39,9 +39,21 @@ class _Need:
     borrower_id: int | None = None
 
 
+def _loans_of_borrowers_with_several(borrower_ids: Collection[int]) -> dict[int, int]:
+    """{loan id: borrower id} of the loans of those of `borrower_ids` who have more than one
+    (a borrower with one loan has no other case to follow). Driven by the loan's borrower
+    index, then the case's loan index: joined the other way, the planner may walk every
+    assigned or open case instead."""
+    loans = list(
+        Loan.objects.filter(borrower_id__in=list(borrower_ids)).values_list("pk", "borrower_id")
+    )
+    several = Counter(borrower_id for _, borrower_id in loans)
+    return {pk: borrower_id for pk, borrower_id in loans if several[borrower_id] > 1}
+
+
 def borrower_open_case_ids(case_ids: Iterable[int]) -> list[int]:
     """`case_ids` and every other open case of the same borrowers (sorted): what moving these
-    cases to an agent moves, so that a borrower keeps one agent. Two queries per chunk."""
+    cases to an agent moves, so that a borrower keeps one agent. Three queries per chunk."""
     ids = sorted(set(case_ids))
     found = set(ids)
     for start in range(0, len(ids), REASSIGN_CHUNK):
@@ -49,11 +61,13 @@ def borrower_open_case_ids(case_ids: Iterable[int]) -> list[int]:
         borrowers = set(
             CollectionCase.objects.filter(pk__in=chunk).values_list("loan__borrower_id", flat=True)
         )
-        found.update(
-            CollectionCase.objects.filter(
-                loan__borrower_id__in=list(borrowers), state__in=OPEN_STATES
-            ).values_list("pk", flat=True)
-        )
+        loans = _loans_of_borrowers_with_several(borrowers)
+        if loans:
+            found.update(
+                CollectionCase.objects.filter(
+                    loan_id__in=list(loans), state__in=OPEN_STATES
+                ).values_list("pk", flat=True)
+            )
     return sorted(found)
 
 
@@ -62,20 +76,19 @@ def _borrower_owners(needs: list[_Need]) -> dict[int, int]:
     person already works. Several (a supervisor's older split): the one with most of them,
     then the lowest id, so the choice is repeatable. One query."""
     borrower_ids = {n.borrower_id for n in needs if n.borrower_id is not None}
-    if not borrower_ids:
+    loans = _loans_of_borrowers_with_several(borrower_ids) if borrower_ids else {}
+    if not loans:
         return {}
+    assigning = {n.case_id for n in needs}
     counts: dict[int, Counter] = defaultdict(Counter)
-    for borrower_id, agent_id in (
-        CollectionCase.objects.filter(
-            loan__borrower_id__in=list(borrower_ids),
-            state__in=OPEN_STATES,
-            assigned_agent__isnull=False,
-            assigned_agent__is_active=True,
-        )
-        .exclude(pk__in=[n.case_id for n in needs])
-        .values_list("loan__borrower_id", "assigned_agent_id")
-    ):
-        counts[borrower_id][agent_id] += 1
+    for case_id, loan_id, agent_id in CollectionCase.objects.filter(
+        loan_id__in=list(loans),
+        state__in=OPEN_STATES,
+        assigned_agent__isnull=False,
+        assigned_agent__is_active=True,
+    ).values_list("pk", "loan_id", "assigned_agent_id"):
+        if case_id not in assigning:
+            counts[loans[loan_id]][agent_id] += 1
     return {
         borrower_id: min(agents, key=lambda a: (-agents[a], a))
         for borrower_id, agents in counts.items()
@@ -261,7 +274,8 @@ def borrower_cases_assign(
     to_agent = agent.pk if agent is not None else None
     with transaction.atomic():
         siblings = CollectionCase.objects.filter(
-            loan__borrower_id=case.loan.borrower_id, state__in=OPEN_STATES
+            loan_id__in=Loan.objects.filter(borrower_id=case.loan.borrower_id).values("pk"),
+            state__in=OPEN_STATES,
         ).values_list("pk", flat=True)
         rows = [
             row
