@@ -146,3 +146,22 @@ def test_the_setting_is_validated(outreach, problem) -> None:
         )
     assert problem in str(error.value)
     assert error.value.message_dict.keys() == {"outreach"}
+
+
+def test_a_message_another_batch_queued_meanwhile_is_skipped_without_an_error() -> None:
+    # Two nightly batches holding one borrower's loans each, at the same moment: the second
+    # INSERT meets the first's row (ON CONFLICT DO NOTHING on PostgreSQL, through COPY).
+    from collections_app.services.escalation_writes import bulk_insert
+
+    borrower, (first, second) = two_loans_due_today()
+    now = timezone.now()
+    key = borrower_idempotency_key(borrower.pk, "reminder:0:sms", "sms", TODAY)
+    row = dict(case_id=first.pk, borrower_id=borrower.pk, channel="sms",
+               template_key="reminder-day0-sms", step="reminder:0:sms", scheduled_at=now,
+               idempotency_key=key, created_at=now)  # fmt: skip
+
+    bulk_insert(OutboundMessage, [row], now, ignore_conflicts=True)
+    bulk_insert(OutboundMessage, [{**row, "case_id": second.pk}], now, ignore_conflicts=True)
+
+    (message,) = OutboundMessage.objects.filter(idempotency_key=key)
+    assert message.case_id == first.pk

@@ -15,6 +15,7 @@ TIMELINE_LIMIT = 50
 # The borrower page pages through its merged timeline this far (each page re-reads the newest
 # page x limit rows of each source: bounded); older entries are in each case's audit trail.
 BORROWER_TIMELINE_MAX_PAGES = 20
+SAME_MOMENT = dt.timedelta(seconds=2)
 SYSTEM = "system"
 
 
@@ -141,16 +142,23 @@ def borrower_timeline(
 
 
 def _one_per_borrower_event(entries: list[TimelineEntry]) -> list[TimelineEntry]:
-    """Entries identical but for their case (the same moment, kind, words and who) are one
-    thing that happened to the borrower: kept once, naming every case."""
+    """Entries alike but for their case (the same kind, words and who, written within
+    SAME_MOMENT of each other, as a service writes one row per open case) are one thing that
+    happened to the borrower: kept once, naming every case."""
     kept: dict[tuple, int] = {}
     out: list[TimelineEntry] = []
     for entry in entries:
-        same = (entry.at, entry.kind, entry.label, entry.who, entry.text, entry.status)
-        if entry.case_id is not None and same in kept:
-            first = out[kept[same]]
-            out[kept[same]] = replace(first, also_cases=(*first.also_cases, entry.case_id))
+        alike = (entry.kind, entry.label, entry.who, entry.text, entry.status)
+        at = kept.get(alike)
+        if (
+            entry.case_id is not None
+            and at is not None
+            and abs(out[at].at - entry.at) <= SAME_MOMENT
+            and entry.case_id != out[at].case_id
+            and entry.case_id not in out[at].also_cases
+        ):
+            out[at] = replace(out[at], also_cases=(*out[at].also_cases, entry.case_id))
             continue
-        kept[same] = len(out)
+        kept[alike] = len(out)
         out.append(entry)
     return out

@@ -529,7 +529,7 @@ def _write_outbox(
     bulk_insert(OutboundMessage, new, now)
     counts["outbox_queued"] += len(new)
     if shared:
-        _write_borrower_outbox(shared, shared_cases, existing, today, counts)
+        _write_borrower_outbox(shared, shared_cases, existing, today, now, counts)
 
 
 def _write_borrower_outbox(
@@ -537,10 +537,11 @@ def _write_borrower_outbox(
     shared_cases: dict[str, list[int]],
     existing: set[str],
     today: dt.date,
+    now: dt.datetime,
     counts: Counter,
 ) -> None:
     """The per-borrower messages: one query for those an earlier batch (another id range with
-    the same borrower's other loan) or an earlier run already queued, one INSERT. Two batches
+    the same borrower's other loan) or an earlier run already queued, one COPY. Two batches
     running at once for one borrower both try; ON CONFLICT keeps one, without an error."""
     already = set(
         OutboundMessage.objects.filter(idempotency_key__in=list(shared)).values_list(
@@ -554,9 +555,9 @@ def _write_borrower_outbox(
         per_case = {f"{case_id}:{step}:{today.isoformat()}" for case_id in shared_cases[key]}
         if key in already or per_case & existing:
             continue
-        new.append(OutboundMessage(**message))
+        new.append(message)
         counts["outbox_loans_combined"] += len(shared_cases[key]) - 1
-    OutboundMessage.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    bulk_insert(OutboundMessage, new, now, ignore_conflicts=True)
     counts["outbox_queued"] += len(new)
 
 
