@@ -246,7 +246,54 @@ DENIAL = {
 }
 
 
-def pages(n: int) -> dict[str, tuple[str, str]]:
+MULTI_LOAN_BORROWER = "BB-five-loans"
+
+
+def multi_loan_borrower() -> int:
+    """A borrower with 5 loans, each with a case, and 500 timeline events among them (the
+    borrower page's case); made once with the ORM, reused after. Returns the borrower's id."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from collections_app.models import Borrower, CaseEvent, CollectionCase, Loan
+    from collections_app.services.escalation_writes import bulk_insert
+
+    found = Borrower.objects.filter(external_id=MULTI_LOAN_BORROWER).first()
+    if found is not None:
+        return found.pk
+    borrower = Borrower.objects.create(
+        external_id=MULTI_LOAN_BORROWER, name="Riley Five-Loans", phone="+14159990000"
+    )
+    now = timezone.now()
+    cases = []
+    for k, currency in enumerate(("USD", "USD", "USD", "EUR", "EUR")):
+        loan = Loan.objects.create(
+            external_id=f"{MULTI_LOAN_BORROWER}-{k}", borrower=borrower, currency=currency,
+            principal=Decimal("1000"), balance_principal=Decimal("1000"),
+            outstanding_balance=Decimal("1000"),
+        )  # fmt: skip
+        cases.append(
+            CollectionCase.objects.create(
+                loan=loan, amount_overdue=Decimal("250"), overdue_since=now.date()
+            )
+        )
+    bulk_insert(
+        CaseEvent,
+        [
+            dict(case_id=case.pk, kind=CaseEvent.Kind.NOTE, from_state="reminder",
+                 to_state="reminder", actor_id=None, reason=f"note {i} on loan {k}", data={},
+                 created_at=now - dt.timedelta(minutes=i))
+            for k, case in enumerate(cases)
+            for i in range(100)
+        ],
+        now,
+    )  # fmt: skip
+    return borrower.pk
+
+
+def pages(n: int, borrower_id: int | None = None) -> dict[str, tuple[str, str]]:
     """name -> (user, url). Ids spread over the whole table."""
     base = "/admin/collections_app/collectioncase/"
     mid = n // 2 + 7  # a case with events, a promise, a message
@@ -271,10 +318,24 @@ def pages(n: int) -> dict[str, tuple[str, str]]:
         "search: loan id": ("agent1", base + f"?q=LN{mid}"),
         "case page (agent)": ("agent1", base + f"{mid}/change/"),
         "case page (supervisor, PII)": ("supervisor", base + f"{mid + 20}/change/"),
+        **(
+            {
+                "borrower page, 5 loans, 500 events (agent)": (
+                    "agent1",
+                    f"/admin/collections_app/borrower/{borrower_id}/change/",
+                ),
+                "borrower page, 5 loans (supervisor, PII)": (
+                    "supervisor",
+                    f"/admin/collections_app/borrower/{borrower_id}/change/",
+                ),
+            }
+            if borrower_id is not None
+            else {}
+        ),
     }
 
 
-def measure(n: int, repeat: int) -> list[dict]:
+def measure(n: int, repeat: int, borrower_id: int | None = None) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -285,7 +346,7 @@ def measure(n: int, repeat: int) -> list[dict]:
         client.force_login(get_user_model().objects.get(username=username))
         clients[username] = client
     rows = []
-    for name, (user, url) in pages(n).items():
+    for name, (user, url) in pages(n, borrower_id).items():
         client = clients[user]
         queries: list[str] = []
 
@@ -354,7 +415,7 @@ def main() -> None:
         build(args.cases)
         print(f"  built in {time.monotonic() - started:.0f}s")
     print(f"\n{'page':<30} {'median':>8} {'p95':>8} {'SQL':>5}   (ms, {args.repeat} requests)")
-    rows = measure(args.cases, args.repeat)
+    rows = measure(args.cases, args.repeat, multi_loan_borrower())
     result = {
         "benchmark": "admin",
         "cases": args.cases,

@@ -237,7 +237,7 @@ def test_supervisor_reassigns_in_bulk_after_choosing_the_agent(client, superviso
 
     response = post_action(client, "reassign_cases", cases, apply="1", agent=agent.pk)
 
-    assert "Reassigned 3 of 3 selected cases to agent1." in response.content.decode()
+    assert "Reassigned 3 cases to agent1 (3 selected" in response.content.decode()
     assert CollectionCase.objects.filter(assigned_agent=agent).count() == 3
 
 

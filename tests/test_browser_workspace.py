@@ -89,6 +89,6 @@ def test_supervisor_reassigns_cases_in_bulk(live_server, page) -> None:  # noqa:
     snap(page, "7-supervisor-done")
 
     # then
-    assert "Reassigned 3 of 3 selected cases to agent7." in page.inner_text(".messagelist")
+    assert "Reassigned 3 cases to agent7 (3 selected" in page.inner_text(".messagelist")
     assert CollectionCase.objects.filter(assigned_agent=agent).count() == 3
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.ASSIGNMENT).count() == 3

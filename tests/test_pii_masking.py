@@ -94,7 +94,8 @@ def _change(world, label: str) -> str:
 
 REVEALS = [
     ("supervisor", "collections_app.collectioncase", "email,phone,timeline", PHONE),
-    ("supervisor", "collections_app.borrower", "email,phone", EMAIL),
+    # The borrower page's timeline quotes the email of a reply (one row for the whole page).
+    ("supervisor", "collections_app.borrower", "email,phone,timeline", EMAIL),
     ("supervisor", "collections_app.outboundmessage", "error_message,to_address", PHONE),
     ("supervisor", "collections_app.contactattempt", "address", EMAIL),
     ("supervisor", "collections_app.contactdecision", "detail", PHONE),

@@ -13,10 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from collections_app.admin.forms import BulkTransitionForm, ReassignForm
 from collections_app.models import BulkAction
-from collections_app.services.assignment import ASSIGN_PERMISSION, cases_reassign
+from collections_app.services.assignment import (
+    ASSIGN_PERMISSION,
+    borrower_open_case_ids,
+    cases_reassign,
+)
 from collections_app.services.bulk import bulk_transition_request
 from collections_app.states import TRANSITIONS
 
@@ -89,14 +95,47 @@ class CaseActionsMixin:
                 return None
             agent = form.cleaned_data["agent"]
             changed = cases_reassign(case_ids=ids, agent=agent, actor=request.user)
-            whom = agent.get_username() if agent else "nobody"
+            whom = agent.get_username() if agent else _("nobody")
             self.message_user(
                 request,
-                f"Reassigned {changed} of {len(ids)} selected cases to {whom}.",
+                _(
+                    "Reassigned %(changed)s cases to %(whom)s (%(selected)s selected, with "
+                    "every other open case of their borrowers: one agent per borrower)."
+                )
+                % {"changed": changed, "selected": len(ids), "whom": whom},
                 messages.SUCCESS,
             )
             return None
-        return self._confirm(request, queryset, "reassign_cases", "Reassign cases", form)
+        return self._confirm(
+            request,
+            queryset,
+            "reassign_cases",
+            _("Reassign cases"),
+            form,
+            note=self._reassign_note(request),
+        )
+
+    def _reassign_note(self, request: HttpRequest) -> str:
+        """What the confirmation says will move: the borrowers' other open cases too."""
+        selected = [
+            int(pk) for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()
+        ]
+        rule = _(
+            "One agent per borrower: every other open case of the selected cases' borrowers "
+            "goes to the same agent."
+        )
+        if request.POST.get("select_across") == "1" or not selected:
+            return rule
+        if len(selected) > REASSIGN_MAX:
+            return rule
+        extra = len(set(borrower_open_case_ids(selected)) - set(selected))
+        if not extra:
+            return rule
+        return f"{rule} " + ngettext(
+            "That is %(count)s more case than selected.",
+            "That is %(count)s more cases than selected.",
+            extra,
+        ) % {"count": extra}
 
     # --- bulk transitions
 
@@ -151,7 +190,14 @@ class CaseActionsMixin:
         return ids
 
     def _confirm(
-        self, request: HttpRequest, queryset: QuerySet, action: str, title: str, form: forms.Form
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        action: str,
+        title: str,
+        form: forms.Form,
+        *,
+        note: str = "",
     ) -> HttpResponse:
         select_across = request.POST.get("select_across") == "1"
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
@@ -166,6 +212,7 @@ class CaseActionsMixin:
             "select_across": select_across,
             "count": count,
             "too_many": count > BULK_MAX,
+            "note": note,
         }
         return TemplateResponse(request, CONFIRM_TEMPLATE, context)
 

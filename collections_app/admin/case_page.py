@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
 
+from collections_app.admin.borrower_page import borrower_links_context
 from collections_app.admin.forms import NoteForm, PromiseForm
 from collections_app.models import CollectionCase
 from collections_app.selectors.timeline import case_timeline
@@ -131,6 +132,7 @@ class CasePageMixin:
             "note_url": self._case_url(case, "note"),
             "can_record_promise": self._can_record_promise(request, case),
             "promise_url": self._case_url(case, "promise"),
+            **borrower_links_context(case),
         }
 
     def _get_fsm_extra_context(

@@ -23,7 +23,14 @@ class PolicyForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        json_fields = ("segmentation", "stages", "channel_switch", "promises", "payment_terms")
+        json_fields = (
+            "segmentation",
+            "stages",
+            "channel_switch",
+            "promises",
+            "payment_terms",
+            "outreach",
+        )
         if any(f in self.errors for f in json_fields):
             return data  # not JSON yet: the field's own error says so
         values = {f: data.get(f, getattr(self.instance, f)) for f in json_fields}

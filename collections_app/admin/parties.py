@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from collections_app.admin.borrower_page import BorrowerPageMixin
 from collections_app.admin.filters import BorrowerJurisdictionFilter
 from collections_app.admin.paginator import EstimatedCountPaginator
 from collections_app.admin.pii import PiiFieldsMixin
@@ -24,16 +25,10 @@ class ChannelConsentInline(PiiFieldsMixin, admin.TabularInline):
         return False
 
 
-class LoanInline(admin.TabularInline):
-    model = Loan
-    extra = 0
-    fields = ("external_id", "currency", "principal", "outstanding_balance", "due_date")
-    readonly_fields = fields
-    show_change_link = True
-
-
 @admin.register(Borrower)
-class BorrowerAdmin(PiiFieldsMixin, admin.ModelAdmin):
+class BorrowerAdmin(BorrowerPageMixin, PiiFieldsMixin, admin.ModelAdmin):
+    # The change page is the borrower page (borrower_page.py): its loans-and-cases table
+    # replaces an inline of the loans.
     # Without view_pii the raw values are neither shown nor editable.
     pii_address_fields = ("phone", "email")
     list_display = ("external_id", "name", "jurisdiction", "preferred_language", "time_zone")
@@ -43,7 +38,7 @@ class BorrowerAdmin(PiiFieldsMixin, admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
-    inlines = [ChannelConsentInline, LoanInline]
+    inlines = [ChannelConsentInline]
     # The verification digests are not editable fields: no form shows them.
     readonly_fields = ("last_source",)
 

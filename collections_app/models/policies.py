@@ -50,6 +50,9 @@ class CollectionPolicy(models.Model):
     # offer and the settlement discount each role may give; see policies/payment_terms.py.
     # A missing key reads as the shipped default.
     payment_terms = models.JSONField(default=dict, blank=True)
+    # {"per_borrower": true}: one message for a borrower's cases due the same step on the same
+    # day, not one per loan; see policies/outreach.py (off when missing).
+    outreach = models.JSONField(default=dict, blank=True)
     # {"sms": "email", ...}: the channel unreachable cases are switched to.
     channel_switch = models.JSONField(default=dict, blank=True)
     default_time_zone = models.CharField(

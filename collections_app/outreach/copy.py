@@ -7,6 +7,12 @@ intimidation and insulting language).
 
 from __future__ import annotations
 
+# One message for several of a borrower's loans (a policy's outreach per borrower): the amount.
+LOANS_TOTAL = {
+    "en": "{amounts} on {count} loans",
+    "zh-Hans": "{count}笔借款共 {amounts}",
+}
+
 REPAYMENT_STEPS = {
     "en": (
         "To repay: open {payment_link}, check the amount ({amount_due}), and pay by card or bank "

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
+from collections_app.outreach.combined import loans_totals
 from collections_app.outreach.gate import ContactRequest, gate_many
 from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
 from collections_app.services.events import case_event_record
@@ -70,10 +71,14 @@ def dispatch_batch(
         templates = _templates()
         moves = MessageBatch()
         rendered: dict[int, Rendered] = {}
+        combined = loans_totals(messages)  # one message for several loans: their totals
         for message in messages:
             try:
                 rendered[message.pk] = render_template(
-                    _template_for(templates, message), message.case, message=message
+                    _template_for(templates, message),
+                    message.case,
+                    message=message,
+                    loans=combined.get(message.pk),
                 )
             except TemplateRenderError as exc:
                 moves.fail(message, code="template", detail=str(exc))

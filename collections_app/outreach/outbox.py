@@ -18,6 +18,20 @@ def idempotency_key(case: CollectionCase, step: str, day: dt.date) -> str:
     return f"{case.pk}:{step}:{day.isoformat()}"
 
 
+# A policy's outreach per borrower (policies/outreach.py): one message for all the borrower's
+# cases due the same step on the same day, whichever nightly batch each case is in.
+BORROWER_KEY_PREFIX = "borrower:"
+
+
+def borrower_idempotency_key(borrower_id: int, step: str, channel: str, day: dt.date) -> str:
+    """borrower + step + channel + day: the one message for all their loans due that step."""
+    return f"{BORROWER_KEY_PREFIX}{borrower_id}:{step}:{channel}:{day.isoformat()}"
+
+
+def is_borrower_message(key: str) -> bool:
+    return key.startswith(BORROWER_KEY_PREFIX)
+
+
 def outbox_enqueue(
     *,
     case: CollectionCase,

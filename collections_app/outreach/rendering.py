@@ -24,6 +24,7 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.outreach import copy
+from collections_app.outreach.combined import LoansTotal, amount_due_text, balance_text
 from collections_app.outreach.links import payment_url, unsubscribe_url
 from collections_app.outreach.sms import SmsParts, sms_parts
 from collections_app.states import CaseState
@@ -139,15 +140,20 @@ def message_context(
     today: dt.date | None = None,
     stage: str = "",
     message: OutboundMessage | None = None,
+    loans: LoansTotal | None = None,
 ) -> dict[str, object]:
     """Everything a template may use. Keep README's template section in step with this.
-    `stage`: the stage the template is written for (its consequences), else the case's."""
+    `stage`: the stage the template is written for (its consequences), else the case's.
+    `loans`: a message for several of the borrower's loans (outreach per borrower) quotes
+    their total per currency and their number."""
     loan = case.loan
     borrower = loan.borrower
     language = borrower.preferred_language
     stage = stage or case.paused_from or case.state
     link = payment_url(loan)
-    amount_due = money(case.amount_overdue, loan.currency)
+    amount_due = (
+        amount_due_text(loans, language) if loans else money(case.amount_overdue, loan.currency)
+    )
     today = today or timezone.localdate()
     promise = _broken_promise_lookup(case, today)
     checkout = _payment_link_lookup(case, message)
@@ -155,7 +161,8 @@ def message_context(
         "name": borrower.name,
         "first_name": borrower.name.split()[0] if " " in borrower.name else borrower.name,
         "amount_due": amount_due,
-        "balance": money(loan.outstanding_balance, loan.currency),
+        "balance": balance_text(loans) if loans else money(loan.outstanding_balance, loan.currency),
+        "loan_count": loans.loans if loans else 1,
         # The loan's oldest unpaid due date; a loan the lender reported without one (current
         # again) still has its case's: the day before it became overdue.
         "due_date": (loan.due_date or case.overdue_since - dt.timedelta(days=1)).isoformat(),
@@ -233,6 +240,7 @@ def render_template(
     *,
     today: dt.date | None = None,
     message: OutboundMessage | None = None,
+    loans: LoansTotal | None = None,
 ) -> Rendered:
     if not wording_fits(template.stage, case):
         raise TemplateRenderError(
@@ -240,7 +248,7 @@ def render_template(
             % {"template": template, "stage": template.stage, "case": case.pk, "state": case.state}
         )
     borrower = case.loan.borrower
-    context = message_context(case, today=today, stage=template.stage, message=message)
+    context = message_context(case, today=today, stage=template.stage, message=message, loans=loans)
     if template.channel == "voice":
         # Said by text-to-speech: a number digit by digit, not as one large number.
         context["callback_number"] = spoken_digits(str(context["callback_number"]))

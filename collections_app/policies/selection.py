@@ -27,6 +27,7 @@ class PolicySnapshot:
     channel_switch: Mapping[str, str] = field(default_factory=dict)
     default_time_zone: str = ""
     promises: Mapping[str, Any] = field(default_factory=dict)  # see policies/promises.py
+    outreach: Mapping[str, Any] = field(default_factory=dict)  # see policies/outreach.py
 
     @property
     def specificity(self) -> int:

@@ -1,14 +1,21 @@
-"""One timeline per case: everything that happened to it, newest first, with who and when."""
+"""One timeline per case, and one per borrower (all their cases merged): everything that
+happened, newest first, with who and when."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from collections_app.models import CaseEvent, CollectionCase
+from django.db.models import QuerySet
+
+from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactDecision
 
 # A case page shows this many entries; the full audit trail is one link away.
 TIMELINE_LIMIT = 50
+# The borrower page pages through its merged timeline this far (each page re-reads the newest
+# page x limit rows of each source: bounded); older entries are in each case's audit trail.
+BORROWER_TIMELINE_MAX_PAGES = 20
+SAME_MOMENT = dt.timedelta(seconds=2)
 SYSTEM = "system"
 
 
@@ -20,6 +27,10 @@ class TimelineEntry:
     who: str
     text: str
     status: str = ""
+    case_id: int | None = None  # which case it belongs to (the borrower timeline shows it)
+    # The borrower timeline shows one entry recorded on several cases at once (an opt-out, a
+    # hold: the borrower's, written on each open case) once, with the other cases here.
+    also_cases: tuple[int, ...] = ()
 
 
 def _event_text(event: CaseEvent) -> str:
@@ -35,8 +46,8 @@ def _event_text(event: CaseEvent) -> str:
     return "; ".join([event.reason, *extra]) if event.reason else "; ".join(extra)
 
 
-def _from_events(case: CollectionCase, limit: int) -> list[TimelineEntry]:
-    events = case.events.select_related("actor").order_by("-created_at", "-id")[:limit]
+def _from_events(events: QuerySet[CaseEvent], limit: int) -> list[TimelineEntry]:
+    events = events.select_related("actor").order_by("-created_at", "-id")[:limit]
     return [
         TimelineEntry(
             at=e.created_at,
@@ -44,13 +55,14 @@ def _from_events(case: CollectionCase, limit: int) -> list[TimelineEntry]:
             label=e.get_kind_display(),
             who=e.actor_label,
             text=_event_text(e),
+            case_id=e.case_id,
         )
         for e in events
     ]
 
 
-def _from_messages(case: CollectionCase, limit: int) -> list[TimelineEntry]:
-    messages = case.messages.select_related("created_by").order_by("-created_at", "-id")[:limit]
+def _from_messages(messages: QuerySet, limit: int) -> list[TimelineEntry]:
+    messages = messages.select_related("created_by").order_by("-created_at", "-id")[:limit]
     return [
         TimelineEntry(
             at=m.created_at,
@@ -59,13 +71,14 @@ def _from_messages(case: CollectionCase, limit: int) -> list[TimelineEntry]:
             who=m.created_by.get_username() if m.created_by_id else SYSTEM,
             text=" ".join(filter(None, [m.template_key, f"({m.step})" if m.step else ""])),
             status=m.get_status_display(),
+            case_id=m.case_id,
         )
         for m in messages
     ]
 
 
-def _from_denials(case: CollectionCase, limit: int) -> list[TimelineEntry]:
-    denials = case.decisions.filter(allowed=False).order_by("-decided_at", "-id")[:limit]
+def _from_denials(decisions: QuerySet[ContactDecision], limit: int) -> list[TimelineEntry]:
+    denials = decisions.filter(allowed=False).order_by("-decided_at", "-id")[:limit]
     entries = []
     for d in denials:
         when = (
@@ -81,6 +94,7 @@ def _from_denials(case: CollectionCase, limit: int) -> list[TimelineEntry]:
                 who="compliance gate",
                 text=f"rule {d.rule}: {d.detail}{when}",
                 status=f"{d.profile_code} v{d.profile_version}",
+                case_id=d.case_id,
             )
         )
     return entries
@@ -94,9 +108,57 @@ def case_timeline(
     Three bounded queries (audit events, outbox messages, compliance denials), each served by
     an index on (case, time), merged in memory: the page costs the same at any case age."""
     merged = [
-        *_from_events(case, limit + 1),
-        *_from_messages(case, limit + 1),
-        *_from_denials(case, limit + 1),
+        *_from_events(case.events.all(), limit + 1),
+        *_from_messages(case.messages.all(), limit + 1),
+        *_from_denials(case.decisions.all(), limit + 1),
     ]
     merged.sort(key=lambda e: e.at, reverse=True)
     return merged[:limit], len(merged) > limit
+
+
+def borrower_timeline(
+    borrower: Borrower,
+    case_ids: list[int],
+    *,
+    page: int = 1,
+    limit: int = TIMELINE_LIMIT,
+) -> tuple[list[TimelineEntry], bool]:
+    """One page (1-based, at most BORROWER_TIMELINE_MAX_PAGES) of the timeline merging all of
+    `borrower`'s cases (`case_ids`, which the caller has already read), and whether there is a
+    next page. The same three bounded queries as a case's, whatever the number of cases: the
+    events and messages by the cases' (case, time) indexes, the denials by the borrower's
+    (borrower, time) index (a denial for no case, the borrower's own, is theirs too)."""
+    page = min(max(page, 1), BORROWER_TIMELINE_MAX_PAGES)
+    upto = page * limit + 1
+    merged = [
+        *_from_events(CaseEvent.objects.filter(case_id__in=case_ids), upto),
+        *_from_messages(borrower.messages.filter(case_id__in=case_ids), upto),
+        *_from_denials(borrower.decisions.all(), upto),
+    ]
+    merged.sort(key=lambda e: e.at, reverse=True)
+    merged = _one_per_borrower_event(merged)
+    start = (page - 1) * limit
+    return merged[start : start + limit], len(merged) > start + limit
+
+
+def _one_per_borrower_event(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Entries alike but for their case (the same kind, words and who, written within
+    SAME_MOMENT of each other, as a service writes one row per open case) are one thing that
+    happened to the borrower: kept once, naming every case."""
+    kept: dict[tuple, int] = {}
+    out: list[TimelineEntry] = []
+    for entry in entries:
+        alike = (entry.kind, entry.label, entry.who, entry.text, entry.status)
+        at = kept.get(alike)
+        if (
+            entry.case_id is not None
+            and at is not None
+            and abs(out[at].at - entry.at) <= SAME_MOMENT
+            and entry.case_id != out[at].case_id
+            and entry.case_id not in out[at].also_cases
+        ):
+            out[at] = replace(out[at], also_cases=(*out[at].also_cases, entry.case_id))
+            continue
+        kept[alike] = len(out)
+        out.append(entry)
+    return out

@@ -176,16 +176,12 @@ def case_transition(
 def case_assign(
     *, case: CollectionCase, agent: AbstractBaseUser | None, actor: AbstractBaseUser | None
 ) -> CollectionCase:
-    with transaction.atomic():
-        previous = case.assigned_agent_id
-        case.assigned_agent = agent
-        case.save(update_fields=["assigned_agent", "updated_at"])
-        case_event_record(
-            case=case,
-            kind=CaseEvent.Kind.ASSIGNMENT,
-            actor=actor,
-            data={"from_agent": previous, "to_agent": agent.pk if agent else None},
-        )
+    """Give the case, and with it the borrower's other open cases (one agent per borrower), to
+    `agent`; the writes are services/assignment.py's."""
+    from collections_app.services.assignment import borrower_cases_assign
+
+    borrower_cases_assign(case=case, agent=agent, actor=actor)
+    case.assigned_agent = agent
     return case
 
 

@@ -28,7 +28,9 @@ from collections_app.models import (
     PlanInstallment,
     PromiseToPay,
 )
+from collections_app.outreach.outbox import borrower_idempotency_key
 from collections_app.policies.evaluate import CaseInput, Decision, PolicyBook, evaluate_case
+from collections_app.policies.outreach import sends_per_borrower
 from collections_app.policies.promises import (
     BROKEN,
     KEPT,
@@ -493,12 +495,25 @@ def _write_outbox(
     counts: Counter,
 ) -> None:
     """Queue the outreach due today. The idempotency key (case, step, local date) makes a re-run
-    a no-op; the dispatcher sends and applies the compliance gate at send time."""
+    a no-op; the dispatcher sends and applies the compliance gate at send time. A policy whose
+    outreach is per borrower gets one message per (borrower, step, channel, date) instead,
+    attached to the lowest case id (_write_borrower_outbox)."""
     messages = {}
+    shared: dict[str, dict[str, Any]] = {}
+    shared_cases: dict[str, list[int]] = defaultdict(list)
     for row, d in decisions:
+        per_borrower = sends_per_borrower(d.policy.outreach)
         for step, scheduled_at in d.steps:
-            key = f"{row['id']}:{step.step}:{today.isoformat()}"
-            messages[key] = dict(
+            if per_borrower:
+                key = borrower_idempotency_key(
+                    row["loan__borrower_id"], step.step, step.channel, today
+                )
+                shared_cases[key].append(row["id"])
+                if key in shared:
+                    continue  # rows come in id order: the first case of the borrower anchors it
+            else:
+                key = f"{row['id']}:{step.step}:{today.isoformat()}"
+            (shared if per_borrower else messages)[key] = dict(
                 case_id=row["id"],
                 borrower_id=row["loan__borrower_id"],
                 channel=step.channel,
@@ -508,7 +523,7 @@ def _write_outbox(
                 idempotency_key=key,
                 created_at=now,
             )
-    if not messages:
+    if not messages and not shared:
         return
     case_ids = [row["id"] for row, _ in decisions]
     existing = set(
@@ -520,6 +535,37 @@ def _write_outbox(
     )
     new = [m for k, m in messages.items() if k not in existing]
     bulk_insert(OutboundMessage, new, now)
+    counts["outbox_queued"] += len(new)
+    if shared:
+        _write_borrower_outbox(shared, shared_cases, existing, today, now, counts)
+
+
+def _write_borrower_outbox(
+    shared: dict[str, dict[str, Any]],
+    shared_cases: dict[str, list[int]],
+    existing: set[str],
+    today: dt.date,
+    now: dt.datetime,
+    counts: Counter,
+) -> None:
+    """The per-borrower messages: one query for those an earlier batch (another id range with
+    the same borrower's other loan) or an earlier run already queued, one COPY. Two batches
+    running at once for one borrower both try; ON CONFLICT keeps one, without an error."""
+    already = set(
+        OutboundMessage.objects.filter(idempotency_key__in=list(shared)).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    new = []
+    for key, message in shared.items():
+        step = message["step"]
+        # Queued per case before the policy said otherwise (a re-run the same day): not again.
+        per_case = {f"{case_id}:{step}:{today.isoformat()}" for case_id in shared_cases[key]}
+        if key in already or per_case & existing:
+            continue
+        new.append(message)
+        counts["outbox_loans_combined"] += len(shared_cases[key]) - 1
+    bulk_insert(OutboundMessage, new, now, ignore_conflicts=True)
     counts["outbox_queued"] += len(new)
 
 

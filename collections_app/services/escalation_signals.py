@@ -72,6 +72,7 @@ def current_policies() -> list[PolicySnapshot]:
             channel_switch=p.channel_switch,
             default_time_zone=p.default_time_zone,
             promises=p.promises,
+            outreach=p.outreach or {},
         )
         for p in CollectionPolicy.objects.filter(is_current=True)
     ]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any]:
@@ -23,12 +23,22 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
     return lambda value: value
 
 
-def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]], now: dt.datetime) -> None:
-    """Insert `rows` ({attname: value}; omitted fields take their default)."""
+def bulk_insert(
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    now: dt.datetime,
+    *,
+    ignore_conflicts: bool = False,
+) -> None:
+    """Insert `rows` ({attname: value}; omitted fields take their default). With
+    `ignore_conflicts`, a row whose unique key another transaction wrote first is skipped
+    (PostgreSQL: COPY into a temporary table, then INSERT ... ON CONFLICT DO NOTHING)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
+        model._default_manager.bulk_create(
+            [model(**row) for row in rows], batch_size=1000, ignore_conflicts=ignore_conflicts
+        )
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {
@@ -41,7 +51,27 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]], now: dt.d
     plan = [(f.attname, _converter(f), defaults[f.attname]) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+    if not ignore_conflicts:
+        _copy(f"COPY {table} ({columns}) FROM STDIN", rows, plan)
+        return
+    staging = connection.ops.quote_name(f"staging_{model._meta.db_table}")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        # The columns' types only (no key, no constraints): the INSERT below checks them.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        _copy(f"COPY {staging} ({columns}) FROM STDIN", rows, plan)
+        # Names from the model's meta, quoted: no input reaches this text.
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "  # noqa: S608
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
+
+
+def _copy(copy_sql: str, rows: list[dict[str, Any]], plan: list[tuple]) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
         for row in rows:
             copy.write_row([convert(row.get(name, default)) for name, convert, default in plan])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from collections_app.models import CollectionCase, CollectionPolicy, MessageTemplate
 from collections_app.policies.evaluate import PolicyBook
+from collections_app.policies.outreach import outreach_problems
 from collections_app.policies.payment_terms import (
     PaymentTerms,
     payment_terms,
@@ -41,6 +42,7 @@ VERSIONED_FIELDS = (
     "default_time_zone",
     "promises",
     "payment_terms",
+    "outreach",
 )
 
 
@@ -51,9 +53,10 @@ def policy_check(
     channel_switch: object,
     promises: object = None,
     payment_terms: object = None,
+    outreach: object = None,
 ) -> list[Problem]:
-    """policy_problems and the promise and payment terms' problems, against the templates that
-    exist now."""
+    """policy_problems, the promise and payment terms' and the outreach settings' problems,
+    against the templates that exist now."""
     templates = set(
         MessageTemplate.objects.filter(is_active=True, language=FALLBACK_LANGUAGE).values_list(
             "key", "channel"
@@ -70,6 +73,7 @@ def policy_check(
         Problem("promises", text.removeprefix(prefix)) for text in validate_promises(promises)
     ]
     problems += payment_terms_problems(payment_terms)
+    problems += outreach_problems(outreach)
     return problems + _follow_up_template_problems(promises, templates)
 
 
@@ -101,15 +105,17 @@ def policy_validate(
     channel_switch: object,
     promises: object = None,
     payment_terms: object = None,
+    outreach: object = None,
 ) -> None:
-    """Raise a ValidationError keyed by field (segmentation, stages, channel_switch, promises)
-    when the policy cannot run as written. Every path that saves a policy calls this."""
+    """Raise a ValidationError keyed by field (segmentation, stages, channel_switch, promises,
+    outreach) when the policy cannot run as written. Every path that saves a policy calls this."""
     problems = policy_check(
         segmentation=segmentation,
         stages=stages,
         channel_switch=channel_switch,
         promises=promises,
         payment_terms=payment_terms,
+        outreach=outreach,
     )
     if problems:
         raise ValidationError(problems_by_field(problems))
@@ -130,6 +136,7 @@ def policy_new_version(
         channel_switch=values["channel_switch"],
         promises=values["promises"],
         payment_terms=values["payment_terms"],
+        outreach=values["outreach"],
     )
     with transaction.atomic():
         rows = CollectionPolicy.objects.select_for_update().filter(
