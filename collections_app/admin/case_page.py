@@ -16,10 +16,12 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
 
 from collections_app.admin.forms import NoteForm, PromiseForm
 from collections_app.models import CollectionCase
+from collections_app.money import format_money
 from collections_app.selectors.timeline import case_timeline
 from collections_app.services.cases import case_add_note
 from collections_app.services.payments import promise_create
@@ -191,7 +193,11 @@ class CasePageMixin:
             else:
                 self.message_user(
                     request,
-                    f"Promise of {promise.amount} by {promise.due_date} recorded.",
+                    _("Promise of %(amount)s by %(due_date)s recorded.")
+                    % {
+                        "amount": format_money(promise.amount, case.loan.currency),
+                        "due_date": promise.due_date,
+                    },
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(self._case_url(case))

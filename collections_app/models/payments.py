@@ -62,7 +62,11 @@ class PromiseToPay(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The supervisor view's "promises kept this week".
+            models.Index(fields=["status", "resolved_at"], name="promise_status_resolved_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Promise {self.amount} by {self.due_date} ({self.status})"

@@ -26,6 +26,11 @@ class AgentProfile(models.Model):
         default=True, help_text="Off while on leave: automatic assignment skips this agent."
     )
 
+    class Meta:
+        permissions = [
+            ("view_team_dashboard", "Can see the supervisor view (each agent's cases and week)")
+        ]
+
     def __str__(self) -> str:
         return f"profile of {self.user}"
 
