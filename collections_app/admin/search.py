@@ -124,14 +124,21 @@ def search_cases(cases: QuerySet, term: str) -> QuerySet:
     if not term:
         return cases
     tiers = borrower_tiers(term)
-    borrowers = [pk for tier in tiers for pk in tier]
+    # Loan ids first (the loans' borrower index), so the case query is conditions on the case
+    # table alone, which PostgreSQL combines from its indexes (an OR across a join would scan).
+    tier_of = {pk: rank for rank, tier in enumerate(tiers) for pk in tier}
+    loan_tiers: list[list[int]] = [[] for _ in tiers]
+    for loan_id, borrower_id in Loan.objects.filter(borrower_id__in=tier_of).values_list(
+        "pk", "borrower_id"
+    ):
+        loan_tiers[tier_of[borrower_id]].append(loan_id)
     exact_loans = list(Loan.objects.filter(external_id=term).values_list("pk", flat=True))
-    condition = Q(loan_id__in=exact_loans) | Q(loan__borrower_id__in=borrowers)
+    condition = Q(loan_id__in=[*exact_loans, *(pk for tier in loan_tiers for pk in tier)])
     exact = Q(loan_id__in=exact_loans)
     if term.isdigit() and len(term) < 19:  # a case number (bigint)
         condition |= Q(pk=int(term))
         exact |= Q(pk=int(term))
-    return _ranked(cases.filter(condition), _rank("loan__borrower_id", tiers, exact))
+    return _ranked(cases.filter(condition), _rank("loan_id", loan_tiers, exact))
 
 
 def search_borrowers(borrowers: QuerySet, term: str) -> QuerySet:

@@ -3,6 +3,7 @@ and kept promises, and callbacks overdue (selectors/team.py), with links into th
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -16,6 +17,10 @@ from collections_app.selectors.team import SUPERVISOR_VIEW_PERMISSION, team_numb
 
 TEMPLATE = "admin/collections_app/team_dashboard.html"
 URL_NAME = "collections_app_team_dashboard"
+# Django's index with the workspace's links first (My queue; the supervisor view for those who
+# may see it). Set on the site: django.contrib.admin's own index.html comes first in the
+# template search, so an app template of the same name would never be used.
+admin.site.index_template = "admin/collections_app/index.html"
 
 
 class TeamViewMixin:
