@@ -43,8 +43,7 @@ def test_search_by_a_us_number_in_national_format(typed: str) -> None:
 def test_search_by_a_uk_number_in_national_format() -> None:
     wanted = case_for(phone="+442079460958", jurisdiction="GB")
     case_for(phone="+14155550958")  # the same last digits, another number
-    assert found("020 7946 0958")[0] == wanted.pk
-    assert found("020 7946 0958") == [wanted.pk, *found("020 7946 0958")[1:]]
+    assert found("020 7946 0958") == [wanted.pk]
 
 
 @pytest.mark.django_db
@@ -86,10 +85,7 @@ def test_an_exact_phone_comes_before_numbers_ending_the_same() -> None:
     ending = case_for(phone="+14085550100")
     exact = case_for(phone="+14155550100")
     assert found("415-555-0100") == [exact.pk]
-    assert found("5550100") == [ending.pk, exact.pk] or set(found("5550100")) == {
-        ending.pk,
-        exact.pk,
-    }
+    assert set(found("5550100")) == {ending.pk, exact.pk}  # the end of both numbers
     assert found("+14155550100") == [exact.pk]
 
 

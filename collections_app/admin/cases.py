@@ -51,6 +51,9 @@ class PromiseInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PromiseToPay]:
+        return super().get_queryset(request).select_related("case__loan", "created_by")
+
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -249,13 +252,17 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(PromiseToPay)
 class PromiseToPayAdmin(admin.ModelAdmin):
-    list_display = ("case", "amount", "due_date", "status", "amount_paid", "created_by")
+    list_display = ("case", "amount_shown", "due_date", "status", "paid_shown", "created_by")
+    list_select_related = ("case__loan", "created_by")
     list_filter = ("status",)
     raw_id_fields = ("case",)
     readonly_fields = ("case", "amount", "due_date", "status", "amount_paid", "created_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # recorded through the case (promise_create)
+
+    amount_shown = PromiseInline.amount_shown
+    paid_shown = PromiseInline.paid_shown
 
 
 class InstallmentInline(admin.TabularInline):

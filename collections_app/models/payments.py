@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from collections_app.models.cases import CollectionCase
 from collections_app.models.loans import MONEY, Loan
+from collections_app.money import format_money
 from collections_app.validators import validate_currency
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -69,7 +70,8 @@ class PromiseToPay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Promise {self.amount} by {self.due_date} ({self.status})"
+        amount = format_money(self.amount, self.case.loan.currency)
+        return f"Promise {amount} by {self.due_date} ({self.status})"
 
 
 class PromiseAllocation(models.Model):
