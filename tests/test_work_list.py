@@ -22,6 +22,7 @@ from collections_app.services.cases import case_transition
 from collections_app.services.payments import payment_record, plan_create, promise_create
 from collections_app.states import CaseState
 from tests.factories import CaseFactory, LoanFactory
+from tests.html_forms import form_data
 
 LIST = reverse("admin:collections_app_collectioncase_changelist")
 NOW = timezone.now().replace(microsecond=0)
@@ -287,3 +288,18 @@ def test_a_bad_promise_changes_nothing(agent, supervisor) -> None:
         promise_create(case=case, amount=Decimal("100000"), due_date=TODAY, actor=agent)
     assert not case.promises.exists()
     assert not case.events.filter(kind=CaseEvent.Kind.PROMISE).exists()
+
+
+@pytest.mark.django_db
+def test_the_agent_is_told_the_stage_waits_for_the_supervisor(client, agent, supervisor) -> None:
+    case = CaseFactory(assigned_agent=agent)
+    case_transition(case=case, name="escalate", actor=supervisor)
+    client.force_login(agent)
+    url = reverse("admin:collections_app_collectioncase_promise", args=[case.pk])
+    form = form_data(client.get(url).content.decode(), "case-action-form")
+    response = client.post(url, form | {"amount": "50.00", "due_date": TODAY}, follow=True)
+    html = response.content.decode()
+    assert "The case stays in Escalation: a person moved it there" in html
+    assert CollectionCase.objects.get(pk=case.pk).state == CaseState.ESCALATION
+    timeline = html[html.index('id="case-timeline"') :]
+    assert "supervisor decides its stage" in timeline

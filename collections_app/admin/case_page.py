@@ -22,6 +22,7 @@ from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
 from collections_app.admin.forms import NoteForm, PromiseForm
 from collections_app.models import CollectionCase
 from collections_app.money import format_money
+from collections_app.policies.engagement import STAGES_A_PROMISE_MOVES
 from collections_app.selectors.timeline import case_timeline
 from collections_app.services.cases import case_add_note
 from collections_app.services.payments import promise_create
@@ -200,6 +201,16 @@ class CasePageMixin:
                     },
                     messages.SUCCESS,
                 )
+                if case.state in STAGES_A_PROMISE_MOVES:  # a person set the stage: it stays
+                    self.message_user(
+                        request,
+                        _(
+                            "The case stays in %(stage)s: a person moved it there, so a "
+                            "supervisor decides its stage."
+                        )
+                        % {"stage": case.get_state_display()},
+                        messages.WARNING,
+                    )
                 return HttpResponseRedirect(self._case_url(case))
         return self._case_form_page(
             request,
@@ -207,8 +218,11 @@ class CasePageMixin:
             form,
             name="record_promise",
             label="Record promise",
-            help_text="The borrower promised to pay this amount by this date. "
-            "A case in reminder or escalation moves to negotiation.",
+            help_text=_(
+                "The borrower promised to pay this amount by this date. A case in reminder or "
+                "escalation moves to negotiation, unless a person moved it to its stage: then "
+                "the stage waits for a supervisor."
+            ),
         )
 
     def add_note_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
