@@ -364,7 +364,8 @@ def plan_create(
             case=case,
             kind=CaseEvent.Kind.PLAN,
             actor=actor,
-            reason=f"Plan of {len(installments)} installments, {total} in all",
+            reason=_("Plan of %(count)s installments, %(total)s in all")
+            % {"count": len(installments), "total": format_money(total, case.loan.currency)},
             data={"plan": plan.pk, "installments": [[d, a] for d, a in installments]},
         )
         plan_created_emit(plan=plan, installments=installments, actor=actor)
