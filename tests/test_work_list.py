@@ -303,3 +303,14 @@ def test_the_agent_is_told_the_stage_waits_for_the_supervisor(client, agent, sup
     assert CollectionCase.objects.get(pk=case.pk).state == CaseState.ESCALATION
     timeline = html[html.index('id="case-timeline"') :]
     assert "supervisor decides its stage" in timeline
+
+
+@pytest.mark.django_db
+def test_a_legal_officers_queue_keeps_legal_cases() -> None:
+    from tests.factories import make_user
+
+    officer = make_user("lex", "legal")
+    legal = CaseFactory(assigned_agent=officer)
+    case_transition(case=legal, name="escalate")
+    case_transition(case=legal, name="refer_to_legal")
+    assert my_queue(officer) == [legal.pk]

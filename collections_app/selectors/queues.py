@@ -46,8 +46,10 @@ QUEUES: dict[str, str] = {
 }
 # Queues for the people who decide a case's stage (supervisors), not for agents.
 SUPERVISOR_QUEUES = frozenset({"promise_waits_for_supervisor"})
-# An agent's queue: open cases except legal ones (legal and supervisors work those).
+# An agent's queue: open cases except legal ones (legal and supervisors work those); a legal
+# officer's (LEGAL_PERMISSION) has them.
 AGENT_QUEUE_STATES = tuple(s for s in OPEN_STATES if s != CaseState.LEGAL)
+LEGAL_PERMISSION = "collections_app.refer_case_to_legal"
 
 # The queue's priority bands, best first.
 PROMISE_DUE = 0
@@ -85,7 +87,9 @@ def queue_cases(
     now = now or timezone.now()
     today = timezone.localdate(now)
     if queue == "mine":
-        mine = cases.filter(assigned_agent_id=user.pk, state__in=AGENT_QUEUE_STATES)
+        # Legal cases are legal's work: out of everyone else's queue.
+        states = OPEN_STATES if user.has_perm(LEGAL_PERMISSION) else AGENT_QUEUE_STATES
+        mine = cases.filter(assigned_agent_id=user.pk, state__in=states)
         return prioritised(mine, now=now)
     if queue == "unassigned":
         return cases.filter(assigned_agent__isnull=True, state__in=ACTIVE_STATES)
