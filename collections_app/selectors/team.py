@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from collections_app.models import CollectionCase, ContactAttempt, PromiseToPay
@@ -65,6 +65,12 @@ def _grouped(queryset: QuerySet, agent_field: str, **counts: Q) -> dict[str, dic
     return result
 
 
+def _open_case_agent() -> Subquery:
+    """The agent of the row's case when the case is open (else NULL: not counted)."""
+    case = CollectionCase.objects.filter(pk=OuterRef("case_id"), state__in=OPEN_STATES)
+    return Subquery(case.values("assigned_agent_id")[:1])
+
+
 def team_numbers(*, now: dt.datetime | None = None) -> list[AgentNumbers]:
     """One row per active agent (and anyone else holding open cases), busiest first. Four
     queries whatever the number of agents and cases."""
@@ -80,10 +86,12 @@ def team_numbers(*, now: dt.datetime | None = None) -> list[AgentNumbers]:
             callbacks_overdue=Q(next_action_at__lt=now),
         ),
         **_grouped(
+            # The agent through a subquery per promise (the case's primary key): a join lets
+            # PostgreSQL hash every case to keep the few thousand with a promise due.
             PromiseToPay.objects.filter(
-                status=PromiseToPay.Status.ACTIVE, due_date__lte=today, case__state__in=OPEN_STATES
-            ),
-            "case__assigned_agent_id",
+                status=PromiseToPay.Status.ACTIVE, due_date__lte=today
+            ).annotate(agent_id=_open_case_agent()),
+            "agent_id",
             promises_due_today=Q(due_date=today),
             promises_overdue=Q(due_date__lt=today),
         ),
