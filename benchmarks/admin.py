@@ -297,7 +297,9 @@ def pages(n: int, borrower_id: int | None = None) -> dict[str, tuple[str, str]]:
     """name -> (user, url). Ids spread over the whole table."""
     base = "/admin/collections_app/collectioncase/"
     mid = n // 2 + 7  # a case with events, a promise, a message
-    page = min(50, max(1, n // PER_PAGE))  # a deep page; a small portfolio has fewer
+    # A deep page; a small portfolio has fewer. The list hides the closed 15% (STATE_SQL).
+    page = min(50, max(1, n * 85 // 100 // PER_PAGE))
+    local = f"{mid:07d}"  # the phone's local part: +1415 + 7 digits
     return {
         "list": ("agent1", base),
         f"list page {page}": ("agent1", base + f"?p={page}"),
@@ -316,6 +318,11 @@ def pages(n: int, borrower_id: int | None = None) -> dict[str, tuple[str, str]]:
         "search: phone": ("agent1", base + f"?q=%2B1415{mid:07d}"),
         "search: email": ("agent1", base + f"?q=borrower{mid}%40example.com"),
         "search: loan id": ("agent1", base + f"?q=LN{mid}"),
+        # The national format, the last 4 digits and a part of the name (admin/search.py).
+        "search: phone national": ("agent1", base + f"?q=%28415%29+{local[:3]}-{local[3:]}"),
+        "search: phone last 4": ("agent1", base + f"?q={local[-4:]}"),
+        "search: part of name": ("agent1", base + "?q=iley+wil"),
+        "supervisor view": ("supervisor", "/admin/collections_app/agentprofile/team/"),
         "case page (agent)": ("agent1", base + f"{mid}/change/"),
         "case page (supervisor, PII)": ("supervisor", base + f"{mid + 20}/change/"),
         **(

@@ -12,6 +12,7 @@ class CollectionsAppConfig(AppConfig):
         # Registers the deploy checks (webhooks, lender events) and connects django-anymail's
         # tracking signal.
         from collections_app.lender import checks as lender_checks  # noqa: F401
+        from collections_app.policies import recovery  # noqa: F401  (its system check)
         from collections_app.roles import sync_roles_after_migrate
         from collections_app.webhooks import checks, email  # noqa: F401
 

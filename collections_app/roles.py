@@ -150,6 +150,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         f"{APP}.view_agentprofile",
         f"{APP}.add_agentprofile",
         f"{APP}.change_agentprofile",
+        # The supervisor view: each agent's open cases, promises due, contacts and callbacks.
+        f"{APP}.view_team_dashboard",
         f"{APP}.send_manual_message",
         *_MONEY,
         f"{APP}.approve_settlement",

@@ -280,6 +280,14 @@ ESCALATION_HOUR = envint("ESCALATION_HOUR", 1)
 ESCALATION_CHUNK_SIZE = envint("ESCALATION_CHUNK_SIZE", 10000)
 ESCALATION_BATCH_SIZE = envint("ESCALATION_BATCH_SIZE", 2000)
 
+# --- The agent's queue (collections_app/policies/recovery.py) ---------------------------------
+# Likelihood of recovery per segment, as JSON ({"self_cure": 0.8, ...}); blank: the shipped
+# table. The queue orders cases with nothing due today by amount overdue x this likelihood.
+RECOVERY_LIKELIHOOD = env("RECOVERY_LIKELIHOOD", "")
+# Search reads a national-format phone number ("(415) 555-0100") in the countries of the
+# jurisdiction profiles and in these (ISO 3166 codes, comma-separated), e.g. "GB,CA".
+PHONE_SEARCH_REGIONS = envlist("PHONE_SEARCH_REGIONS", "")
+
 # --- Webhooks ---------------------------------------------------------------------------------
 INSTALLED_APPS += ["anymail"]
 CELERY_BEAT_SCHEDULE["sweep-webhooks"] = {"task": "collections.sweep_webhooks", "schedule": 60.0}

@@ -83,8 +83,8 @@ def test_record_promise_flow_creates_the_promise_and_shows_it_on_the_timeline(cl
     assert (promise.amount, promise.due_date, promise.created_by) == (Decimal("120"), due, agent)
     assert CollectionCase.objects.get(pk=case.pk).state == CaseState.NEGOTIATION
     html = response.content.decode()
-    assert f"Promise of 120.00 by {due} recorded." in html
-    assert f"Promised 120.00 by {due}" in timeline(html)
+    assert f"Promise of 120.00 USD by {due} recorded." in html
+    assert f"Promised 120.00 USD by {due}" in timeline(html)
 
 
 @pytest.mark.django_db
@@ -223,9 +223,9 @@ def test_the_case_list_offers_no_facet_counts(client, agent, case):
     assert "Show counts" not in client.get(LIST).content.decode()
 
 
-def post_action(client, action: str, cases: list, **extra):
+def post_action(client, action: str, cases: list, list_url: str = LIST, **extra):
     data = {"action": action, ACTION_CHECKBOX_NAME: [c.pk for c in cases], **extra}
-    return client.post(LIST, data, follow=True)
+    return client.post(list_url, data, follow=True)
 
 
 @pytest.mark.django_db
@@ -258,8 +258,15 @@ def test_bulk_transition_runs_as_a_bulk_action_and_reports_its_result(client, su
     movable, stuck = CaseFactory(), CaseFactory()
     case_transition(case=stuck, name="resolve")
     client.force_login(supervisor)
-    # when: the supervisor asks for it, with a reason
-    response = post_action(client, "bulk_escalate", [movable, stuck], apply="1", reason="30 days")
+    # when: the supervisor asks for it, with a reason (closed cases shown, to select one)
+    response = post_action(
+        client,
+        "bulk_escalate",
+        [movable, stuck],
+        list_url=f"{LIST}?closed=include",
+        apply="1",
+        reason="30 days",
+    )
     action = BulkAction.objects.get()
     assert (action.transition, action.case_ids, action.reason) == (
         "escalate",

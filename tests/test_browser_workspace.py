@@ -57,10 +57,10 @@ def test_agent_records_a_promise_from_due_today(live_server, page) -> None:  # n
     snap(page, "4-agent-promise-on-timeline")
 
     # then: the page says so, and the promise heads the timeline
-    assert f"Promise of 120.00 by {promised_by} recorded." in page.inner_text(".messagelist")
+    assert f"Promise of 120.00 USD by {promised_by} recorded." in page.inner_text(".messagelist")
     first_row = page.locator("#case-timeline tbody tr").first.inner_text()
     assert "Promise to pay" in first_row or "Assignment" in first_row
-    assert f"Promised 120.00 by {promised_by}" in page.inner_text("#case-timeline")
+    assert f"Promised 120.00 USD by {promised_by}" in page.inner_text("#case-timeline")
     promise = PromiseToPay.objects.get(case=due)
     assert (promise.amount, promise.created_by) == (Decimal("120.00"), agent)
     assert CollectionCase.objects.get(pk=due.pk).state == "negotiation"

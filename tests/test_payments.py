@@ -155,8 +155,11 @@ def test_one_payment_keeps_one_of_two_promises_not_both(case) -> None:
     ]
     # and the timeline says where it went
     reasons = list(case.events.filter(kind=CaseEvent.Kind.PROMISE).values_list("reason", flat=True))
-    assert f"Payment P-1 100.00 applied to promise #{sooner.pk} (100.00 of 100.00 paid)" in reasons
-    assert f"Promise #{sooner.pk} kept: 100.00 of 100.00 paid" in reasons
+    applied = (
+        f"Payment P-1 100.00 USD applied to promise #{sooner.pk} (100.00 USD of 100.00 USD paid)"
+    )
+    assert applied in reasons
+    assert f"Promise #{sooner.pk} kept: 100.00 USD of 100.00 USD paid" in reasons
 
 
 @pytest.mark.django_db
@@ -186,9 +189,10 @@ def test_a_partial_payment_leaves_the_promise_open_until_its_deadline(case) -> N
     # borrower may still pay the rest on time.
     assert (promise.status, promise.amount_paid) == (PromiseToPay.Status.ACTIVE, Decimal("95.00"))
     assert PromiseAllocation.objects.get().payment == payment
-    assert case.events.filter(
-        reason=f"Payment P-1 95.00 applied to promise #{promise.pk} (95.00 of 100.00 paid)"
-    ).exists()
+    applied = (
+        f"Payment P-1 95.00 USD applied to promise #{promise.pk} (95.00 USD of 100.00 USD paid)"
+    )
+    assert case.events.filter(reason=applied).exists()
 
 
 @pytest.mark.django_db

@@ -106,6 +106,8 @@ def test_each_role_opens_exactly_the_workspace_views_the_matrix_gives_it(
     expected = {
         reverse("admin:collections_app_compliance_report"):
             "collections_app.view_compliance_report",
+        reverse("admin:collections_app_team_dashboard"):
+            "collections_app.view_team_dashboard",
         reverse("admin:collections_app_collectioncase_send", args=[case.pk]):
             "collections_app.send_manual_message",
         reverse("admin:collections_app_collectioncase_promise", args=[case.pk]):

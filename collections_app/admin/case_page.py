@@ -16,11 +16,14 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
 
 from collections_app.admin.borrower_page import borrower_links_context
 from collections_app.admin.forms import NoteForm, PromiseForm
 from collections_app.models import CollectionCase
+from collections_app.money import format_money
+from collections_app.policies.engagement import STAGES_A_PROMISE_MOVES
 from collections_app.selectors.timeline import case_timeline
 from collections_app.services.cases import case_add_note
 from collections_app.services.payments import promise_create
@@ -193,9 +196,23 @@ class CasePageMixin:
             else:
                 self.message_user(
                     request,
-                    f"Promise of {promise.amount} by {promise.due_date} recorded.",
+                    _("Promise of %(amount)s by %(due_date)s recorded.")
+                    % {
+                        "amount": format_money(promise.amount, case.loan.currency),
+                        "due_date": promise.due_date,
+                    },
                     messages.SUCCESS,
                 )
+                if case.state in STAGES_A_PROMISE_MOVES:  # a person set the stage: it stays
+                    self.message_user(
+                        request,
+                        _(
+                            "The case stays in %(stage)s: a person moved it there, so a "
+                            "supervisor decides its stage."
+                        )
+                        % {"stage": case.get_state_display()},
+                        messages.WARNING,
+                    )
                 return HttpResponseRedirect(self._case_url(case))
         return self._case_form_page(
             request,
@@ -203,8 +220,11 @@ class CasePageMixin:
             form,
             name="record_promise",
             label="Record promise",
-            help_text="The borrower promised to pay this amount by this date. "
-            "A case in reminder or escalation moves to negotiation.",
+            help_text=_(
+                "The borrower promised to pay this amount by this date. A case in reminder or "
+                "escalation moves to negotiation, unless a person moved it to its stage: then "
+                "the stage waits for a supervisor."
+            ),
         )
 
     def add_note_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -6,6 +6,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 
@@ -17,6 +20,7 @@ from collections_app.admin.case_page import CasePageMixin
 from collections_app.admin.case_transitions import CaseTransitionsMixin
 from collections_app.admin.filters import (
     AgentFilter,
+    ClosedCasesFilter,
     DaysPastDueFilter,
     JurisdictionFilter,
     QueueFilter,
@@ -37,18 +41,32 @@ from collections_app.models import (
     PlanInstallment,
     PromiseToPay,
 )
+from collections_app.money import format_money
+from collections_app.policies.reason_sentences import reason_sentence
+from collections_app.selectors.queues import PRIORITY_LABELS, with_expected_recovery
 from collections_app.services.cases import case_transition
 
 
 class PromiseInline(admin.TabularInline):
     model = PromiseToPay
     extra = 0
-    fields = ("amount", "due_date", "status", "amount_paid", "created_by", "created_at")
+    fields = ("amount_shown", "due_date", "status", "paid_shown", "created_by", "created_at")
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PromiseToPay]:
+        return super().get_queryset(request).select_related("case__loan", "created_by")
+
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("Amount"))
+    def amount_shown(self, obj: PromiseToPay) -> str:
+        return format_money(obj.amount, obj.case.loan.currency)
+
+    @admin.display(description=_("Amount paid"))
+    def paid_shown(self, obj: PromiseToPay) -> str:
+        return format_money(obj.amount_paid, obj.case.loan.currency)
 
 
 @admin.register(CollectionCase)
@@ -70,14 +88,17 @@ class CollectionCaseAdmin(
         "borrower_name",
         "loan",
         "state",
-        "amount_overdue",
+        "amount_overdue_shown",
         "overdue_since",
         "segment",
+        "expected_recovery_shown",
+        "priority_shown",
         "assigned_agent",
         "next_action_at",
     )
     list_filter = (
         QueueFilter,
+        ClosedCasesFilter,
         "state",
         "segment",
         DaysPastDueFilter,
@@ -87,7 +108,10 @@ class CollectionCaseAdmin(
     list_select_related = ("loan__borrower", "assigned_agent")
     # Shown so the search box appears; get_search_results does exact / prefix matches instead.
     search_fields = ("loan__external_id",)
-    search_help_text = "Case number, loan id, exact phone or email, or the start of the name."
+    search_help_text = _(
+        "Case number, loan id, phone (any format, or its last 4+ digits), exact email, or any "
+        "part of the name. Exact matches first."
+    )
     paginator = EstimatedCountPaginator
     list_per_page = 50
     # Facet counts would COUNT every filter choice over a million cases on each page.
@@ -102,20 +126,20 @@ class CollectionCaseAdmin(
         "opened_at",
         "closed_at",
         "segment",
-        "amount_overdue",
+        "amount_overdue_shown",
         "overdue_since",
-        "segment_reasons",
+        "segment_reasons_shown",
         "policy_key",
         "policy_variant",
     )
     fields = (
         "loan",
         "state",
-        "amount_overdue",
+        "amount_overdue_shown",
         "overdue_since",
         "assigned_agent",
         "segment",
-        "segment_reasons",
+        "segment_reasons_shown",
         "policy_key",
         "policy_variant",
         "next_action_at",
@@ -130,7 +154,39 @@ class CollectionCaseAdmin(
     show_full_result_count = False  # no COUNT(*) over every case on each page
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CollectionCase]:
-        return super().get_queryset(request).select_related("loan__borrower", "assigned_agent")
+        cases = super().get_queryset(request).select_related("loan__borrower", "assigned_agent")
+        return with_expected_recovery(cases)
+
+    # Shown in My queue only, whose order they explain (each column costs every row drawn).
+    QUEUE_COLUMNS = ("expected_recovery_shown", "priority_shown")
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        columns = super().get_list_display(request)
+        if request.GET.get("queue") == "mine":
+            return columns
+        return tuple(c for c in columns if c not in self.QUEUE_COLUMNS)
+
+    @admin.display(description=_("Amount overdue"), ordering="amount_overdue")
+    def amount_overdue_shown(self, obj: CollectionCase) -> str:
+        return format_money(obj.amount_overdue, obj.loan.currency)
+
+    @admin.display(description=_("Expected recovery"), ordering="expected_recovery")
+    def expected_recovery_shown(self, obj: CollectionCase) -> str:
+        expected = getattr(obj, "expected_recovery", None)
+        return format_money(round(expected, 2), obj.loan.currency) if expected is not None else ""
+
+    @admin.display(description=_("Priority"))
+    def priority_shown(self, obj: CollectionCase) -> str:
+        # Only "My queue" ranks its cases (selectors/queues.prioritised).
+        return str(PRIORITY_LABELS.get(getattr(obj, "priority", None), ""))
+
+    @admin.display(description=_("Why this segment"))
+    def segment_reasons_shown(self, obj: CollectionCase) -> SafeString | str:
+        reasons = [reason_sentence(r) for r in obj.segment_reasons or ()]
+        if not reasons:
+            return "—"
+        items = format_html_join("", "<li>{}</li>", ((r,) for r in reasons))
+        return format_html('<ul class="segment-reasons">{}</ul>', items)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -211,13 +267,17 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(PromiseToPay)
 class PromiseToPayAdmin(admin.ModelAdmin):
-    list_display = ("case", "amount", "due_date", "status", "amount_paid", "created_by")
+    list_display = ("case", "amount_shown", "due_date", "status", "paid_shown", "created_by")
+    list_select_related = ("case__loan", "created_by")
     list_filter = ("status",)
     raw_id_fields = ("case",)
     readonly_fields = ("case", "amount", "due_date", "status", "amount_paid", "created_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # recorded through the case (promise_create)
+
+    amount_shown = PromiseInline.amount_shown
+    paid_shown = PromiseInline.paid_shown
 
 
 class InstallmentInline(admin.TabularInline):

@@ -7,12 +7,13 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from collections_app.admin.base import ReadOnlyAdmin
+from collections_app.admin.team import TeamViewMixin
 from collections_app.models import AgentProfile, PiiAccessLog
 from collections_app.states import OPEN_STATES
 
 
 @admin.register(AgentProfile)
-class AgentProfileAdmin(admin.ModelAdmin):
+class AgentProfileAdmin(TeamViewMixin, admin.ModelAdmin):
     list_display = ("user", "jurisdictions", "languages", "accepts_cases", "open_cases")
     list_filter = ("accepts_cases",)
     raw_id_fields = ("user",)

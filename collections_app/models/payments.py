@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from collections_app.models.cases import CollectionCase
 from collections_app.models.loans import MONEY, Loan
+from collections_app.money import format_money
 from collections_app.validators import validate_currency
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -62,10 +63,15 @@ class PromiseToPay(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The supervisor view's "promises kept this week".
+            models.Index(fields=["status", "resolved_at"], name="promise_status_resolved_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"Promise {self.amount} by {self.due_date} ({self.status})"
+        amount = format_money(self.amount, self.case.loan.currency)
+        return f"Promise {amount} by {self.due_date} ({self.status})"
 
 
 class PromiseAllocation(models.Model):

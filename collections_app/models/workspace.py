@@ -35,6 +35,11 @@ class AgentProfile(models.Model):
         help_text=_("The agent's own phone for click-to-call, E.164."),
     )
 
+    class Meta:
+        permissions = [
+            ("view_team_dashboard", "Can see the supervisor view (each agent's cases and week)")
+        ]
+
     def __str__(self) -> str:
         return f"profile of {self.user}"
 

@@ -7,8 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactDecision
+from collections_app.money import format_money
 
 # A case page shows this many entries; the full audit trail is one link away.
 TIMELINE_LIMIT = 50
@@ -33,7 +35,33 @@ class TimelineEntry:
     also_cases: tuple[int, ...] = ()
 
 
-def _event_text(event: CaseEvent) -> str:
+def _money_text(event: CaseEvent, currency: str) -> str | None:
+    """Payments and promises said from their data, with the currency (events written before
+    reasons carried it read the same)."""
+    data = event.data or {}
+    if event.kind == CaseEvent.Kind.PAYMENT and "amount" in data:
+        currency = data.get("currency") or currency
+        values = {
+            "amount": format_money(data["amount"], currency),
+            "payment": data.get("external_id", ""),
+            "overdue": format_money(data.get("amount_overdue_after"), currency),
+        }
+        text = _("Payment %(payment)s of %(amount)s received") % values
+        if data.get("amount_overdue_after") is not None:
+            text += "; " + _("%(overdue)s still overdue") % values
+        return f"{text}: {event.reason}" if event.reason else text
+    if event.kind == CaseEvent.Kind.PROMISE and "amount" in data and "due_date" in data:
+        return _("Promised %(amount)s by %(due_date)s") % {
+            "amount": format_money(data["amount"], currency),
+            "due_date": data["due_date"],
+        }
+    return None
+
+
+def _event_text(event: CaseEvent, currency: str = "") -> str:
+    money = _money_text(event, currency)
+    if money is not None:
+        return money
     if event.kind == CaseEvent.Kind.TRANSITION:
         moved = f"{event.from_state} → {event.to_state}"
         return f"{moved}: {event.reason}" if event.reason else moved
@@ -46,15 +74,23 @@ def _event_text(event: CaseEvent) -> str:
     return "; ".join([event.reason, *extra]) if event.reason else "; ".join(extra)
 
 
+def person_label(user: object | None) -> str:
+    """Who did it, as colleagues know them: the full name, else the username; None: system."""
+    if user is None:
+        return SYSTEM
+    return user.get_full_name() or user.get_username()
+
+
 def _from_events(events: QuerySet[CaseEvent], limit: int) -> list[TimelineEntry]:
-    events = events.select_related("actor").order_by("-created_at", "-id")[:limit]
+    # The loan for its currency: a borrower's timeline mixes loans in several currencies.
+    events = events.select_related("actor", "case__loan").order_by("-created_at", "-id")[:limit]
     return [
         TimelineEntry(
             at=e.created_at,
             kind=e.kind,
             label=e.get_kind_display(),
-            who=e.actor_label,
-            text=_event_text(e),
+            who=person_label(e.actor if e.actor_id else None),
+            text=_event_text(e, e.case.loan.currency),
             case_id=e.case_id,
         )
         for e in events
@@ -68,7 +104,7 @@ def _from_messages(messages: QuerySet, limit: int) -> list[TimelineEntry]:
             at=m.created_at,
             kind="message",
             label=f"{m.get_channel_display()} message",
-            who=m.created_by.get_username() if m.created_by_id else SYSTEM,
+            who=person_label(m.created_by if m.created_by_id else None),
             text=" ".join(filter(None, [m.template_key, f"({m.step})" if m.step else ""])),
             status=m.get_status_display(),
             case_id=m.case_id,

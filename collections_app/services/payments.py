@@ -32,7 +32,9 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.models.loans import BALANCE_FIELDS
+from collections_app.money import format_money
 from collections_app.outreach.outbox import outbox_cancel_for_case
+from collections_app.policies.engagement import StageMove, stage_after_engagement
 from collections_app.policies.plans import plan_offer_problems, plan_schedule
 from collections_app.policies.promises import KEPT, OpenPromise, allocate_payment, promise_outcome
 from collections_app.services.cases import case_transition
@@ -43,8 +45,7 @@ from collections_app.states import OPEN_STATES, CaseState, CloseReason
 ZERO = Decimal("0")
 # Settlement statuses in play (services/settlements.py owns them; read here only).
 _OPEN_SETTLEMENT = ("proposed", "approved", "accepted")
-# From these states a promise or a plan means the borrower engaged: move to negotiation.
-_ENGAGEMENT_MOVES_TO_NEGOTIATION = (CaseState.REMINDER, CaseState.ESCALATION)
+NEGOTIATE_PERMISSION = "collections_app.negotiate_case"
 
 
 def payment_record(
@@ -184,10 +185,10 @@ def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
             )
             % {
                 "payment": payment.external_id,
-                "share": share,
+                "share": format_money(share, payment.currency),
                 "promise": promise.pk,
-                "paid": promise.amount_paid,
-                "amount": promise.amount,
+                "paid": format_money(promise.amount_paid, payment.currency),
+                "amount": format_money(promise.amount, payment.currency),
             },
             data={
                 "promise_id": promise.pk,
@@ -211,7 +212,11 @@ def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
                 case=case,
                 kind=CaseEvent.Kind.PROMISE,
                 reason=_("Promise #%(promise)s kept: %(paid)s of %(amount)s paid")
-                % {"promise": promise.pk, "paid": promise.amount_paid, "amount": promise.amount},
+                % {
+                    "promise": promise.pk,
+                    "paid": format_money(promise.amount_paid, payment.currency),
+                    "amount": format_money(promise.amount, payment.currency),
+                },
                 data={"promise_id": promise.pk, "status": promise.status},
             )
             kept.append(
@@ -259,9 +264,45 @@ def _apply_to_plan(*, case: CollectionCase, payment: Payment) -> None:
         )
 
 
-def _engage(*, case: CollectionCase, actor: AbstractBaseUser | None, reason: str) -> None:
-    if case.state in _ENGAGEMENT_MOVES_TO_NEGOTIATION:
-        case_transition(case=case, name="start_negotiation", actor=None, reason=reason)
+def stage_set_by(case: CollectionCase) -> int | None:
+    """The user who moved the case into its current stage, or None when the system did (the
+    nightly run, a webhook) or it was opened in it. Read from the last transition on the
+    timeline (index on case, created_at)."""
+    last = (
+        CaseEvent.objects.filter(case_id=case.pk, kind=CaseEvent.Kind.TRANSITION)
+        .order_by("-created_at", "-id")
+        .values_list("to_state", "actor_id")
+        .first()
+    )
+    if last is None or last[0] != case.state:
+        return None
+    return last[1]
+
+
+def _engage(
+    *, case: CollectionCase, actor: AbstractBaseUser | None, reason: str, kind: str
+) -> StageMove:
+    """What the borrower's engagement does to the stage (policies/engagement.py decides)."""
+    stage_setter = stage_set_by(case) if case.state in OPEN_STATES else None
+    move = stage_after_engagement(state=case.state, stage_set_by_person=stage_setter is not None)
+    if move is StageMove.NEGOTIATE:
+        # Credited to the person who recorded it when they may move cases to negotiation
+        # (agents and supervisors may); otherwise (the API, a role without it) the system.
+        by = actor if actor is not None and actor.has_perm(NEGOTIATE_PERMISSION) else None
+        case_transition(case=case, name="start_negotiation", actor=by, reason=reason)
+    elif move is StageMove.WAIT_FOR_SUPERVISOR:
+        case_event_record(
+            case=case,
+            kind=kind,
+            actor=actor,
+            reason=_(
+                "The case stays in %(stage)s: a person moved it there, so a supervisor decides "
+                "its stage (queue: Promise on an escalated case)."
+            )
+            % {"stage": case.get_state_display()},
+            data={"stage_waits_for_supervisor": True, "stage_set_by": stage_setter},
+        )
+    return move
 
 
 def promise_create(
@@ -272,7 +313,8 @@ def promise_create(
     actor: AbstractBaseUser | None = None,
     today: dt.date | None = None,
 ) -> PromiseToPay:
-    """Record a promise to pay. It is engagement: the case moves to negotiation."""
+    """Record a promise to pay. It is engagement: the case moves to negotiation, unless a person
+    set its stage (policies/engagement.py: then the stage waits for a supervisor)."""
     today = today or timezone.localdate()
     if amount <= ZERO:
         raise ValidationError("A promise needs a positive amount.")
@@ -292,11 +334,12 @@ def promise_create(
             case=case,
             kind=CaseEvent.Kind.PROMISE,
             actor=actor,
-            reason=f"Promised {amount} by {due_date}",
+            reason=_("Promised %(amount)s by %(due_date)s")
+            % {"amount": format_money(amount, case.loan.currency), "due_date": due_date},
             data={"promise_id": promise.pk, "amount": amount, "due_date": due_date},
         )
         promise_created_emit(promise=promise, actor=actor)
-        _engage(case=case, actor=actor, reason="Promise to pay")
+        _engage(case=case, actor=actor, reason="Promise to pay", kind=CaseEvent.Kind.PROMISE)
     return promise
 
 
@@ -330,12 +373,9 @@ def plan_create(
             for i, (due, amount) in enumerate(installments, start=1)
         )
         total = sum((amount for _, amount in installments), ZERO)
-        reason = _(
-            "Plan of %(count)s instalments, %(total)s %(currency)s in all, %(first)s to %(last)s"
-        ) % {
+        reason = _("Plan of %(count)s instalments, %(total)s in all, %(first)s to %(last)s") % {
             "count": len(installments),
-            "total": total,
-            "currency": case.loan.currency,
+            "total": format_money(total, case.loan.currency),
             "first": installments[0][0],
             "last": installments[-1][0],
         }
@@ -352,7 +392,7 @@ def plan_create(
             },
         )
         plan_created_emit(plan=plan, installments=installments, actor=actor)
-        _engage(case=case, actor=actor, reason="Payment plan agreed")
+        _engage(case=case, actor=actor, reason="Payment plan agreed", kind=CaseEvent.Kind.PLAN)
     return plan
 
 
