@@ -62,7 +62,7 @@ def test_an_agent_makes_a_plan_of_six_summing_to_the_amount_overdue(client) -> N
     assert (plan.frequency, plan.created_by) == ("monthly", agent)
     event = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.PLAN).latest("id")
     assert event.actor == agent
-    assert "Plan of 6 instalments, 1000.00 USD in all" in event.reason
+    assert "Plan of 6 instalments, 1,000.00 USD in all" in event.reason
     case.refresh_from_db()
     assert case.state == "negotiation"  # a plan is engagement, as before
 
