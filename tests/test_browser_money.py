@@ -42,10 +42,11 @@ def test_agent_makes_a_plan_of_six_instalments_summing_to_the_balance(
     page.wait_for_selector("#plan-schedule")
     snap(page, "money-2-agent-plan-schedule")
     amounts = [
-        Decimal(t.split()[0]) for t in page.locator("#plan-schedule td.amount").all_inner_texts()
+        Decimal(t.split()[0].replace(",", ""))
+        for t in page.locator("#plan-schedule td.amount").all_inner_texts()
     ]
     assert len(amounts) == 6 and sum(amounts) == Decimal("1000.00")
-    assert page.inner_text("#schedule-total") == "1000.00 USD"
+    assert page.inner_text("#schedule-total") == "1,000.00 USD"
     # ... and confirms
     page.click("#money-confirm")
     page.wait_for_selector(".messagelist")
@@ -53,7 +54,7 @@ def test_agent_makes_a_plan_of_six_instalments_summing_to_the_balance(
 
     # then: the plan is recorded, on the timeline, summing exactly to the balance
     assert "Plan #" in page.inner_text(".messagelist")
-    assert "Plan of 6 instalments, 1000.00 USD in all" in page.inner_text("#case-timeline")
+    assert "Plan of 6 instalments, 1,000.00 USD in all" in page.inner_text("#case-timeline")
     plan = PaymentPlan.objects.get(case=case)
     assert sum(i.amount for i in plan.installments.all()) == Decimal("1000.00")
     assert plan.installments.count() == 6 and plan.created_by == agent

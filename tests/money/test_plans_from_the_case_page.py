@@ -46,7 +46,7 @@ def test_an_agent_makes_a_plan_of_six_summing_to_the_amount_overdue(client) -> N
     text = preview.content.decode()
     assert preview.status_code == 200
     assert text.count('class="installment"') == 6
-    assert "166.70 USD" in text and "1000.00 USD" in text
+    assert "166.70 USD" in text and "1,000.00 USD" in text
     assert not PaymentPlan.objects.filter(case=case).exists()  # nothing until confirmed
 
     seen = f"6-monthly-{first.isoformat()}"

@@ -132,7 +132,7 @@ def test_a_settlement_plan_preview_shows_instalments_summing_to_the_settled_amou
 
     text = preview.content.decode()
     assert text.count('class="installment"') == 6
-    assert 'id="schedule-total">1080.00 USD' in text
+    assert 'id="schedule-total">1,080.00 USD' in text
 
 
 def test_a_rejection_needs_a_note(client) -> None:
