@@ -24,6 +24,7 @@ from collections_app.models import (
     ChannelConsent,
     CollectionCase,
     ContactHold,
+    Dispute,
     LenderEventKind,
     Payment,
     PaymentPlan,
@@ -318,6 +319,37 @@ def hold_placed_emit(*, hold: ContactHold, borrower_external_id: str) -> int:
                 occurred_at=hold.recorded_at,
             )
             for kind in subscribed
+        ],
+        subscribed=subscribed,
+    )
+
+
+def dispute_recorded_emit(*, dispute: Dispute, actor: AbstractBaseUser | None) -> int:
+    """dispute.opened for a dispute recorded on one debt (services/disputes.py): the loan's case,
+    its type, when it came and when the answer is due. (A dispute hold, borrower-wide, is told
+    by hold_placed_emit with its hold_id instead.)"""
+    subscribed = wanted([Kind.DISPUTE_OPENED])
+    if not subscribed:
+        return 0
+    ref = case_refs([dispute.case_id])[dispute.case_id]
+    return lender_events_emit_many(
+        events=[
+            LenderEventSpec(
+                kind=Kind.DISPUTE_OPENED,
+                payload={
+                    **ref.as_data(),
+                    "dispute_id": dispute.pk,
+                    "kind": dispute.kind,
+                    "received_on": dispute.received_on,
+                    "received_via": dispute.received_via,
+                    "response_due_on": dispute.response_due_on,
+                    "by": _by(actor),
+                },
+                dedupe_key=f"dispute.opened:debt:{dispute.pk}",
+                case_id=dispute.case_id,
+                loan_id=ref.loan_pk,
+                occurred_at=dispute.recorded_at,
+            )
         ],
         subscribed=subscribed,
     )

@@ -26,6 +26,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collections_app.lender.emitters import dispute_recorded_emit
 from collections_app.models import (
     CaseEvent,
     CollectionCase,
@@ -234,6 +235,7 @@ def dispute_record(
         dispute.save(update_fields=["paused_case", "updated_at"])
         for upload in documents:
             _document_add(dispute, upload, "", actor)
+        dispute_recorded_emit(dispute=dispute, actor=actor)
     return dispute
 
 

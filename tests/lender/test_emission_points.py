@@ -223,6 +223,29 @@ def test_holds_placed_and_released_are_told_and_a_dispute_is_also_a_dispute(supe
     assert "+14155550123" not in str(list(LenderEvent.objects.values_list("payload", flat=True)))
 
 
+def test_a_dispute_of_one_debt_is_told_with_its_case_and_due_date(agent) -> None:
+    from collections_app.services.disputes import dispute_record
+
+    case = CaseFactory()
+    today = timezone.localdate()
+    dispute = dispute_record(case=case, kind="amount_wrong", received_on=today,
+                             received_via="phone", details="says +14155550123 was paid",
+                             actor=agent)  # fmt: skip
+    (disputed,) = told("dispute.opened")
+    assert disputed == {
+        **refs(case),
+        "dispute_id": dispute.pk,
+        "kind": "amount_wrong",
+        "received_on": today.isoformat(),
+        "received_via": "phone",
+        "response_due_on": dispute.response_due_on.isoformat(),
+        "by": "user",
+    }
+    assert LenderEvent.objects.get(kind="dispute.opened").case_id == case.pk
+    # what the borrower said never leaves
+    assert "+14155550123" not in str(list(LenderEvent.objects.values_list("payload", flat=True)))
+
+
 def test_a_borrower_level_hold_tells_the_hold_and_each_case_it_paused() -> None:
     from tests.factories import LoanFactory
 
