@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from collections_app.db import fast_update
+from collections_app.db import insert_models, update_rows
 from collections_app.lender.balances import Balance, balance_paid
 from collections_app.lender.records import (
     DELINQUENT_STATUSES,
@@ -301,12 +301,12 @@ def _borrowers_round(
         borrower.updated_at = now
         updated.append((i, borrower, record, changed))
 
-    Borrower.objects.bulk_create([b for _i, b, _r in created])
-    fast_update(
+    insert_models([b for _i, b, _r in created])
+    update_rows(
         [b for _i, b, _r, _c in updated],
         [*_BORROWER_FIELDS, "last_source", "reported_digest", "updated_at"],
     )
-    fast_update(refreshed, ["reported_digest"])
+    update_rows(refreshed, ["reported_digest"])
     _contact_points_replace(
         [(b, r) for _i, b, r in created] + [(b, r) for _i, b, r, _c in updated],
         points,
@@ -364,8 +364,8 @@ def _contact_points_replace(
                 changed.append(point)
     if gone:
         ContactPoint.objects.filter(pk__in=gone).delete()
-    ContactPoint.objects.bulk_create(new)
-    fast_update(changed, [*_POINT_FIELDS, "recorded_source", "recorded_at"])
+    insert_models(new)
+    update_rows(changed, [*_POINT_FIELDS, "recorded_source", "recorded_at"])
 
 
 def _note_contact_changes(
@@ -595,8 +595,8 @@ def _loans_round(
         )
         _loan_apply(change, source, now, paid, reversed_)
 
-    Loan.objects.bulk_create([c.loan for c in changes if c.created])
-    fast_update([c.loan for c in changes if not c.created], _LOAN_FIELDS)
+    insert_models([c.loan for c in changes if c.created])
+    update_rows([c.loan for c in changes if not c.created], _LOAN_FIELDS)
     _cases_sync(changes, source, now)
     for change in changes:
         results[change.index] = UpsertResult(
@@ -721,7 +721,7 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
             if case.amount_overdue != ZERO:
                 case.amount_overdue, case.updated_at = ZERO, now
                 amounts.append(case)
-    fast_update(amounts, ["amount_overdue", "overdue_since", "updated_at"])
+    update_rows(amounts, ["amount_overdue", "overdue_since", "updated_at"])
     bulk_insert(CaseEvent, events, now)
     if closes:
         cases_move(moves=closes, actor=None, now=now)
