@@ -11,7 +11,8 @@ its own (`--database`, dropped and created again):
 2. the parse alone: the file read and every row validated (imports/portfolio.py), nothing
    written: what the Python side costs before the database;
 3. the import: the management command in a process of its own, its RSS sampled as it goes
-   (peak, and at a quarter, half and three quarters of the way: flat means streaming);
+   (its own and its parse process's, imports/parse_process.py; peak, and at a quarter, half
+   and three quarters of the way: flat means streaming);
 4. the same file again: every row unchanged, nothing written.
 
 Prints a table, then one JSON line. Target: the import under 90 s on 2 cores, peak RSS under
@@ -185,18 +186,35 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
-def run_import(path: Path, errors: Path) -> dict:
-    """The command in its own process; RSS sampled every 0.2 s."""
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def tree_rss_mb(pid: int) -> float | None:
+    """The process and its children (the import's parse process): what the import holds."""
+    own = rss_mb(pid)
+    if own is None:
+        return None
+    return own + sum(rss_mb(child) or 0 for child in children(pid))
+
+
+def run_import(path: Path, errors: Path, env: dict | None = None) -> dict:
+    """The command in its own process; RSS (its own and its parse process's, summed) sampled
+    every 0.2 s."""
     command = [sys.executable, "manage.py", "import_portfolio", str(path), "--quiet",
                "--errors", str(errors)]  # fmt: skip
     samples: list[tuple[float, float]] = []
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ})  # fmt: skip
+                            text=True, env={**os.environ, **(env or {})})  # fmt: skip
 
     def sample() -> None:
         while proc.poll() is None:
-            value = rss_mb(proc.pid)
+            value = tree_rss_mb(proc.pid)
             if value is not None:
                 samples.append((time.perf_counter() - started, value))
             time.sleep(0.2)
@@ -239,6 +257,12 @@ def main() -> None:
     parser.add_argument("--database", default="collections_bench_import")
     parser.add_argument("--profile", type=int, default=0, help="profile an import of N rows")
     parser.add_argument("--no-reimport", action="store_true")
+    parser.add_argument(
+        "--also-inline",
+        action="store_true",
+        help="then import the file again on a fresh database with IMPORT_PARSE_PROCESS=0 "
+        "(one process parsing and writing): the parse process's gain, measured in the same run",
+    )
     args = parser.parse_args()
 
     fresh_database(args.database)
@@ -262,6 +286,15 @@ def main() -> None:
             again = run_import(path, Path(folder) / "errors-again.csv")
             again.update(counts(again.pop("summary")))
             result["reimport"] = again
+        if args.also_inline:
+            connection.close()
+            fresh_database(args.database)
+            setup_django()
+            connection.close()
+            inline = run_import(path, Path(folder) / "errors-inline.csv",
+                                env={"IMPORT_PARSE_PROCESS": "0"})  # fmt: skip
+            inline.update(counts(inline.pop("summary")))
+            result["inline"] = inline
         if args.profile:
             result["profile"] = profile_import(Path(folder), args.profile)
     assert first["rows"] == args.rows, first
@@ -278,6 +311,9 @@ def main() -> None:
     if "reimport" in result:
         lines.append(("import again (all unchanged)", result["reimport"]["seconds"],
                       result["reimport"]["peak_rss_mb"]))  # fmt: skip
+    if "inline" in result:
+        lines.append(("import, parsed inline (no process)", result["inline"]["seconds"],
+                      result["inline"]["peak_rss_mb"]))  # fmt: skip
     for label, seconds, rss in lines:
         rate = f"{args.rows / seconds:,.0f}" if seconds else "-"
         print(f"{label:<34} {seconds:>8.2f} {rate:>10} {f'{rss} MB' if rss else '':>9}")

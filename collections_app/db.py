@@ -111,7 +111,7 @@ def insert_models(objs: Sequence[models.Model]) -> None:
             obj._state.adding = False
             obj._state.db = connection.alias
         # Only quoted model metadata goes into the text; the rows are COPY data.
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row([get(obj) for get in getters])
 
@@ -142,9 +142,7 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
             arrays.append([json.dumps(getattr(o, field.attname), cls=encoder) for o in objs])
             continue
         casts.append(f"%s::{kind}[]")
-        arrays.append(
-            [field.get_db_prep_save(getattr(o, field.attname), connection) for o in objs]
-        )
+        arrays.append([field.get_db_prep_save(getattr(o, field.attname), connection) for o in objs])
     assignments = ", ".join(
         f"{quote(f.column)} = v.{n}::jsonb"
         if isinstance(f, models.JSONField)

@@ -148,8 +148,12 @@ def borrower_upsert(*, record: BorrowerRecord, source: str) -> UpsertResult:
     return single(borrowers_upsert_many(records=[record], source=source))
 
 
-def borrowers_upsert_many(*, records: Sequence[BorrowerRecord], source: str) -> list[UpsertResult]:
-    """Upsert many borrowers set-based; one result per record, in order."""
+def borrowers_upsert_many(
+    *, records: Sequence[BorrowerRecord], source: str, digests: Sequence[str] = ()
+) -> list[UpsertResult]:
+    """Upsert many borrowers set-based; one result per record, in order. `digests`: each
+    record's borrower_record_digest, when the caller computed them already (an import does, in
+    its parse process); "" or none given: computed here."""
     _check_source(source)
     results: list[UpsertResult | None] = [None] * len(records)
     if not records:
@@ -159,7 +163,7 @@ def borrowers_upsert_many(*, records: Sequence[BorrowerRecord], source: str) -> 
         for indexes in _rounds([r.external_id for r in records]):
             batch = [(i, records[i]) for i in indexes]
             _once_more_on_a_race(
-                lambda batch=batch: _borrowers_round(batch, source, known, results)
+                lambda batch=batch: _borrowers_round(batch, source, known, results, digests)
             )
     return results  # type: ignore[return-value]
 
@@ -236,6 +240,7 @@ def _borrowers_round(
     source: str,
     known_jurisdictions: set[str],
     results: list[UpsertResult | None],
+    given: Sequence[str] = (),
 ) -> None:
     now = timezone.now()
     existing = {
@@ -244,7 +249,10 @@ def _borrowers_round(
         .filter(external_id__in=[r.external_id for _i, r in batch])
         .order_by("pk")
     }
-    digests = {i: borrower_record_digest(record) for i, record in batch}
+    digests = {
+        i: (given[i] if given and given[i] else borrower_record_digest(record))
+        for i, record in batch
+    }
     # The same record as last time changes nothing (and an edit made since in admin stands
     # until the lender's data changes): only the others need their contact points read.
     todo = []
@@ -451,9 +459,11 @@ def loan_upsert(*, record: LoanRecord, source: str) -> UpsertResult:
     return single(loans_upsert_many(records=[record], source=source))
 
 
-def loans_upsert_many(*, records: Sequence[LoanRecord], source: str) -> list[UpsertResult]:
+def loans_upsert_many(
+    *, records: Sequence[LoanRecord], source: str, digests: Sequence[str] = ()
+) -> list[UpsertResult]:
     """Upsert many loans set-based, their cases opened, updated and closed in bulk; one result
-    per record, in order."""
+    per record, in order. `digests`: as borrowers_upsert_many's (loan_record_digest)."""
     _check_source(source)
     results: list[UpsertResult | None] = [None] * len(records)
     if not records:
@@ -461,7 +471,7 @@ def loans_upsert_many(*, records: Sequence[LoanRecord], source: str) -> list[Ups
     with transaction.atomic():
         for indexes in _rounds([r.external_id for r in records]):
             batch = [(i, records[i]) for i in indexes]
-            _once_more_on_a_race(lambda batch=batch: _loans_round(batch, source, results))
+            _once_more_on_a_race(lambda batch=batch: _loans_round(batch, source, results, digests))
     return results  # type: ignore[return-value]
 
 
@@ -543,7 +553,10 @@ def _loan_problems(loan: Loan | None, record: LoanRecord, borrower_id: int | Non
 
 
 def _loans_round(
-    batch: list[tuple[int, LoanRecord]], source: str, results: list[UpsertResult | None]
+    batch: list[tuple[int, LoanRecord]],
+    source: str,
+    results: list[UpsertResult | None],
+    given: Sequence[str] = (),
 ) -> None:
     now = timezone.now()
     borrower_ids = dict(
@@ -562,7 +575,7 @@ def _loans_round(
     changes: list[_LoanChange] = []
     for i, record in batch:
         loan = existing.get(record.external_id)
-        digest = loan_record_digest(record)
+        digest = given[i] if given and given[i] else loan_record_digest(record)
         if loan is not None and loan.reported_digest == digest:
             results[i] = UpsertResult(UNCHANGED, loan)
             continue
