@@ -110,8 +110,13 @@ def insert_models(objs: Sequence[models.Model]) -> None:
             obj.pk = pk
             obj._state.adding = False
             obj._state.db = connection.alias
-        # Only quoted model metadata goes into the text; the rows are COPY data.
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        # Only quoted model metadata goes into the text; the rows are COPY data. The raw
+        # cursor's errors come out as Django's (a unique key a concurrent call took first is an
+        # IntegrityError, which the lender services retry on).
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             for obj in objs:
                 copy.write_row([get(obj) for get in getters])
 
