@@ -162,4 +162,3 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
-
