@@ -21,6 +21,7 @@ import gc
 import logging
 import multiprocessing
 import queue
+import signal
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -49,6 +50,8 @@ def parse_process_wanted(remaining_bytes: int | None) -> bool:
 
 def _produce(make_chunks: Callable[[], Iterator[Any]], out: Any) -> None:
     """The reader: every chunk into the queue, then the end (or what stopped it)."""
+    # A worker's own SIGTERM handler (Celery's) is not the reader's: terminate() ends it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         for chunk in make_chunks():
             out.put((_CHUNK, chunk))
@@ -113,6 +116,9 @@ def _consume(reader: Any, chunks: Any) -> Iterator[Any]:
         if reader.is_alive():
             reader.terminate()
         reader.join(timeout=10)
+        if reader.is_alive():
+            reader.kill()
+            reader.join(timeout=10)
         chunks.close()
         chunks.cancel_join_thread()
         gc.unfreeze()
