@@ -350,6 +350,10 @@ CELERY_BEAT_SCHEDULE["sweep-idempotency-records"] = {
 # --- Portfolio imports (collections_app/services/imports.py) -------------------------------------
 # Rows per chunk: one transaction, one heartbeat, the point a crashed import resumes from.
 IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 1000)
+# Parse the file in a forked process of its own while this one writes (imports/parse_process.py):
+# both cores busy. Off: one process does both. Files under the minimum are parsed inline.
+IMPORT_PARSE_PROCESS = envbool("IMPORT_PARSE_PROCESS", True)
+IMPORT_PARSE_PROCESS_MIN_BYTES = envint("IMPORT_PARSE_PROCESS_MIN_BYTES", 4 << 20)
 # --- Events back to the lender (collections_app/lender/) -------------------------------------
 CELERY_BEAT_SCHEDULE["sweep-lender-deliveries"] = {
     "task": "collections.sweep_lender_deliveries",

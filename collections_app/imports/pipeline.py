@@ -18,10 +18,15 @@ from typing import BinaryIO
 from django.conf import settings
 from django.db import transaction
 
-from collections_app.imports.portfolio import Rejected, Row, portfolio_rows
-from collections_app.lender.records import BorrowerRecord
+from collections_app.imports.parse_process import chunks_in_process, parse_process_wanted
+from collections_app.imports.portfolio import Digests, Rejected, Row, portfolio_rows
 from collections_app.models import JurisdictionProfile
-from collections_app.services.lender import borrowers_upsert_many, loans_upsert_many
+from collections_app.services.lender import (
+    borrower_record_digest,
+    borrowers_upsert_many,
+    loan_record_digest,
+    loans_upsert_many,
+)
 
 CHUNK_ROWS = getattr(settings, "IMPORT_CHUNK_ROWS", 1000)
 
@@ -73,21 +78,29 @@ def chunk_write(chunk: Chunk, *, source: str, dry_run: bool = False) -> Chunk:
     started = time.perf_counter()
     # A borrower on several rows: written once, with the last row's fields (the same as when
     # their rows are chunks apart: the later row last).
-    borrowers: dict[str, BorrowerRecord] = {}
+    borrowers: dict[str, Row] = {}
     for row in chunk.rows:
         borrowers.pop(row.borrower.external_id, None)
-        borrowers[row.borrower.external_id] = row.borrower
+        borrowers[row.borrower.external_id] = row
     with transaction.atomic():
         borrower_results = dict(
             zip(
                 borrowers,
-                borrowers_upsert_many(records=list(borrowers.values()), source=source),
+                borrowers_upsert_many(
+                    records=[row.borrower for row in borrowers.values()],
+                    source=source,
+                    digests=[row.borrower_digest for row in borrowers.values()],
+                ),
                 strict=True,
             )
         )
         refused = {ext: r.problems for ext, r in borrower_results.items() if not r.ok}
         loan_rows = [row for row in chunk.rows if row.borrower.external_id not in refused]
-        loan_results = loans_upsert_many(records=[row.loan for row in loan_rows], source=source)
+        loan_results = loans_upsert_many(
+            records=[row.loan for row in loan_rows],
+            source=source,
+            digests=[row.loan_digest for row in loan_rows],
+        )
         if dry_run:
             transaction.set_rollback(True)
     rejected = [
@@ -130,16 +143,40 @@ def portfolio_import(
     jurisdictions = set(
         JurisdictionProfile.objects.filter(is_current=True).values_list("code", flat=True)
     )
-    rows = portfolio_rows(
-        stream,
-        format=format,
-        offset=start.offset,
-        first_number=start.line + 1,
-        jurisdictions=jurisdictions,
-    )
-    for chunk in chunks_of(rows, size=chunk_rows, start=start):
+
+    def parsed(digests: Digests | None = None) -> Iterator[Chunk]:
+        rows = portfolio_rows(
+            stream,
+            format=format,
+            offset=start.offset,
+            first_number=start.line + 1,
+            jurisdictions=jurisdictions,
+            digests=digests,
+        )
+        return chunks_of(rows, size=chunk_rows, start=start)
+
+    chunks = None
+    if parse_process_wanted(_remaining(stream, start.offset)):
+        # The reader parses and hashes on the other core while this process writes.
+        chunks = chunks_in_process(
+            lambda: parsed(Digests(borrower_record_digest, loan_record_digest))
+        )
+    for chunk in chunks if chunks is not None else parsed():
         with transaction.atomic():
             if chunk.rows:
                 chunk_write(chunk, source=source, dry_run=dry_run)
             on_chunk(chunk)
         yield chunk
+
+
+def _remaining(stream: BinaryIO, offset: int) -> int | None:
+    """The bytes left to read from `offset`; None for a stream that cannot tell (a pipe)."""
+    try:
+        if not stream.seekable():
+            return None
+        here = stream.tell()
+        size = stream.seek(0, 2)
+        stream.seek(here)
+    except (OSError, ValueError):
+        return None
+    return max(0, size - offset)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -77,6 +77,10 @@ class FileProblem(ValueError):
         self.problems = problems
         self.line = line
 
+    def __reduce__(self) -> tuple[type[FileProblem], tuple[list[Problem], int]]:
+        # Raised in the parse process, raised again in the writer: rebuilt from its fields.
+        return FileProblem, (self.problems, self.line)
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -90,6 +94,11 @@ class Row:
     # only the database finds wrong, reported after the row was read.
     borrower_path: Callable[[str], str] = field(compare=False, repr=False)
     loan_path: Callable[[str], str] = field(compare=False, repr=False)
+    # The records' fingerprints (services/lender.py), when the parse computed them: the import
+    # parses in a process of its own (imports/parse_process.py) and hashes there, off the
+    # writer's core. "" when not computed: the services compute them.
+    borrower_digest: str = field(default="", compare=False, repr=False)
+    loan_digest: str = field(default="", compare=False, repr=False)
 
     def rejected(self, borrower: Iterable[Problem], loan: Iterable[Problem]) -> Rejected:
         return Rejected(
@@ -233,13 +242,14 @@ def csv_rows(
     header: CsvHeader | None = None,
     first_number: int = 1,
     jurisdictions: Collection[str] | None = None,
+    digests: Digests | None = None,
 ) -> Iterator[Row | Rejected]:
     """The rows of a CSV file. Without `header` the first line is the header; a resumed import
     reads the header first, then passes it with the lines from where it stopped (the first of
     them numbered `first_number`). `jurisdictions`: the codes that have a contact-rules profile
     (a borrower under another is rejected here, with its line)."""
     feed = _Feed(lines)
-    parsers = _Parsers(jurisdictions)
+    parsers = _Parsers(jurisdictions, digests)
     if header is None:
         header = csv_read_header(feed)
     reader = csv.reader(feed, strict=True)
@@ -306,34 +316,57 @@ def _csv_row(
     borrower["contact_points"] = contact_points
     loan["borrower_external_id"] = borrower.get("external_id", "")
 
-    def column(path: str, columns: Mapping[str, str]) -> str:
-        """A record's path -> the CSV column it came from."""
-        if match := re.match(r"contact_points\[(\d+)\](?:\.(\w+))?", path):
-            prefix = prefixes[int(match[1])] if int(match[1]) < len(prefixes) else "phone"
-            attr = match[2]
-            return prefix if attr in (None, "address", "kind") else f"{prefix}_{attr}"
-        head = re.split(r"[.\[]", path, maxsplit=1)[0]
-        return next((c for c, f in columns.items() if f == head), path)
-
     return _records(
         borrower,
         loan,
         line,
         end,
         problems,
-        lambda p: column(p, BORROWER_COLUMNS),
-        lambda p: column(p, LOAN_COLUMNS),
+        _CsvColumn(tuple(prefixes), "borrower"),
+        _CsvColumn(tuple(prefixes), "loan"),
         parsers,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _CsvColumn:
+    """A record's path -> the CSV column it came from. An object, not a closure: a row crosses
+    from the parse process to the writer pickled."""
+
+    prefixes: tuple[str, ...]  # the contact points' column groups, in the record's order
+    kind: str  # "borrower" | "loan"
+
+    def __call__(self, path: str) -> str:
+        if match := re.match(r"contact_points\[(\d+)\](?:\.(\w+))?", path):
+            n = int(match[1])
+            prefix = self.prefixes[n] if n < len(self.prefixes) else "phone"
+            attr = match[2]
+            return prefix if attr in (None, "address", "kind") else f"{prefix}_{attr}"
+        head = re.split(r"[.\[]", path, maxsplit=1)[0]
+        columns = BORROWER_COLUMNS if self.kind == "borrower" else LOAN_COLUMNS
+        return next((c for c, f in columns.items() if f == head), path)
+
+
+@dataclass(frozen=True, slots=True)
+class _JsonPath:
+    """A record's path -> its JSON path on the line (picklable, as _CsvColumn)."""
+
+    prefix: str
+
+    def __call__(self, path: str) -> str:
+        return f"{self.prefix}.{path}"
 
 
 # --- JSON lines ------------------------------------------------------------------------------
 
 
 def jsonl_rows(
-    lines: Iterable[Line], *, jurisdictions: Collection[str] | None = None
+    lines: Iterable[Line],
+    *,
+    jurisdictions: Collection[str] | None = None,
+    digests: Digests | None = None,
 ) -> Iterator[Row | Rejected]:
-    parsers = _Parsers(jurisdictions)
+    parsers = _Parsers(jurisdictions, digests)
     for line in lines:
         if line.problem:
             yield Rejected(line.number, line.end, (_unreadable(line),))
@@ -381,8 +414,8 @@ def _jsonl_row(line: Line, parsers: _Parsers) -> Row | Rejected:
         line.number,
         line.end,
         [],
-        lambda p: f"borrower.{p}",
-        lambda p: f"loan.{p}",
+        _JsonPath("borrower"),
+        _JsonPath("loan"),
         parsers,
     )
 
@@ -390,22 +423,34 @@ def _jsonl_row(line: Line, parsers: _Parsers) -> Row | Rejected:
 # --- both ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Digests:
+    """The records' fingerprints (services/lender.py's, passed in: this module is pure), for a
+    parse that computes them with the rows."""
+
+    borrower: Callable[[BorrowerRecord], str]
+    loan: Callable[[LoanRecord], str]
+
+
 class _Parsers:
     """The records' parsers for one file. A borrower's rows usually follow one another with the
     same fields: the last borrower read is kept, and the same fields again are not parsed again
-    (the borrower is most of a row's validation: phone numbers are slow to check)."""
+    (the borrower is most of a row's validation: phone numbers are slow to check), nor hashed."""
 
-    def __init__(self, jurisdictions: Collection[str] | None) -> None:
+    def __init__(self, jurisdictions: Collection[str] | None, digests: Digests | None) -> None:
         self.jurisdictions = jurisdictions
-        self._last: tuple[dict[str, Any], tuple[BorrowerRecord | None, list[Problem]]] | None
+        self.digests = digests
+        self._last: tuple[dict[str, Any], tuple[BorrowerRecord | None, list[Problem], str]] | None
         self._last = None
 
-    def borrower(self, data: dict[str, Any]) -> tuple[BorrowerRecord | None, list[Problem]]:
+    def borrower(self, data: dict[str, Any]) -> tuple[BorrowerRecord | None, list[Problem], str]:
+        """(record, problems, its digest: "" when not computed)."""
         if self._last is not None and self._last[0] == data:
             return self._last[1]
-        result = parse_borrower(data, jurisdictions=self.jurisdictions)
-        self._last = (data, result)
-        return result
+        record, problems = parse_borrower(data, jurisdictions=self.jurisdictions)
+        digest = self.digests.borrower(record) if record is not None and self.digests else ""
+        self._last = (data, (record, problems, digest))
+        return record, problems, digest
 
 
 def _records(
@@ -418,7 +463,7 @@ def _records(
     loan_path: Callable[[str], str],
     parsers: _Parsers,
 ) -> Row | Rejected:
-    borrower, borrower_problems = parsers.borrower(borrower_data)
+    borrower, borrower_problems, borrower_digest = parsers.borrower(borrower_data)
     loan, loan_problems = parse_loan(loan_data)
     # The loan's borrower id is the borrower's: a problem with it is reported once, there.
     id_reported = any(p.path == "external_id" for p in borrower_problems)
@@ -433,7 +478,8 @@ def _records(
     ]
     if problems or borrower is None or loan is None:
         return Rejected(line, end, tuple(problems))
-    return Row(line, end, borrower, loan, borrower_path, loan_path)
+    loan_digest = parsers.digests.loan(loan) if parsers.digests else ""
+    return Row(line, end, borrower, loan, borrower_path, loan_path, borrower_digest, loan_digest)
 
 
 def portfolio_rows(
@@ -443,6 +489,7 @@ def portfolio_rows(
     offset: int = 0,
     first_number: int = 1,
     jurisdictions: Collection[str] | None = None,
+    digests: Digests | None = None,
 ) -> Iterator[Row | Rejected]:
     """Every row of the file from byte `offset` (a row's start; line `first_number`) on, valid
     or rejected with its problems, in file order. A CSV file's header is read first wherever
@@ -454,10 +501,12 @@ def portfolio_rows(
             header=header,
             first_number=first_number,
             jurisdictions=jurisdictions,
+            digests=digests,
         )
     if format == "jsonl":
         return jsonl_rows(
             read_lines(stream, offset=offset, first_number=first_number),
             jurisdictions=jurisdictions,
+            digests=digests,
         )
     raise FileProblem([Problem("format", _("unknown format %(f)r") % {"f": format})])

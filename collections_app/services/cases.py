@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from collections_app.db import insert_models
 from collections_app.lender.emitters import cases_opened_emit
 from collections_app.models import CaseEvent, CollectionCase, Loan
 from collections_app.services.case_entry import CaseMove, cases_enter
@@ -78,7 +79,7 @@ def cases_open(
     if not openings:
         return []
     now = now or timezone.now()
-    cases = CollectionCase.objects.bulk_create(
+    cases = [
         CollectionCase(
             loan_id=o.loan_id,
             amount_overdue=o.amount_overdue,
@@ -86,7 +87,9 @@ def cases_open(
             opened_at=now,
         )
         for o in openings
-    )
+    ]
+    # COPY on PostgreSQL (a portfolio import opens hundreds of thousands), bulk_create elsewhere.
+    insert_models(cases)
     bulk_insert(
         CaseEvent,
         [

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from collections_app.db import fast_update
+from collections_app.db import insert_models, update_rows
 from collections_app.lender.balances import Balance, balance_paid
 from collections_app.lender.records import (
     DELINQUENT_STATUSES,
@@ -148,8 +148,12 @@ def borrower_upsert(*, record: BorrowerRecord, source: str) -> UpsertResult:
     return single(borrowers_upsert_many(records=[record], source=source))
 
 
-def borrowers_upsert_many(*, records: Sequence[BorrowerRecord], source: str) -> list[UpsertResult]:
-    """Upsert many borrowers set-based; one result per record, in order."""
+def borrowers_upsert_many(
+    *, records: Sequence[BorrowerRecord], source: str, digests: Sequence[str] = ()
+) -> list[UpsertResult]:
+    """Upsert many borrowers set-based; one result per record, in order. `digests`: each
+    record's borrower_record_digest, when the caller computed them already (an import does, in
+    its parse process); "" or none given: computed here."""
     _check_source(source)
     results: list[UpsertResult | None] = [None] * len(records)
     if not records:
@@ -159,7 +163,7 @@ def borrowers_upsert_many(*, records: Sequence[BorrowerRecord], source: str) -> 
         for indexes in _rounds([r.external_id for r in records]):
             batch = [(i, records[i]) for i in indexes]
             _once_more_on_a_race(
-                lambda batch=batch: _borrowers_round(batch, source, known, results)
+                lambda batch=batch: _borrowers_round(batch, source, known, results, digests)
             )
     return results  # type: ignore[return-value]
 
@@ -236,6 +240,7 @@ def _borrowers_round(
     source: str,
     known_jurisdictions: set[str],
     results: list[UpsertResult | None],
+    given: Sequence[str] = (),
 ) -> None:
     now = timezone.now()
     existing = {
@@ -244,7 +249,10 @@ def _borrowers_round(
         .filter(external_id__in=[r.external_id for _i, r in batch])
         .order_by("pk")
     }
-    digests = {i: borrower_record_digest(record) for i, record in batch}
+    digests = {
+        i: (given[i] if given and given[i] else borrower_record_digest(record))
+        for i, record in batch
+    }
     # The same record as last time changes nothing (and an edit made since in admin stands
     # until the lender's data changes): only the others need their contact points read.
     todo = []
@@ -301,12 +309,12 @@ def _borrowers_round(
         borrower.updated_at = now
         updated.append((i, borrower, record, changed))
 
-    Borrower.objects.bulk_create([b for _i, b, _r in created])
-    fast_update(
+    insert_models([b for _i, b, _r in created])
+    update_rows(
         [b for _i, b, _r, _c in updated],
         [*_BORROWER_FIELDS, "last_source", "reported_digest", "updated_at"],
     )
-    fast_update(refreshed, ["reported_digest"])
+    update_rows(refreshed, ["reported_digest"])
     _contact_points_replace(
         [(b, r) for _i, b, r in created] + [(b, r) for _i, b, r, _c in updated],
         points,
@@ -364,8 +372,8 @@ def _contact_points_replace(
                 changed.append(point)
     if gone:
         ContactPoint.objects.filter(pk__in=gone).delete()
-    ContactPoint.objects.bulk_create(new)
-    fast_update(changed, [*_POINT_FIELDS, "recorded_source", "recorded_at"])
+    insert_models(new)
+    update_rows(changed, [*_POINT_FIELDS, "recorded_source", "recorded_at"])
 
 
 def _note_contact_changes(
@@ -451,9 +459,11 @@ def loan_upsert(*, record: LoanRecord, source: str) -> UpsertResult:
     return single(loans_upsert_many(records=[record], source=source))
 
 
-def loans_upsert_many(*, records: Sequence[LoanRecord], source: str) -> list[UpsertResult]:
+def loans_upsert_many(
+    *, records: Sequence[LoanRecord], source: str, digests: Sequence[str] = ()
+) -> list[UpsertResult]:
     """Upsert many loans set-based, their cases opened, updated and closed in bulk; one result
-    per record, in order."""
+    per record, in order. `digests`: as borrowers_upsert_many's (loan_record_digest)."""
     _check_source(source)
     results: list[UpsertResult | None] = [None] * len(records)
     if not records:
@@ -461,7 +471,7 @@ def loans_upsert_many(*, records: Sequence[LoanRecord], source: str) -> list[Ups
     with transaction.atomic():
         for indexes in _rounds([r.external_id for r in records]):
             batch = [(i, records[i]) for i in indexes]
-            _once_more_on_a_race(lambda batch=batch: _loans_round(batch, source, results))
+            _once_more_on_a_race(lambda batch=batch: _loans_round(batch, source, results, digests))
     return results  # type: ignore[return-value]
 
 
@@ -543,7 +553,10 @@ def _loan_problems(loan: Loan | None, record: LoanRecord, borrower_id: int | Non
 
 
 def _loans_round(
-    batch: list[tuple[int, LoanRecord]], source: str, results: list[UpsertResult | None]
+    batch: list[tuple[int, LoanRecord]],
+    source: str,
+    results: list[UpsertResult | None],
+    given: Sequence[str] = (),
 ) -> None:
     now = timezone.now()
     borrower_ids = dict(
@@ -562,7 +575,7 @@ def _loans_round(
     changes: list[_LoanChange] = []
     for i, record in batch:
         loan = existing.get(record.external_id)
-        digest = loan_record_digest(record)
+        digest = given[i] if given and given[i] else loan_record_digest(record)
         if loan is not None and loan.reported_digest == digest:
             results[i] = UpsertResult(UNCHANGED, loan)
             continue
@@ -595,8 +608,8 @@ def _loans_round(
         )
         _loan_apply(change, source, now, paid, reversed_)
 
-    Loan.objects.bulk_create([c.loan for c in changes if c.created])
-    fast_update([c.loan for c in changes if not c.created], _LOAN_FIELDS)
+    insert_models([c.loan for c in changes if c.created])
+    update_rows([c.loan for c in changes if not c.created], _LOAN_FIELDS)
     _cases_sync(changes, source, now)
     for change in changes:
         results[change.index] = UpsertResult(
@@ -721,7 +734,7 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
             if case.amount_overdue != ZERO:
                 case.amount_overdue, case.updated_at = ZERO, now
                 amounts.append(case)
-    fast_update(amounts, ["amount_overdue", "overdue_since", "updated_at"])
+    update_rows(amounts, ["amount_overdue", "overdue_since", "updated_at"])
     bulk_insert(CaseEvent, events, now)
     if closes:
         cases_move(moves=closes, actor=None, now=now)
