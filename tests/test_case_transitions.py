@@ -115,3 +115,28 @@ def test_fsm_decorators_and_transition_table_agree() -> None:
         meta = getattr(CollectionCase, name)._django_fsm
         from_model[name] = set(meta.transitions)
     assert from_model == {name: set(t.sources) for name, t in TRANSITIONS.items()}
+
+
+def test_a_transition_on_a_case_read_before_a_payment_keeps_the_new_amount(agent) -> None:
+    """A person's move writes only what the move changes: a case object read before a payment
+    lowered the amount overdue must not write the old amount back (nor anything else it did
+    not change)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from collections_app.models import CollectionCase
+    from collections_app.services.cases import case_transition
+    from collections_app.services.payments import payment_record
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(amount_overdue=Decimal("300.00"))
+    stale = CollectionCase.objects.get(pk=case.pk)  # the page an agent has open
+    payment_record(loan=case.loan, external_id="P-stale-1", amount=Decimal("100.00"),
+                   currency=case.loan.currency, received_at=timezone.now())  # fmt: skip
+
+    case_transition(case=stale, name="start_negotiation", actor=agent, reason="called")
+
+    case.refresh_from_db()
+    assert case.state == "negotiation"
+    assert case.amount_overdue == Decimal("200.00")

@@ -115,6 +115,12 @@ def cases_open(
     return cases
 
 
+def _field_values(case: CollectionCase) -> dict[str, Any]:
+    return {
+        f.name: getattr(case, f.attname) for f in case._meta.concrete_fields if not f.primary_key
+    }
+
+
 def case_transition(
     *,
     case: CollectionCase,
@@ -141,8 +147,12 @@ def case_transition(
     snapshot = {f: getattr(case, f) for f in _RESTORED_ON_FAILURE}
     try:
         with transaction.atomic():
+            before = _field_values(case)
             getattr(case, name)(**kwargs)
-            case.save()
+            # Only what the transition changed: a case object read before a payment (or the
+            # nightly run) must not write its stale amount, segment or next action back.
+            changed = [f for f, v in _field_values(case).items() if v != before[f]]
+            case.save(update_fields=sorted({*changed, "state", "updated_at"}))
             case_event_transition(
                 case=case,
                 from_state=from_state,
