@@ -10,6 +10,7 @@ from django.utils import timezone
 from collections_app.models import OutboundMessage
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.sender import send_claimed
+from collections_app.simulation.clock import SimClock, simulated_time
 from tests.outreach.conftest import make_case
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +24,14 @@ def test_the_nightly_run_queues_messages_the_dispatcher_can_render_and_send(
     queued = list(OutboundMessage.objects.filter(case__in=cases, status="queued"))
     assert queued, "the default policy queues a first reminder"
 
-    # dispatch as of each message's own slot (the step's preferred local hour)
+    # dispatch and send as of each message's own slot (the step's preferred local hour), on a
+    # clock set there: the send takes the claim by the time it reads, and with the real clock a
+    # run hours after the slot found its own claim stale (the test failed by time of day)
     for message in queued:
-        result = dispatch_batch(now=message.scheduled_at, ids=[message.pk])
-        assert (result.failed, result.cancelled) == (0, 0), message.error_message
-        assert send_claimed(result.allowed).sent == 1
+        with simulated_time(SimClock(message.scheduled_at)):
+            result = dispatch_batch(now=message.scheduled_at, ids=[message.pk])
+            assert (result.failed, result.cancelled) == (0, 0), message.error_message
+            assert send_claimed(result.allowed).sent == 1
 
     by_channel = {c: [m for m in queued if m.channel == c] for c in ("sms", "voice", "email")}
     sms_file = _file_provider / "sms.jsonl"
