@@ -10,7 +10,7 @@ a person or a borrower typed (a reason, a reply, a note): those may hold anythin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -157,30 +157,48 @@ def cases_opened_emit(*, cases: Sequence[CollectionCase], now: dt.datetime) -> i
     )
 
 
-def promise_created_emit(*, promise: PromiseToPay, actor: AbstractBaseUser | None) -> int:
-    subscribed = wanted([Kind.PROMISE_CREATED])
+def _case_event_emit(
+    *,
+    kind: str,
+    case_id: int,
+    payload: Callable[[Any], dict[str, Any]],
+    dedupe_key: str,
+    occurred_at: dt.datetime,
+) -> int:
+    """One event about one case, when an endpoint wants its kind: the lender's ids for the case
+    (`case_refs`) beside what `payload(ref)` says."""
+    subscribed = wanted([kind])
     if not subscribed:
         return 0
-    ref = case_refs([promise.case_id])[promise.case_id]
+    ref = case_refs([case_id])[case_id]
     return lender_events_emit_many(
         events=[
             LenderEventSpec(
-                kind=Kind.PROMISE_CREATED,
-                payload={
-                    **ref.as_data(),
-                    "promise_id": promise.pk,
-                    "amount": _money(promise.amount),
-                    "currency": ref.currency,
-                    "due_date": promise.due_date,
-                    "by": _by(actor),
-                },
-                dedupe_key=f"promise.created:{promise.pk}",
-                case_id=promise.case_id,
+                kind=kind,
+                payload={**ref.as_data(), **payload(ref)},
+                dedupe_key=dedupe_key,
+                case_id=case_id,
                 loan_id=ref.loan_pk,
-                occurred_at=promise.created_at,
+                occurred_at=occurred_at,
             )
         ],
         subscribed=subscribed,
+    )
+
+
+def promise_created_emit(*, promise: PromiseToPay, actor: AbstractBaseUser | None) -> int:
+    return _case_event_emit(
+        kind=Kind.PROMISE_CREATED,
+        case_id=promise.case_id,
+        payload=lambda ref: {
+            "promise_id": promise.pk,
+            "amount": _money(promise.amount),
+            "currency": ref.currency,
+            "due_date": promise.due_date,
+            "by": _by(actor),
+        },
+        dedupe_key=f"promise.created:{promise.pk}",
+        occurred_at=promise.created_at,
     )
 
 
@@ -328,30 +346,19 @@ def dispute_recorded_emit(*, dispute: Dispute, actor: AbstractBaseUser | None) -
     """dispute.opened for a dispute recorded on one debt (services/disputes.py): the loan's case,
     its type, when it came and when the answer is due. (A dispute hold, borrower-wide, is told
     by hold_placed_emit with its hold_id instead.)"""
-    subscribed = wanted([Kind.DISPUTE_OPENED])
-    if not subscribed:
-        return 0
-    ref = case_refs([dispute.case_id])[dispute.case_id]
-    return lender_events_emit_many(
-        events=[
-            LenderEventSpec(
-                kind=Kind.DISPUTE_OPENED,
-                payload={
-                    **ref.as_data(),
-                    "dispute_id": dispute.pk,
-                    "kind": dispute.kind,
-                    "received_on": dispute.received_on,
-                    "received_via": dispute.received_via,
-                    "response_due_on": dispute.response_due_on,
-                    "by": _by(actor),
-                },
-                dedupe_key=f"dispute.opened:debt:{dispute.pk}",
-                case_id=dispute.case_id,
-                loan_id=ref.loan_pk,
-                occurred_at=dispute.recorded_at,
-            )
-        ],
-        subscribed=subscribed,
+    return _case_event_emit(
+        kind=Kind.DISPUTE_OPENED,
+        case_id=dispute.case_id,
+        payload=lambda ref: {
+            "dispute_id": dispute.pk,
+            "kind": dispute.kind,
+            "received_on": dispute.received_on,
+            "received_via": dispute.received_via,
+            "response_due_on": dispute.response_due_on,
+            "by": _by(actor),
+        },
+        dedupe_key=f"dispute.opened:debt:{dispute.pk}",
+        occurred_at=dispute.recorded_at,
     )
 
 
