@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
-from collections_app.validators import validate_e164
+from collections_app.validators import validate_e164, validate_time_zone
 
 
 class AgentProfile(models.Model):
@@ -33,6 +33,23 @@ class AgentProfile(models.Model):
         blank=True,
         validators=[validate_e164],
         help_text=_("The agent's own phone for click-to-call, E.164."),
+    )
+    # The workspace in the person's own language and clock (collections_app/web/locale.py).
+    language = models.CharField(
+        _("workspace language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language the browser asks for."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Times on screen are shown in this zone, e.g. Asia/Shanghai. Empty: the server's."
+        ),
     )
 
     class Meta:
