@@ -7,7 +7,8 @@ templates every text node and the attributes a person reads (title, placeholder,
 alt, a button's value), plus literal arguments of `default` and `yesno`.
 
 A string that is not for people (a code, a log line, an HTML fragment without words) is either
-outside these places or carries `# i18n: not for people (<why>)` on its line.
+outside these places or carries `# i18n: not for people (<why>)` on its line or the line before
+(in a template, `{# i18n: not for people (<why>) #}`).
 """
 
 from __future__ import annotations
@@ -245,9 +246,11 @@ def scan_template(path: Path) -> list[Finding]:
     parser = _TemplateHTML()
     parser.feed("".join(pieces))
     parser.close()
+    lines = source.splitlines()
     for line, text in parser.texts:
         cleaned = text.replace(PLACEHOLDER, " ")
-        if _has_words(cleaned):
+        waived = any(WAIVER in lines[i] for i in range(max(line - 2, 0), min(line, len(lines))))
+        if _has_words(cleaned) and not waived:
             findings.append(Finding(relative, line, " ".join(cleaned.split())))
     return findings
 
