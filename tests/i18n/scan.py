@@ -237,7 +237,7 @@ def scan_template(path: Path) -> list[Finding]:
             for match in _LITERAL_FILTER_ARG.finditer(contents):
                 if _has_words(match.group(1)):
                     findings.append(Finding(relative, token.lineno, match.group(1)))
-            pieces.append(PLACEHOLDER)
+            pieces.append("\n" * contents.count("\n") + PLACEHOLDER)  # keep line numbers
             continue
         if token.token_type == TokenType.TEXT and not in_translation and not in_comment:
             pieces.append(contents)
