@@ -255,14 +255,26 @@ def scan_template(path: Path) -> list[Finding]:
     return findings
 
 
+CONFIG = ROOT / "config"
+NOT_SCANNED = ("/migrations/", "/devtools/", "/formats/")
+
+
 def python_files() -> list[Path]:
     return sorted(
-        p for p in APP.rglob("*.py") if "/migrations/" not in str(p) and "/devtools/" not in str(p)
+        p
+        for base in (APP, CONFIG)
+        for p in base.rglob("*.py")
+        if not any(part in str(p) for part in NOT_SCANNED)
     )
 
 
 def template_files() -> list[Path]:
-    return sorted(APP.rglob("templates/**/*.html")) + sorted(APP.rglob("templates/**/*.txt"))
+    return sorted(
+        p
+        for base in (APP, CONFIG)
+        for suffix in ("html", "txt")
+        for p in base.rglob(f"templates/**/*.{suffix}")
+    )
 
 
 def scan_all() -> list[Finding]:
