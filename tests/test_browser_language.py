@@ -22,7 +22,7 @@ NOT_ENGLISH = {
     "CNY", "USD", "Asia", "Shanghai", "CST", "UTC", "SMS", "ID", "API", "E", "Webhook", "Django",
     "DPD", "PII", "CN", "US", "PDF", "CSV", "IANA", "ISO", "Twilio",
 }  # fmt: skip
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 
 
 def english_on(page: object, data_words: set[str]) -> list[str]:  # noqa: F811
