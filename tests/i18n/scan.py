@@ -38,7 +38,7 @@ READ_KEYWORDS = {
 # Class attributes a person reads (list filters, admin classes, Meta).
 READ_ATTRIBUTES = {
     "title", "verbose_name", "verbose_name_plural", "empty_value_display", "short_description",
-    "help_text", "label", "heading", "description",
+    "help_text", "label", "heading", "description", "search_help_text",
 }  # fmt: skip
 # Calls whose first text argument a person reads (after `request` where there is one).
 MESSAGE_CALLS = {"success", "error", "warning", "info", "debug", "add_message", "message_user"}
