@@ -44,18 +44,23 @@ def _bulk_transition_action(name: str) -> Callable:
 
 def describe_result(action: BulkAction) -> str:
     parts = {
-        "moved": "moved",
-        "not_allowed": "not allowed from their stage",
-        "changed_meanwhile": "changed meanwhile",
-        "denied": "denied",
-        "missing": "missing",
+        "moved": _("%(count)s moved"),
+        "not_allowed": _("%(count)s not allowed from their stage"),
+        "changed_meanwhile": _("%(count)s changed meanwhile"),
+        "denied": _("%(count)s denied"),
+        "missing": _("%(count)s missing"),
     }
-    counts = [f"{action.result[k]} {label}" for k, label in parts.items() if action.result.get(k)]
+    counts = [
+        text % {"count": action.result[k]} for k, text in parts.items() if action.result.get(k)
+    ]
     label = TRANSITIONS[action.transition].label if action.transition in TRANSITIONS else "?"
-    return (
-        f"Bulk action #{action.pk} ({label}, {len(action.case_ids)} cases) "
-        f"{action.get_status_display().lower()}: {', '.join(counts) or 'nothing to do'}."
-    )
+    return _("Bulk action #%(id)s (%(action)s, %(count)s cases) %(status)s: %(result)s.") % {
+        "id": action.pk,
+        "action": label,
+        "count": len(action.case_ids),
+        "status": action.get_status_display().lower(),
+        "result": ", ".join(counts) or _("nothing to do"),
+    }
 
 
 class CaseActionsMixin:
@@ -66,14 +71,14 @@ class CaseActionsMixin:
             actions["reassign_cases"] = (
                 type(self).reassign_cases,
                 "reassign_cases",
-                "Reassign selected cases…",
+                _("Reassign selected cases…"),
             )
         for name, spec in TRANSITIONS.items():
             if user.has_perm(spec.permission):
                 actions[f"bulk_{name}"] = (
                     _bulk_transition_action(name),
                     f"bulk_{name}",
-                    f"{spec.label} selected cases (in the background)…",
+                    _("%(action)s selected cases (in the background)…") % {"action": spec.label},
                 )
         return actions
 
@@ -162,12 +167,17 @@ class CaseActionsMixin:
             request.session[PENDING_SESSION_KEY] = [*pending, action.pk]
             self.message_user(
                 request,
-                f"Bulk action #{action.pk} ({spec.label}, {len(ids)} cases) is running in the "
-                "background; its result will show here when it is done.",
+                _(
+                    "Bulk action #%(id)s (%(action)s, %(count)s cases) is running in the "
+                    "background; its result will show here when it is done."
+                )
+                % {"id": action.pk, "action": spec.label, "count": len(ids)},
                 messages.INFO,
             )
             return None
-        return self._confirm(request, queryset, f"bulk_{name}", f"{spec.label} cases", form)
+        return self._confirm(
+            request, queryset, f"bulk_{name}", _("%(action)s cases") % {"action": spec.label}, form
+        )
 
     def _bulk_transition_form(self, name: str) -> type[forms.Form]:
         """The transition's own input (pause reason, close reason) plus a free-text reason."""
@@ -183,7 +193,8 @@ class CaseActionsMixin:
         if len(ids) > cap:
             self.message_user(
                 request,
-                f"More than {cap:,} cases selected: narrow the list with a queue or filter first.",
+                _("More than %(cap)s cases selected: narrow the list with a queue or filter first.")
+                % {"cap": f"{cap:,}"},
                 messages.ERROR,
             )
             return None

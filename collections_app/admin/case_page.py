@@ -17,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
 
 from collections_app.admin.borrower_page import borrower_links_context
@@ -36,8 +37,8 @@ RENDERED_STATE = "_rendered_state"
 NOTE_PERMISSION = "collections_app.note_case"
 PROMISE_PERMISSION = "collections_app.add_promisetopay"
 PROMISE_STATES = tuple(s for s in OPEN_STATES if s != CaseState.PAUSED)
-STALE_MESSAGE = (
-    "This case changed while you were looking at it: it is now {state}. Nothing was saved. "
+STALE_MESSAGE = gettext_lazy(
+    "This case changed while you were looking at it: it is now %(state)s. Nothing was saved. "
     "Reload the page and try again."
 )
 
@@ -96,7 +97,7 @@ class CasePageMixin:
         if seen is None or seen == case.state:
             return None
         self.message_user(
-            request, STALE_MESSAGE.format(state=case.get_state_display()), messages.WARNING
+            request, STALE_MESSAGE % {"state": case.get_state_display()}, messages.WARNING
         )
         return HttpResponseRedirect(self._case_url(case))
 
@@ -177,7 +178,8 @@ class CasePageMixin:
         if not self._can_record_promise(request, case):
             self.message_user(
                 request,
-                f"A promise cannot be recorded on this case ({case.get_state_display()}).",
+                _("A promise cannot be recorded on this case (%(stage)s).")
+                % {"stage": case.get_state_display()},
                 messages.ERROR,
             )
             return HttpResponseRedirect(self._case_url(case))
@@ -219,7 +221,7 @@ class CasePageMixin:
             case,
             form,
             name="record_promise",
-            label="Record promise",
+            label=_("Record promise"),
             help_text=_(
                 "The borrower promised to pay this amount by this date. A case in reminder or "
                 "escalation moves to negotiation, unless a person moved it to its stage: then "
@@ -236,7 +238,7 @@ class CasePageMixin:
         form = NoteForm(request.POST)
         if form.is_valid() and form.cleaned_data["text"].strip():
             case_add_note(case=case, text=form.cleaned_data["text"].strip(), actor=request.user)
-            self.message_user(request, "Note added.", messages.SUCCESS)
+            self.message_user(request, _("Note added."), messages.SUCCESS)
         else:
-            self.message_user(request, "A note needs some text.", messages.ERROR)
+            self.message_user(request, _("A note needs some text."), messages.ERROR)
         return HttpResponseRedirect(self._case_url(case) + "#case-timeline")

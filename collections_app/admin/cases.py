@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
@@ -193,7 +194,7 @@ class CollectionCaseAdmin(
     ) -> tuple[QuerySet, bool]:
         return search_cases(queryset, search_term), False
 
-    @admin.display(description="Borrower", ordering="loan__borrower__name")
+    @admin.display(description=_("Borrower"), ordering="loan__borrower__name")
     def borrower_name(self, obj: CollectionCase) -> str:
         return obj.loan.borrower.name
 
@@ -214,22 +215,28 @@ class CollectionCaseAdmin(
                 case=obj, name=transition_name, actor=request.user, **dict(kwargs or {})
             )
         except PermissionDenied:
-            self.message_user(request, "You are not allowed to do that.", messages.ERROR)
+            self.message_user(request, gettext("You are not allowed to do that."), messages.ERROR)
             return False
         except TransitionNotAllowed:
             self.message_user(
                 request,
-                f"Not allowed from {obj.get_state_display()}: the case may have changed. "
-                "Reload the page.",
+                gettext("Not allowed from %(stage)s: the case may have changed. Reload the page.")
+                % {"stage": obj.get_state_display()},
                 messages.ERROR,
             )
             return False
         except ConcurrentTransition:
             self.message_user(
-                request, "This case changed while you were looking at it: reload.", messages.ERROR
+                request,
+                gettext("This case changed while you were looking at it: reload."),
+                messages.ERROR,
             )
             return False
-        self.message_user(request, f"Case is now {obj.get_state_display()}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("Case is now %(stage)s.") % {"stage": obj.get_state_display()},
+            messages.SUCCESS,
+        )
         return True
 
 

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.pii import PiiFieldsMixin
@@ -101,7 +103,12 @@ class JurisdictionProfileAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: JurisdictionProfile, form: forms.Form, change: bool
     ) -> None:
         profile_save_new_version(profile=obj, actor=request.user)
-        self.message_user(request, f"Saved as {obj.code} version {obj.version}.", messages.INFO)
+        self.message_user(
+            request,
+            gettext("Saved as %(code)s version %(version)s.")
+            % {"code": obj.code, "version": obj.version},
+            messages.INFO,
+        )
 
 
 class HoldForm(forms.ModelForm):
@@ -142,13 +149,13 @@ class ContactHoldAdmin(PiiFieldsMixin, admin.ModelAdmin):
         saved = hold_place(actor=request.user, **form.cleaned_data)
         obj.pk = saved.pk
 
-    @admin.action(description="Release the selected holds", permissions=["add"])
+    @admin.action(description=_("Release the selected holds"), permissions=["add"])
     def release_holds(self, request: HttpRequest, queryset: QuerySet[ContactHold]) -> None:
         for hold in queryset.filter(released_at__isnull=True):
             hold_release(
                 hold=hold, reason=f"Released in admin by {request.user}", actor=request.user
             )
-        self.message_user(request, "Released.", messages.SUCCESS)
+        self.message_user(request, gettext("Released."), messages.SUCCESS)
 
 
 class ConsentForm(forms.ModelForm):
@@ -196,15 +203,15 @@ class ContactAttemptAdmin(PiiFieldsMixin, ReadOnlyAdmin):
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The start must not be after the end.")
+            raise forms.ValidationError(gettext("The start must not be after the end."))
         if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366:
-            raise forms.ValidationError("Report at most a year at a time.")
+            raise forms.ValidationError(gettext("Report at most a year at a time."))
         return data
 
 
@@ -253,7 +260,7 @@ class ContactDecisionAdmin(PiiFieldsMixin, ReadOnlyAdmin):
             return response
         context = {
             **self.admin_site.each_context(request),
-            "title": "Compliance report",
+            "title": gettext("Compliance report"),
             "opts": self.model._meta,
             "form": form,
             "report": report,

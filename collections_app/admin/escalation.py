@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collections_app.models import CollectionPolicy, EscalationChunk, EscalationRun
 from collections_app.services.escalation import escalation_chunks_retry_failed
@@ -134,11 +135,11 @@ class EscalationRunAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="chunks done")
+    @admin.display(description=gettext_lazy("chunks done"))
     def progress(self, run: EscalationRun) -> str:
         return f"{run.chunks_done} / {run.chunk_count}"
 
-    @admin.display(description="cases seen")
+    @admin.display(description=gettext_lazy("cases seen"))
     def seen_so_far(self, run: EscalationRun) -> int:
         return run.cases_seen or run.chunks_seen or 0
 
@@ -151,7 +152,7 @@ class EscalationRunAdmin(admin.ModelAdmin):
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("collections_app.retry_escalationrun")
 
-    @admin.action(description="Retry the failed chunks", permissions=["retry"])
+    @admin.action(description=gettext_lazy("Retry the failed chunks"), permissions=["retry"])
     def retry_failed_chunks(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = sum(len(escalation_chunks_retry_failed(run_id=run.pk)) for run in queryset)
         messages.info(request, _("%(n)s chunks queued again.") % {"n": n})

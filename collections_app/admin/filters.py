@@ -23,7 +23,7 @@ from collections_app.states import CLOSED_STATES, OPEN_STATES
 
 
 class QueueFilter(admin.SimpleListFilter):
-    title = "queue"
+    title = _("queue")
     parameter_name = "queue"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
@@ -79,7 +79,7 @@ class ClosedCasesFilter(admin.SimpleListFilter):
 
 
 class DaysPastDueFilter(admin.SimpleListFilter):
-    title = "days past due"
+    title = _("days past due")
     parameter_name = "dpd"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
@@ -94,7 +94,7 @@ class DaysPastDueFilter(admin.SimpleListFilter):
 class JurisdictionFilter(admin.SimpleListFilter):
     """Choices from the shipped jurisdictions and compliance's profiles, not from the data."""
 
-    title = "jurisdiction"
+    title = _("jurisdiction")
     parameter_name = "jurisdiction"
     field_path = "loan__borrower__jurisdiction"
 
@@ -117,7 +117,7 @@ class BorrowerJurisdictionFilter(JurisdictionFilter):
 
 
 class AgentFilter(admin.SimpleListFilter):
-    title = "assigned agent"
+    title = _("assigned agent")
     parameter_name = "agent"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from collections_app.admin.pii import PiiFieldsMixin
 from collections_app.models import (
@@ -85,7 +86,9 @@ class TemplateForm(forms.ModelForm):
         try:
             render_template(candidate, preview_case(candidate))
         except TemplateRenderError as exc:
-            raise forms.ValidationError(f"This template cannot be rendered: {exc}") from exc
+            raise forms.ValidationError(
+                gettext("This template cannot be rendered: %(error)s") % {"error": exc}
+            ) from exc
         return data
 
 
@@ -97,10 +100,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     search_fields = ("key", "body")
     readonly_fields = ("preview",)
 
-    @admin.display(description="Preview (sample borrower)")
+    @admin.display(description=gettext_lazy("Preview (sample borrower)"))
     def preview(self, obj: MessageTemplate) -> str:
         if obj.pk is None:
-            return "Save to see a preview."
+            return gettext("Save to see a preview.")
         try:
             rendered = render_template(obj, preview_case(obj))
         except TemplateRenderError as exc:
@@ -109,7 +112,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             return _call_preview(obj, rendered.body)
         parts = rendered.sms
         cost = (
-            f"{parts.encoding}, {parts.units} units, {parts.segments} segment(s)" if parts else ""
+            gettext("%(encoding)s, %(units)s units, %(segments)s segment(s)")
+            % {"encoding": parts.encoding, "units": parts.units, "segments": parts.segments}
+            if parts
+            else ""
         )
         return format_html(
             "<div><strong>{}</strong></div><pre style='white-space:pre-wrap'>{}</pre><div>{}</div>",
@@ -129,14 +135,16 @@ def _call_preview(template: MessageTemplate, body: str) -> str:
         company=settings.COMPANY_NAME,
     )
     return format_html(
-        "<ol><li>Whoever answers: <q>{}</q></li><li>Keypad 1 (the borrower): <q>{}</q> then "
-        "<q>{}</q></li><li>Keypad 2: a polite goodbye. No key: the message below. Neither hears "
-        "a word about the debt.</li></ol><div>A machine, a fax, or no key hears only: <q>{}</q>"
-        "</div>",
-        ivr.spoken(ctx, "identity"),
-        body,
-        ivr.spoken(ctx, "menu"),
-        third_party_safe_message(borrower),
+        gettext(
+            "<ol><li>Whoever answers: <q>{identity}</q></li><li>Keypad 1 (the borrower): "
+            "<q>{body}</q> then <q>{menu}</q></li><li>Keypad 2: a polite goodbye. No key: the "
+            "message below. Neither hears a word about the debt.</li></ol><div>A machine, a "
+            "fax, or no key hears only: <q>{safe}</q></div>"
+        ),
+        identity=ivr.spoken(ctx, "identity"),
+        body=body,
+        menu=ivr.spoken(ctx, "menu"),
+        safe=third_party_safe_message(borrower),
     )
 
 
@@ -189,8 +197,15 @@ class OutboundMessageAdmin(PiiFieldsMixin, admin.ModelAdmin):
 
 
 class SendNowForm(forms.Form):
-    channel = forms.ChoiceField(choices=[("sms", "SMS"), ("email", "Email"), ("voice", "Call")])
-    template_key = forms.ChoiceField(label="Template")
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"),
+        choices=[
+            ("sms", gettext_lazy("SMS")),
+            ("email", gettext_lazy("Email")),
+            ("voice", gettext_lazy("Call")),
+        ],
+    )
+    template_key = forms.ChoiceField(label=gettext_lazy("Template"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -227,7 +242,7 @@ class SendNowMixin:
             )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Send a message now: case {case.pk}",
+            "title": gettext("Send a message now: case %(case)s") % {"case": case.pk},
             "opts": CollectionCase._meta,
             "original": case,
             "form": form,
@@ -257,14 +272,25 @@ class SendNowMixin:
         reason = mask_text(message.error_message, (message.to_address,))
         if result.allowed:
             self.message_user(
-                request, f"{message.get_channel_display()} is being sent.", messages.SUCCESS
+                request,
+                gettext("%(channel)s is being sent.") % {"channel": message.get_channel_display()},
+                messages.SUCCESS,
             )
         elif message.status == OutboundMessage.Status.QUEUED:
             self.message_user(
                 request,
-                f"Held by the {message.error_code} rule: {reason} "
-                f"It will go at {timezone.localtime(message.scheduled_at):%Y-%m-%d %H:%M %Z}.",
+                gettext("Held by the %(rule)s rule: %(reason)s It will go at %(at)s.")
+                % {
+                    "rule": message.error_code,
+                    "reason": reason,
+                    "at": f"{timezone.localtime(message.scheduled_at):%Y-%m-%d %H:%M %Z}",
+                },
                 messages.WARNING,
             )
         else:
-            self.message_user(request, f"Not sent ({message.error_code}): {reason}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not sent (%(rule)s): %(reason)s")
+                % {"rule": message.error_code, "reason": reason},
+                messages.ERROR,
+            )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from collections_app.admin.borrower_page import BorrowerPageMixin
 from collections_app.admin.filters import BorrowerJurisdictionFilter
@@ -34,7 +35,7 @@ class BorrowerAdmin(BorrowerPageMixin, PiiFieldsMixin, admin.ModelAdmin):
     list_display = ("external_id", "name", "jurisdiction", "preferred_language", "time_zone")
     list_filter = (BorrowerJurisdictionFilter, "preferred_language")
     search_fields = ("external_id",)  # see get_search_results: exact / prefix, index-served
-    search_help_text = "Borrower id, exact phone or email, or the start of the name."
+    search_help_text = _("Borrower id, exact phone or email, or the start of the name.")
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
@@ -64,7 +65,9 @@ class LoanAdmin(admin.ModelAdmin):
         "due_date",
     )
     search_fields = ("external_id",)  # see get_search_results
-    search_help_text = "Loan id, or the borrower's exact phone or email or the start of the name."
+    search_help_text = _(
+        "Loan id, or the borrower's exact phone or email or the start of the name."
+    )
     list_select_related = ("borrower",)
     raw_id_fields = ("borrower",)
     show_full_result_count = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from collections_app.admin.base import ReadOnlyAdmin
 from collections_app.admin.team import TeamViewMixin
@@ -31,7 +32,7 @@ class AgentProfileAdmin(TeamViewMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="Open cases", ordering="n_open")
+    @admin.display(description=_("Open cases"), ordering="n_open")
     def open_cases(self, obj: AgentProfile) -> int:
         return obj.n_open
 

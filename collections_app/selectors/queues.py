@@ -37,11 +37,11 @@ NEW_REPLY_WINDOW = dt.timedelta(days=30)
 
 QUEUES: dict[str, str] = {
     "mine": _("My queue"),
-    "unassigned": "Unassigned",
-    "due_today": "Due today",
-    "promises_due": "Promises due",
-    "broken_promises": "Broken promises",
-    "new_replies": "New replies",
+    "unassigned": _("Unassigned"),
+    "due_today": _("Due today"),
+    "promises_due": _("Promises due"),
+    "broken_promises": _("Broken promises"),
+    "new_replies": _("New replies"),
     "promise_waits_for_supervisor": _("Promise on an escalated case"),
 }
 # Queues for the people who decide a case's stage (supervisors), not for agents.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactDecision
 from collections_app.money import format_money
@@ -18,7 +19,6 @@ TIMELINE_LIMIT = 50
 # page x limit rows of each source: bounded); older entries are in each case's audit trail.
 BORROWER_TIMELINE_MAX_PAGES = 20
 SAME_MOMENT = dt.timedelta(seconds=2)
-SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,46 @@ def _event_text(event: CaseEvent, currency: str = "") -> str:
     if money is not None:
         return money
     if event.kind == CaseEvent.Kind.TRANSITION:
-        moved = f"{event.from_state} → {event.to_state}"
+        moved = f"{_stage_word(event.from_state)} → {_stage_word(event.to_state)}"
         return f"{moved}: {event.reason}" if event.reason else moved
     extra = []
     data = event.data or {}
     # Calls: the outcome and any keypad input (IVR) the webhook stored with the event.
+    words = _data_words()
     for key in ("channel", "outcome", "digits", "body"):
         if data.get(key) and str(data[key]) not in event.reason:
-            extra.append(f"{key}: {data[key]}")
+            extra.append(f"{words[key]}: {data[key]}")
     return "; ".join([event.reason, *extra]) if event.reason else "; ".join(extra)
+
+
+def _stage_word(state: str) -> str:
+    """A stage as the timeline says it (lower case, as in a sentence); an unknown one as is."""
+    words = {
+        "reminder": pgettext("stage in a sentence", "reminder"),
+        "negotiation": pgettext("stage in a sentence", "negotiation"),
+        "escalation": pgettext("stage in a sentence", "escalation"),
+        "legal": pgettext("stage in a sentence", "legal"),
+        "paused": pgettext("stage in a sentence", "paused"),
+        "resolved": pgettext("stage in a sentence", "resolved"),
+        "written_off": pgettext("stage in a sentence", "written off"),
+    }
+    return words.get(state, state)
+
+
+def _data_words() -> dict[str, str]:
+    """The names of what a call or reply stored with its event, as the timeline shows them."""
+    return {
+        "channel": pgettext("timeline detail", "channel"),
+        "outcome": pgettext("timeline detail", "outcome"),
+        "digits": pgettext("timeline detail", "digits"),
+        "body": pgettext("timeline detail", "body"),
+    }
 
 
 def person_label(user: object | None) -> str:
     """Who did it, as colleagues know them: the full name, else the username; None: system."""
     if user is None:
-        return SYSTEM
+        return _("system")
     return user.get_full_name() or user.get_username()
 
 
@@ -103,7 +128,7 @@ def _from_messages(messages: QuerySet, limit: int) -> list[TimelineEntry]:
         TimelineEntry(
             at=m.created_at,
             kind="message",
-            label=f"{m.get_channel_display()} message",
+            label=_("%(channel)s message") % {"channel": m.get_channel_display()},
             who=person_label(m.created_by if m.created_by_id else None),
             text=" ".join(filter(None, [m.template_key, f"({m.step})" if m.step else ""])),
             status=m.get_status_display(),
@@ -117,18 +142,19 @@ def _from_denials(decisions: QuerySet[ContactDecision], limit: int) -> list[Time
     denials = decisions.filter(allowed=False).order_by("-decided_at", "-id")[:limit]
     entries = []
     for d in denials:
-        when = (
-            f"; allowed again from {d.next_allowed_at:%Y-%m-%d %H:%M} UTC"
-            if (d.next_allowed_at)
-            else ""
-        )
+        values = {"rule": d.rule, "detail": d.detail}
+        if d.next_allowed_at:
+            values["when"] = f"{d.next_allowed_at:%Y-%m-%d %H:%M}"
+            text = _("rule %(rule)s: %(detail)s; allowed again from %(when)s UTC") % values
+        else:
+            text = _("rule %(rule)s: %(detail)s") % values
         entries.append(
             TimelineEntry(
                 at=d.decided_at,
                 kind="denied",
-                label=f"{d.get_channel_display()} blocked",
-                who="compliance gate",
-                text=f"rule {d.rule}: {d.detail}{when}",
+                label=_("%(channel)s blocked") % {"channel": d.get_channel_display()},
+                who=_("compliance gate"),
+                text=text,
                 status=f"{d.profile_code} v{d.profile_version}",
                 case_id=d.case_id,
             )

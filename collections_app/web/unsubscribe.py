@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -35,22 +36,16 @@ SALT = UNSUBSCRIBE_SALT
 # borrower use the link in any reminder they still have.
 TOKEN_MAX_AGE = dt.timedelta(days=365)
 
+# The page is in the borrower's language (not the browser's): drawn under it, from the catalogue.
 TEXT = {
-    "en": {
-        "title": "Unsubscribe",
-        "confirm": "Stop emails from {company} to {email}?",
-        "button": "Unsubscribe",
-        "done": "You will no longer receive emails from {company}.",
-        "invalid": "This unsubscribe link is not valid or has expired. "
-        "Reply to any of our emails with the word UNSUBSCRIBE, or call us.",
-    },
-    "zh-Hans": {
-        "title": "退订",
-        "confirm": "停止{company}发送到{email}的邮件？",
-        "button": "退订",
-        "done": "您将不再收到{company}的邮件。",
-        "invalid": "此退订链接无效或已过期。请回复我们的任意邮件“退订”，或致电我们。",
-    },
+    "title": _("Unsubscribe"),
+    "confirm": _("Stop emails from %(company)s to %(email)s?"),
+    "button": _("Unsubscribe"),
+    "done": _("You will no longer receive emails from %(company)s."),
+    "invalid": _(
+        "This unsubscribe link is not valid or has expired. "
+        "Reply to any of our emails with the word UNSUBSCRIBE, or call us."
+    ),
 }
 
 
@@ -68,14 +63,14 @@ def _read_token(token: str) -> tuple[Borrower, str] | None:
 def _page(
     request: HttpRequest, language: str, key: str, status: int = 200, **extra: str
 ) -> HttpResponse:
-    text = TEXT[language]
-    context = {
-        "lang": language,
-        "title": text["title"],
-        "message": text[key].format(company=settings.COMPANY_NAME, **extra),
-        "button": text["button"] if key == "confirm" else "",
-    }
-    return render(request, "collections_app/unsubscribe.html", context, status=status)
+    with translation.override(language):
+        context = {
+            "lang": language,
+            "title": str(TEXT["title"]),
+            "message": TEXT[key] % {"company": settings.COMPANY_NAME, **extra},
+            "button": str(TEXT["button"]) if key == "confirm" else "",
+        }
+        return render(request, "collections_app/unsubscribe.html", context, status=status)
 
 
 @csrf_exempt
