@@ -153,7 +153,10 @@ def compile_all() -> None:
 
 def _key(message: Message) -> MessageKey:
     ident = message.id if isinstance(message.id, str) else tuple(message.id[:2])
-    return (message.context, ident)
+    context = message.context
+    if isinstance(context, bytes):  # Babel's read_mo gives contexts undecoded
+        context = context.decode("utf-8")
+    return (context, ident)
 
 
 def _texts(value: str | Iterable[str] | None) -> list[str]:
