@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collections_app', '0012_queue_search'),
+        ("collections_app", "0012_queue_search"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agentprofile',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('zh-hans', '简体中文')], help_text='Empty: the language the browser asks for.', max_length=10, verbose_name='workspace language'),
+            model_name="agentprofile",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("zh-hans", "简体中文")],
+                help_text="Empty: the language the browser asks for.",
+                max_length=10,
+                verbose_name="workspace language",
+            ),
         ),
         migrations.AddField(
-            model_name='agentprofile',
-            name='time_zone',
-            field=models.CharField(blank=True, help_text="Times on screen are shown in this zone, e.g. Asia/Shanghai. Empty: the server's.", max_length=64, validators=[collections_app.validators.validate_time_zone], verbose_name='time zone'),
+            model_name="agentprofile",
+            name="time_zone",
+            field=models.CharField(
+                blank=True,
+                help_text="Times on screen are shown in this zone, e.g. Asia/Shanghai. Empty: the server's.",
+                max_length=64,
+                validators=[collections_app.validators.validate_time_zone],
+                verbose_name="time zone",
+            ),
         ),
     ]
