@@ -149,7 +149,8 @@ def hold_place(
             cancelled = outbox_cancel_for_borrower(borrower=borrower, reason=f"{kind} hold")
         _audit_on_open_cases(
             borrower,
-            f"{hold.get_kind_display()} recorded ({source})",
+            _("%(kind)s recorded (%(source)s)")
+            % {"kind": hold.get_kind_display(), "source": source},
             {"hold": hold.pk, "kind": kind, "cancelled_messages": cancelled},
             actor,
         )
@@ -174,7 +175,8 @@ def hold_release(
         hold.save(update_fields=["released_at", "released_reason"])
         _audit_on_open_cases(
             hold.borrower,
-            f"{hold.get_kind_display()} released: {reason}",
+            _("%(kind)s released: %(reason)s")
+            % {"kind": hold.get_kind_display(), "reason": reason},
             {"hold": hold.pk, "kind": hold.kind, "released": True},
             actor,
         )
