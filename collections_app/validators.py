@@ -7,6 +7,7 @@ from functools import cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def validate_e164(value: str) -> None:
@@ -14,12 +15,14 @@ def validate_e164(value: str) -> None:
     try:
         parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(f"{value!r} is not a phone number: {exc}") from exc
+        raise ValidationError(
+            _("%(value)r is not a phone number: %(error)s") % {"value": value, "error": exc}
+        ) from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(f"{value!r} is not a valid phone number.")
+        raise ValidationError(_("%(value)r is not a valid phone number.") % {"value": value})
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if e164 != value:
-        raise ValidationError(f"Write phone numbers in E.164 form: {e164}.")
+        raise ValidationError(_("Write phone numbers in E.164 form: %(e164)s.") % {"e164": e164})
 
 
 @cache
@@ -29,9 +32,13 @@ def _zones() -> frozenset[str]:
 
 def validate_time_zone(value: str) -> None:
     if value and value not in _zones():
-        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Asia/Shanghai).")
+        raise ValidationError(
+            _("%(value)r is not an IANA time zone (e.g. Asia/Shanghai).") % {"value": value}
+        )
 
 
 def validate_currency(value: str) -> None:
     if len(value) != 3 or not value.isalpha() or not value.isupper():
-        raise ValidationError(f"{value!r} is not an ISO 4217 currency code (e.g. CNY, USD).")
+        raise ValidationError(
+            _("%(value)r is not an ISO 4217 currency code (e.g. CNY, USD).") % {"value": value}
+        )

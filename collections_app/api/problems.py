@@ -77,6 +77,25 @@ _TYPES: dict[type[Exception], str] = {
 }
 
 
+# The titles, in the reader's language: the HTTP reason phrases of the statuses we answer with
+# (others keep the phrase as HTTP spells it).
+_TITLES = {
+    400: gettext_lazy("Bad Request"),
+    401: gettext_lazy("Unauthorized"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not Found"),
+    405: gettext_lazy("Method Not Allowed"),
+    406: gettext_lazy("Not Acceptable"),
+    409: gettext_lazy("Conflict"),
+    413: gettext_lazy("Request Entity Too Large"),
+    415: gettext_lazy("Unsupported Media Type"),
+    422: gettext_lazy("Unprocessable Entity"),
+    429: gettext_lazy("Too Many Requests"),
+    500: gettext_lazy("Internal Server Error"),
+    503: gettext_lazy("Service Unavailable"),
+}
+
+
 def problem_body(
     *, status_code: int, detail: str, problem_type: str, problems: Iterable[Problem] = ()
 ) -> dict[str, Any]:
@@ -84,7 +103,7 @@ def problem_body(
 
     body: dict[str, Any] = {
         "type": f"{TYPE_PREFIX}{problem_type}",
-        "title": HTTPStatus(status_code).phrase,
+        "title": str(_TITLES.get(status_code, HTTPStatus(status_code).phrase)),
         "status": status_code,
         "detail": str(detail),
     }

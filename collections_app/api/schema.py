@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
@@ -15,6 +16,8 @@ class IntegrationKeyScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": 'The value "Api-Key <key>", the key shown once when created in '
-            "admin → Integration keys.",
+            "description": _(
+                'The value "Api-Key <key>", the key shown once when created in '
+                "admin → Integration keys."
+            ),
         }

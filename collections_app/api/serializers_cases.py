@@ -3,6 +3,7 @@ the OpenAPI schema is what is really sent."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from collections_app.models import PaymentPlan, PlanInstallment, PromiseToPay
@@ -19,7 +20,7 @@ class CaseSummarySerializer(serializers.Serializer):
     jurisdiction = serializers.CharField(source="loan.borrower.jurisdiction")
     state = serializers.ChoiceField(choices=CaseState.choices)
     segment = serializers.ChoiceField(
-        choices=Segment.choices, help_text='"" until the nightly run has scored the case.'
+        choices=Segment.choices, help_text=_('"" until the nightly run has scored the case.')
     )
     currency = serializers.CharField(source="loan.currency")
     amount_overdue = serializers.DecimalField(**MONEY)
@@ -57,32 +58,32 @@ class PlanSerializer(serializers.Serializer):
 
 class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    kind = serializers.CharField(help_text="transition, message, reply, payment, denied, ...")
+    kind = serializers.CharField(help_text=_("transition, message, reply, payment, denied, ..."))
     label = serializers.CharField()
-    who = serializers.CharField(help_text='A person\'s username, or "system".')
-    text = serializers.CharField(allow_blank=True, help_text="Phone numbers and emails masked.")
+    who = serializers.CharField(help_text=_('A person\'s username, or "system".'))
+    text = serializers.CharField(allow_blank=True, help_text=_("Phone numbers and emails masked."))
     status = serializers.CharField(allow_blank=True)
 
 
 class CaseAmountsSerializer(serializers.Serializer):
     currency = serializers.CharField()
     amount_overdue = serializers.DecimalField(
-        **MONEY, help_text="What the messages quote as overdue."
+        **MONEY, help_text=_("What the messages quote as overdue.")
     )
     outstanding_balance = serializers.DecimalField(
-        **MONEY, help_text="The loan's balance: principal + interest + fees."
+        **MONEY, help_text=_("The loan's balance: principal + interest + fees.")
     )
     balance_principal = serializers.DecimalField(**MONEY)
     balance_interest = serializers.DecimalField(**MONEY)
     balance_fees = serializers.DecimalField(**MONEY)
     balance_as_of = serializers.DateField(allow_null=True)
-    principal = serializers.DecimalField(**MONEY, help_text="The amount lent.")
+    principal = serializers.DecimalField(**MONEY, help_text=_("The amount lent."))
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
     pause_reason = serializers.ChoiceField(choices=[("", ""), *PauseReason.choices])
     segment_reasons = serializers.ListField(
-        child=serializers.CharField(), help_text="The segmentation rules that counted."
+        child=serializers.CharField(), help_text=_("The segmentation rules that counted.")
     )
     policy_key = serializers.CharField(allow_blank=True)
     policy_variant = serializers.CharField(allow_blank=True)
@@ -90,7 +91,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
     amounts = CaseAmountsSerializer()
     promises = PromiseSerializer(many=True)
     plans = PlanSerializer(many=True)
-    timeline = TimelineEntrySerializer(many=True, help_text="Newest first.")
+    timeline = TimelineEntrySerializer(many=True, help_text=_("Newest first."))
     timeline_truncated = serializers.BooleanField(
-        help_text="True when older entries exist beyond those shown."
+        help_text=_("True when older entries exist beyond those shown.")
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from collections_app.api.serializers_cases import MONEY
@@ -32,7 +33,7 @@ class MaskedAddressField(serializers.CharField):
 
 class ContactPointOutSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ContactPoint.Kind.choices)
-    address = MaskedAddressField(help_text="Masked (+1•••••••123, j•••@example.com).")
+    address = MaskedAddressField(help_text=_("Masked (+1•••••••123, j•••@example.com)."))
     type = serializers.ChoiceField(choices=ContactPoint.Type.choices)
     source = serializers.CharField(allow_blank=True)
     consent = serializers.ChoiceField(choices=ContactPoint.Consent.choices)
@@ -55,8 +56,8 @@ class BorrowerOutSerializer(serializers.Serializer):
     jurisdiction = serializers.CharField()
     region = serializers.CharField(allow_blank=True)
     contact_points = ContactPointOutSerializer(many=True)
-    phone = MaskedAddressField(help_text="The number the engine contacts, masked.")
-    email = MaskedAddressField(help_text="The email the engine contacts, masked.")
+    phone = MaskedAddressField(help_text=_("The number the engine contacts, masked."))
+    email = MaskedAddressField(help_text=_("The email the engine contacts, masked."))
     verification = VerificationHeldSerializer()
     updated_at = serializers.DateTimeField()
 
@@ -89,7 +90,7 @@ class LoanOutSerializer(serializers.Serializer):
     charge_off_date = serializers.DateField(allow_null=True)
     origination_date = serializers.DateField(allow_null=True)
     origination_state = serializers.CharField(allow_blank=True)
-    open_case = CaseRefSerializer(allow_null=True, help_text="The loan's open case, if any.")
+    open_case = CaseRefSerializer(allow_null=True, help_text=_("The loan's open case, if any."))
     updated_at = serializers.DateTimeField()
 
 
@@ -106,7 +107,7 @@ class PaymentOutSerializer(serializers.Serializer):
     currency = serializers.CharField()
     received_at = serializers.DateTimeField()
     case_id = serializers.IntegerField(allow_null=True)
-    reversal = ReversalOutSerializer(allow_null=True, help_text="Set once it was reversed.")
+    reversal = ReversalOutSerializer(allow_null=True, help_text=_("Set once it was reversed."))
 
 
 class SignalOutSerializer(serializers.Serializer):
@@ -130,7 +131,7 @@ def _result(name: str, out: type[serializers.Serializer]) -> type[serializers.Se
     """{"status": ..., "detail": {...}, <name>: <out>}: what one write answers."""
     fields = {
         "status": serializers.ChoiceField(choices=RESULT_STATUSES),
-        "detail": DetailField(help_text="What the write changed (amounts as strings)."),
+        "detail": DetailField(help_text=_("What the write changed (amounts as strings).")),
         name: out(),
     }
     return type(f"{name.title()}Result", (serializers.Serializer,), fields)
@@ -143,10 +144,10 @@ SignalResultSerializer = _result("signal", SignalOutSerializer)
 
 
 class BulkRowSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="The row's position in the call, from 0.")
+    index = serializers.IntegerField(help_text=_("The row's position in the call, from 0."))
     external_id = serializers.CharField(allow_blank=True)
     status = serializers.ChoiceField(choices=ROW_STATUSES)
-    errors = ProblemDetailSerializer(many=True, help_text="Paths within the row.")
+    errors = ProblemDetailSerializer(many=True, help_text=_("Paths within the row."))
 
 
 class BulkCountsSerializer(serializers.Serializer):

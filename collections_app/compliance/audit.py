@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from collections_app.compliance.rules import CONNECTED, NOT_PLACED, Profile
 
 WEEK = dt.timedelta(days=7)
@@ -63,7 +65,7 @@ def audit(contacts: list[Contact], borrowers: dict[int, BorrowerRules]) -> list[
         rules = borrowers.get(borrower_id)
         if rules is None:
             # No contact-rules profile: the gate allows nothing, so anything sent is a violation.
-            found.extend(Violation("no_profile", c, "no contact-rules profile") for c in mine)
+            found.extend(Violation("no_profile", c, _("no contact-rules profile")) for c in mine)
             continue
         for c in mine:
             found.extend(_check_one(c, mine, rules))
@@ -76,21 +78,42 @@ def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Vi
     for zone in rules.zones:
         local = c.occurred_at.astimezone(ZoneInfo(zone))
         if not (p.window_start <= local.time() < p.window_end):
-            out.append(Violation("quiet_hours", c, f"{local:%Y-%m-%d %H:%M} in {zone}"))
+            out.append(
+                Violation(
+                    "quiet_hours",
+                    c,
+                    _("%(time)s in %(zone)s") % {"time": f"{local:%Y-%m-%d %H:%M}", "zone": zone},
+                )
+            )
             break
         if local.date() in p.blackout_dates:
             out.append(Violation("blackout_date", c, f"{local.date()}"))
             break
     for channel, start, end in rules.opt_outs:
         if channel == c.channel and _during(c.occurred_at, start, end):
-            out.append(Violation("opted_out", c, f"opted out of {channel} at {start}"))
+            out.append(
+                Violation(
+                    "opted_out",
+                    c,
+                    _("opted out of %(channel)s at %(start)s")
+                    % {"channel": channel, "start": start},
+                )
+            )
     if not c.legally_required:
         for kind, start, end in rules.holds:
             if kind in STOPPING_HOLDS and _during(c.occurred_at, start, end):
-                out.append(Violation(kind, c, f"{kind} hold since {start}"))
+                out.append(
+                    Violation(
+                        kind, c, _("%(kind)s hold since %(start)s") % {"kind": kind, "start": start}
+                    )
+                )
         for case_id, start, end in rules.disputes:
             if c.case_id == case_id and _during(c.occurred_at, start, end):
-                out.append(Violation("disputed_debt", c, f"debt disputed since {start}"))
+                out.append(
+                    Violation(
+                        "disputed_debt", c, _("debt disputed since %(start)s") % {"start": start}
+                    )
+                )
     if c.channel != "voice":
         return out
     calls = [o for o in mine if o.channel == "voice"]
@@ -98,13 +121,21 @@ def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Vi
     if p.max_call_attempts_per_debt_7d is not None:
         window = [o for o in same_debt if c.occurred_at - WEEK < o.occurred_at <= c.occurred_at]
         if len(window) > p.max_call_attempts_per_debt_7d:
-            out.append(Violation("call_attempts_7d", c, f"{len(window)} calls in 7 days"))
+            out.append(
+                Violation(
+                    "call_attempts_7d", c, _("%(count)s calls in 7 days") % {"count": len(window)}
+                )
+            )
     if p.call_cooldown_after_conversation_days:
         cooldown = dt.timedelta(days=p.call_cooldown_after_conversation_days)
         for o in same_debt:
             if o.outcome == CONNECTED and o.occurred_at < c.occurred_at < o.occurred_at + cooldown:
                 out.append(
-                    Violation("conversation_cooldown", c, f"conversation at {o.occurred_at}")
+                    Violation(
+                        "conversation_cooldown",
+                        c,
+                        _("conversation at %(at)s") % {"at": o.occurred_at},
+                    )
                 )
                 break
     for zone in rules.zones:
@@ -121,7 +152,13 @@ def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Vi
             and c.outcome == CONNECTED
             and len(connected) > p.max_connected_calls_per_day
         ):
-            out.append(Violation("connected_calls_per_day", c, f"{len(connected)} connected"))
+            out.append(
+                Violation(
+                    "connected_calls_per_day",
+                    c,
+                    _("%(count)s connected") % {"count": len(connected)},
+                )
+            )
         unanswered = [o for o in today if o.address == c.address and o.outcome != CONNECTED]
         if (
             p.max_unanswered_calls_per_number_day is not None

@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 SEVEN_DAYS = dt.timedelta(days=7)
 # How far ahead we look for a slot before saying "never" (e.g. zones with no common window).
 SEARCH_HORIZON = dt.timedelta(days=14)
@@ -138,7 +141,7 @@ def _next_window_start(
 ) -> dt.datetime:
     """The first moment >= at when `zone` is inside the window and stays inside for `margin`."""
     candidate = _window_start_after(at, profile, zone)
-    for _ in range(3):
+    for _attempt in range(3):
         if _open_for(candidate, profile, zone, margin):
             return candidate
         candidate = _window_start_after(candidate + margin, profile, zone)
@@ -156,48 +159,59 @@ def _same_local_day(a: dt.datetime, b: dt.datetime, zone: str) -> bool:
 # --- the rules, in the order they are checked -------------------------------------------------
 
 _HOLD_RULES = {
-    "deceased": "The borrower is recorded as deceased.",
-    "bankruptcy": "The borrower is in bankruptcy: collection contact stops.",
-    "attorney": "The borrower is represented by an attorney: contact the attorney only.",
+    "deceased": gettext_lazy("The borrower is recorded as deceased."),
+    "bankruptcy": gettext_lazy("The borrower is in bankruptcy: collection contact stops."),
+    "attorney": gettext_lazy(
+        "The borrower is represented by an attorney: contact the attorney only."
+    ),
 }
 
 
 def _check_standing(s: Snapshot, channel: str) -> Decision:
     """Holds, consents and addressing: none of these is lifted by waiting."""
     if not s.address:
-        return _deny("no_contact_point", f"No {channel} address on file.")
+        return _deny(
+            "no_contact_point", _("No %(channel)s address on file.") % {"channel": channel}
+        )
     if s.address != s.own_addresses.get(channel) and not s.profile.third_party_contact_allowed:
-        return _deny("third_party", "Only the borrower's own contact points may be used.")
+        return _deny("third_party", _("Only the borrower's own contact points may be used."))
     if s.address in s.bad_addresses:
-        return _deny("contact_point_unusable", f"The provider reported {s.address} unusable.")
+        return _deny(
+            "contact_point_unusable",
+            _("The provider reported %(address)s unusable.") % {"address": s.address},
+        )
     kinds = {h.kind for h in s.holds}
     for kind, detail in _HOLD_RULES.items():
         if kind in kinds:
-            return _deny(kind, detail)
+            return _deny(kind, str(detail))
     if "cease_communication" in kinds and not s.legally_required:
-        return _deny("cease_communication", "The borrower asked us to stop communicating.")
+        return _deny("cease_communication", _("The borrower asked us to stop communicating."))
     if "dispute" in kinds and not s.legally_required:
-        return _deny("dispute", "The debt is disputed: no collection until it is answered.")
+        return _deny("dispute", _("The debt is disputed: no collection until it is answered."))
     if s.case_disputed and not s.legally_required:
         return _deny(
             "disputed_debt",
-            "This debt is disputed: only the verification and the dispute response may be sent "
-            "until the verification has gone out.",
+            _(
+                "This debt is disputed: only the verification and the dispute response may be "
+                "sent until the verification has gone out."
+            ),
         )
     if not s.case_active and not s.legally_required:
-        return _deny("case_not_active", "The case is paused or closed.")
+        return _deny("case_not_active", _("The case is paused or closed."))
     if channel in s.opted_out:
-        return _deny("opted_out", f"The borrower opted out of {channel}.")
+        return _deny(
+            "opted_out", _("The borrower opted out of %(channel)s.") % {"channel": channel}
+        )
     if channel == "voice" and any(
         h.kind == "no_calls_at_work" and h.work_phone == s.address for h in s.holds
     ):
-        return _deny("no_calls_at_work", "The borrower asked not to be called at work.")
+        return _deny("no_calls_at_work", _("The borrower asked not to be called at work."))
     if (
         channel in ("sms", "email")
         and s.profile.requires_opt_out_notice
         and not (s.has_opt_out_notice)
     ):
-        return _deny("missing_opt_out_notice", "The message lacks the required opt-out notice.")
+        return _deny("missing_opt_out_notice", _("The message lacks the required opt-out notice."))
     return ALLOWED
 
 
@@ -206,14 +220,19 @@ def _check_calendar(s: Snapshot, at: dt.datetime) -> Decision:
         if _local(at, zone).date() in s.profile.blackout_dates:
             return _deny(
                 "blackout_date",
-                f"{_local(at, zone).date()} is a no-contact day.",
+                _("%(date)s is a no-contact day.") % {"date": _local(at, zone).date()},
                 _next_local_day(at, zone),
             )
     outside = [z for z in s.zones if not _open_for(at, s.profile, z, s.send_margin)]
     if outside:
         later = max(_next_window_start(at, s.profile, z, s.send_margin) for z in outside)
         window = f"{s.profile.window_start:%H:%M}-{s.profile.window_end:%H:%M}"
-        return _deny("quiet_hours", f"Outside {window} local time in {outside[0]}.", later)
+        return _deny(
+            "quiet_hours",
+            _("Outside %(window)s local time in %(zone)s.")
+            % {"window": window, "zone": outside[0]},
+            later,
+        )
     return ALLOWED
 
 
@@ -236,8 +255,8 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
         if talks:
             return _deny(
                 "conversation_cooldown",
-                "A telephone conversation about this debt took place in the last "
-                f"{p.call_cooldown_after_conversation_days} days.",
+                _("A telephone conversation about this debt took place in the last %(days)s days.")
+                % {"days": p.call_cooldown_after_conversation_days},
                 max(talks) + cooldown,
             )
     if p.max_call_attempts_per_debt_7d is not None:
@@ -254,7 +273,8 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
         if len(recent) >= cap:
             return _deny(
                 "call_attempts_7d",
-                f"{len(recent)} call attempts about this debt in 7 days (limit {cap}).",
+                _("%(count)s call attempts about this debt in 7 days (limit %(cap)s).")
+                % {"count": len(recent), "cap": cap},
                 recent[cap - 1] + SEVEN_DAYS,
             )
     for zone in s.zones:
@@ -264,8 +284,8 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
             if len(connected) >= p.max_connected_calls_per_day:
                 return _deny(
                     "connected_calls_per_day",
-                    f"{len(connected)} connected calls today (limit "
-                    f"{p.max_connected_calls_per_day}).",
+                    _("%(count)s connected calls today (limit %(cap)s).")
+                    % {"count": len(connected), "cap": p.max_connected_calls_per_day},
                     _next_local_day(at, zone),
                 )
         if p.max_unanswered_calls_per_number_day is not None:
@@ -273,8 +293,8 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
             if len(unanswered) >= p.max_unanswered_calls_per_number_day:
                 return _deny(
                     "unanswered_calls_per_number_day",
-                    f"{len(unanswered)} unanswered calls to this number today (limit "
-                    f"{p.max_unanswered_calls_per_number_day}).",
+                    _("%(count)s unanswered calls to this number today (limit %(cap)s).")
+                    % {"count": len(unanswered), "cap": p.max_unanswered_calls_per_number_day},
                     _next_local_day(at, zone),
                 )
     return ALLOWED
@@ -290,7 +310,7 @@ def _check_message_caps(s: Snapshot, at: dt.datetime) -> Decision:
         if len(today) >= cap:
             return _deny(
                 "messages_per_day",
-                f"{len(today)} messages today (limit {cap}).",
+                _("%(count)s messages today (limit %(cap)s).") % {"count": len(today), "cap": cap},
                 _next_local_day(at, zone),
             )
     return ALLOWED
@@ -301,7 +321,7 @@ def check(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decision:
     if at.tzinfo is None:
         raise ValueError("`at` must be timezone-aware")
     if not snapshot.zones:
-        return _deny("unknown_time_zone", "No time zone for the borrower or their phone number.")
+        return _deny("unknown_time_zone", _("No time zone for the borrower or their phone number."))
     for decision in (
         _check_standing(snapshot, channel),
         _check_calendar(snapshot, at),
@@ -318,7 +338,7 @@ def earliest_allowed(snapshot: Snapshot, channel: str, at: dt.datetime) -> dt.da
     happens meanwhile; None when waiting cannot help (a hold, an opt-out) or no slot exists
     within SEARCH_HORIZON (e.g. phone zones with no common window)."""
     horizon = at + SEARCH_HORIZON
-    for _ in range(MAX_RULE_STEPS):
+    for _step in range(MAX_RULE_STEPS):
         decision = check(snapshot, channel, at)
         if decision.allowed:
             return at
@@ -339,8 +359,8 @@ def contact_decision(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decis
     if decision.not_before is not None:
         next_at = earliest_allowed(snapshot, channel, decision.not_before)
         if next_at is None:
-            detail += (
-                " No allowed time within the next 14 days (the borrower's possible time zones may "
+            detail += " " + _(
+                "No allowed time within the next 14 days (the borrower's possible time zones may "
                 "share no contact window): record the borrower's time zone."
             )
     return Decision(

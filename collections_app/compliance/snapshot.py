@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
+from django.utils.translation import gettext as _
 from phonenumbers import timezone as phone_timezones
 
 from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
@@ -149,7 +150,8 @@ def snapshot_for(
     """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
     if state.profile_row is None:
         raise NoProfile(
-            f"No current contact-rules profile for jurisdiction {state.borrower.jurisdiction!r}"
+            _("No current contact-rules profile for jurisdiction %(jurisdiction)r")
+            % {"jurisdiction": state.borrower.jurisdiction}
         )
     addresses = own_addresses(state.borrower)
     return Snapshot(

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ def _consume(reader: Any, chunks: Any) -> Iterator[Any]:
             except queue.Empty:
                 if not reader.is_alive():
                     raise ParseProcessError(
-                        f"the import's parse process ended (exit code {reader.exitcode})"
+                        _("the import's parse process ended (exit code %(code)s)")
+                        % {"code": reader.exitcode}
                     ) from None
                 continue
             if kind == _CHUNK:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
+from django.utils.translation import gettext as _
 
 
 @register(deploy=True)
@@ -14,9 +15,11 @@ def lender_webhooks_over_tls(app_configs: Any = None, **kwargs: Any) -> list[Che
         return []
     return [
         Warning(
-            "LENDER_WEBHOOK_ALLOW_HTTP is on: lender endpoints on this machine's loopback may "
-            "be plain http.",
-            hint="Leave it off in production unless the receiver is a local sidecar.",
+            _(
+                "LENDER_WEBHOOK_ALLOW_HTTP is on: lender endpoints on this machine's loopback may "
+                "be plain http."
+            ),
+            hint=_("Leave it off in production unless the receiver is a local sidecar."),
             id="collections.W601",
         )
     ]
@@ -39,8 +42,9 @@ def lender_private_networks_parse(app_configs: Any = None, **kwargs: Any) -> lis
         return []
     return [
         Error(
-            f"LENDER_WEBHOOK_PRIVATE_NETWORKS has entries that are not networks: {', '.join(bad)}",
-            hint="Comma-separated CIDRs, e.g. 10.20.0.0/16,fd00:1::/64.",
+            _("LENDER_WEBHOOK_PRIVATE_NETWORKS has entries that are not networks: %(bad)s")
+            % {"bad": ", ".join(bad)},
+            hint=_("Comma-separated CIDRs, e.g. 10.20.0.0/16,fd00:1::/64."),
             id="collections.E602",
         )
     ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
 from collections_app.outreach.combined import loans_totals
@@ -49,7 +50,8 @@ def _template_for(
     )
     if found is None:
         raise TemplateRenderError(
-            f"No active {message.channel} template {message.template_key!r} in {language} or en"
+            _("No active %(channel)s template %(key)r in %(language)s or en")
+            % {"channel": message.channel, "key": message.template_key, "language": language}
         )
     return found
 
@@ -86,7 +88,8 @@ def dispatch_batch(
                 case_event_record(
                     case=message.case,
                     kind=CaseEvent.Kind.CONTACT,
-                    reason=f"{message.channel} message not sent: {message.error_message}",
+                    reason=_("%(channel)s message not sent: %(why)s")
+                    % {"channel": message.channel, "why": message.error_message},
                     data={"message": message.pk, "error": "template"},
                 )
         to_gate = [m for m in messages if m.pk in rendered]
@@ -131,7 +134,8 @@ def dispatch_batch(
                 case_event_record(
                     case=message.case,
                     kind=CaseEvent.Kind.COMPLIANCE,
-                    reason=f"{message.channel} message not sent: {decision.detail}",
+                    reason=_("%(channel)s message not sent: %(why)s")
+                    % {"channel": message.channel, "why": decision.detail},
                     data={"message": message.pk, "rule": decision.rule},
                 )
         moves.save()

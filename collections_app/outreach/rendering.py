@@ -91,7 +91,9 @@ def _broken_promise_lookup(case: CollectionCase, today: dt.date) -> Callable[[],
             .first()
         )
         if promise is None:
-            raise TemplateRenderError(f"case {case.pk} has no broken promise to write about")
+            raise TemplateRenderError(
+                _("case %(case)s has no broken promise to write about") % {"case": case.pk}
+            )
         return _PromiseFacts(promise.amount, promise.due_date, promise.amount_paid)
 
     return facts
@@ -196,7 +198,9 @@ def _dispute_response(case: CollectionCase) -> str:
         return "We checked our records: the amount shown is correct."
     dispute = case.disputes.exclude(response="").order_by("-pk").first()
     if dispute is None:
-        raise TemplateRenderError(f"case {case.pk} has no dispute response to send")
+        raise TemplateRenderError(
+            _("case %(case)s has no dispute response to send") % {"case": case.pk}
+        )
     return dispute.response
 
 
@@ -215,7 +219,9 @@ def _render(engine: Engine, source: str, context: dict[str, object], what: str) 
         raise TemplateRenderError(f"{what}: {exc}") from exc
     if "\x00missing:" in text:
         names = sorted({part.split("\x00")[0] for part in text.split("\x00missing:")[1:]})
-        raise TemplateRenderError(f"{what}: unknown variable(s) {', '.join(names)}")
+        raise TemplateRenderError(
+            _("%(what)s: unknown variable(s) %(names)s") % {"what": what, "names": ", ".join(names)}
+        )
     return text.strip()
 
 

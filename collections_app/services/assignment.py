@@ -225,7 +225,7 @@ def cases_reassign(
     Set-based: a supervisor moving an agent's whole book should not wait for a request per case.
     Returns how many cases changed hands."""
     if not actor.has_perm(ASSIGN_PERMISSION):
-        raise PermissionDenied(f"{actor} may not assign cases")
+        raise PermissionDenied(_("%(user)s may not assign cases") % {"user": actor})
     selected = set(case_ids)
     ids = borrower_open_case_ids(selected)
     to_agent = agent.pk if agent is not None else None

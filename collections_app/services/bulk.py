@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from collections_app import claims
@@ -47,7 +48,10 @@ def bulk_transition_request(
     if name not in TRANSITIONS:
         raise ValueError(f"Unknown transition {name!r}")
     if actor is not None and not actor.has_perm(TRANSITIONS[name].permission):
-        raise PermissionDenied(f"{actor} may not {TRANSITIONS[name].label.lower()} cases")
+        raise PermissionDenied(
+            _("%(user)s may not %(action)s cases")
+            % {"user": actor, "action": TRANSITIONS[name].label.lower()}
+        )
     from collections_app.tasks import run_bulk_action
 
     with transaction.atomic():
@@ -101,7 +105,7 @@ def _apply(action: BulkAction, case: CollectionCase, actor: AbstractBaseUser | N
             case=case,
             name=action.transition,
             actor=actor,
-            reason=action.reason or "Bulk action",
+            reason=action.reason or _("Bulk action"),
             data={"bulk_action": action.pk},
             **action.kwargs,
         )

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.db import insert_models
 from collections_app.lender.emitters import cases_opened_emit
@@ -141,7 +142,9 @@ def case_transition(
     if spec is None:
         raise UnknownTransition(name)
     if actor is not None and not actor.has_perm(spec.permission):
-        raise PermissionDenied(f"{actor} may not {spec.label.lower()} cases")
+        raise PermissionDenied(
+            _("%(user)s may not %(action)s cases") % {"user": actor, "action": spec.label.lower()}
+        )
 
     from_state = case.state
     snapshot = {f: getattr(case, f) for f in _RESTORED_ON_FAILURE}
@@ -200,7 +203,7 @@ def case_assign(
 
 def case_add_note(*, case: CollectionCase, text: str, actor: AbstractBaseUser | None) -> CaseEvent:
     if not text.strip():
-        raise ValueError("A note needs some text")
+        raise ValueError(_("A note needs some text"))
     return case_event_record(case=case, kind=CaseEvent.Kind.NOTE, actor=actor, reason=text)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collections_app.lender.emitters import hold_placed_emit, hold_released_emit, opt_out_emit
 from collections_app.models import (
@@ -55,7 +56,7 @@ def _consent_record(
 ) -> ChannelConsent:
     now = timezone.now()
     with transaction.atomic():
-        consent, _ = ChannelConsent.objects.update_or_create(
+        consent, _created = ChannelConsent.objects.update_or_create(
             borrower=borrower,
             channel=channel,
             defaults={
@@ -72,8 +73,11 @@ def _consent_record(
                 borrower=borrower, channel=channel, reason=f"opted out of {channel}"
             )
             opt_out_emit(consent=consent, borrower_external_id=borrower.external_id)
-        verb = "Opted out of" if status == ChannelConsent.Status.OPTED_OUT else "Opted in to"
-        _audit_on_open_cases(borrower, f"{verb} {channel} ({source})", data, actor)
+        if status == ChannelConsent.Status.OPTED_OUT:
+            said = _("Opted out of %(channel)s (%(source)s)")
+        else:
+            said = _("Opted in to %(channel)s (%(source)s)")
+        _audit_on_open_cases(borrower, said % {"channel": channel, "source": source}, data, actor)
     return consent
 
 
@@ -145,7 +149,8 @@ def hold_place(
             cancelled = outbox_cancel_for_borrower(borrower=borrower, reason=f"{kind} hold")
         _audit_on_open_cases(
             borrower,
-            f"{hold.get_kind_display()} recorded ({source})",
+            _("%(kind)s recorded (%(source)s)")
+            % {"kind": hold.get_kind_display(), "source": source},
             {"hold": hold.pk, "kind": kind, "cancelled_messages": cancelled},
             actor,
         )
@@ -170,7 +175,8 @@ def hold_release(
         hold.save(update_fields=["released_at", "released_reason"])
         _audit_on_open_cases(
             hold.borrower,
-            f"{hold.get_kind_display()} released: {reason}",
+            _("%(kind)s released: %(reason)s")
+            % {"kind": hold.get_kind_display(), "reason": reason},
             {"hold": hold.pk, "kind": hold.kind, "released": True},
             actor,
         )

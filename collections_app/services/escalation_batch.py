@@ -201,9 +201,13 @@ def _miss_installments(
             kind=CaseEvent.Kind.PLAN,
             from_state=policy_of[case_id][1],
             to_state=policy_of[case_id][1],
-            reason="Plan defaulted: installment "
-            + ", ".join(f"#{seq} due {due}" for seq, due in items)
-            + " missed",
+            reason=_("Plan defaulted: installment %(installments)s missed")
+            % {
+                "installments": ", ".join(
+                    _("#%(sequence)s due %(due)s") % {"sequence": seq, "due": due}
+                    for seq, due in items
+                )
+            },
             data={
                 "plan": plan_id,
                 "missed": [seq for seq, _ in items],
@@ -341,7 +345,7 @@ def _write_cases(
                     transition=d.move.transition,
                     source=row["state"],
                     target=d.move.target,
-                    reason=f"Nightly run: rule {d.move.rule}",
+                    reason=_("Nightly run: rule %(rule)s") % {"rule": d.move.rule},
                     data={
                         **_policy_data(d.policy, d.move.rule, run),
                         "segment": d.segmentation.segment,

@@ -785,7 +785,7 @@ def _close_move(case: CollectionCase, change: _LoanChange, source: str) -> CaseM
         source=case.state,
         target=CaseState.RESOLVED,
         params={"close_reason": close_reason},
-        reason=f"{reason} ({source})",
+        reason=_("%(reason)s (%(source)s)") % {"reason": reason, "source": source},
         data={
             "source": source,
             "loan_status": status,

@@ -67,7 +67,7 @@ def payment_record(
     `source`: where it came from ("api:<integration>", "webhook:payments", ...).
     """
     if amount <= ZERO:
-        raise ValidationError("A payment amount must be positive.")
+        raise ValidationError(_("A payment amount must be positive."))
     with transaction.atomic():
         loan = Loan.objects.select_for_update().get(pk=loan.pk)
         existing = Payment.objects.filter(external_id=external_id).first()
@@ -75,7 +75,8 @@ def payment_record(
             return existing, False
         if currency != loan.currency:
             raise ValidationError(
-                f"Payment currency {currency} does not match the loan's {loan.currency}."
+                _("Payment currency %(currency)s does not match the loan's %(loan_currency)s.")
+                % {"currency": currency, "loan_currency": loan.currency}
             )
         case = (
             CollectionCase.objects.select_for_update()
@@ -140,7 +141,7 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
     settlement_payment_apply(case=case, payment=payment)
     if case.state in OPEN_STATES and case.amount_overdue == ZERO:
         case_transition(
-            case=case, name="resolve", reason="Paid in full", close_reason=CloseReason.PAID
+            case=case, name="resolve", reason=_("Paid in full"), close_reason=CloseReason.PAID
         )
 
 
@@ -260,7 +261,7 @@ def _apply_to_plan(*, case: CollectionCase, payment: Payment) -> None:
         plan.status = PaymentPlan.Status.COMPLETED
         plan.save(update_fields=["status"])
         case_event_record(
-            case=case, kind=CaseEvent.Kind.PLAN, reason="Plan completed", data={"plan": plan.pk}
+            case=case, kind=CaseEvent.Kind.PLAN, reason=_("Plan completed"), data={"plan": plan.pk}
         )
 
 
@@ -317,15 +318,18 @@ def promise_create(
     set its stage (policies/engagement.py: then the stage waits for a supervisor)."""
     today = today or timezone.localdate()
     if amount <= ZERO:
-        raise ValidationError("A promise needs a positive amount.")
+        raise ValidationError(_("A promise needs a positive amount."))
     if amount > case.amount_overdue:
         raise ValidationError(
-            f"The promise ({amount}) is more than the amount overdue ({case.amount_overdue})."
+            _("The promise (%(amount)s) is more than the amount overdue (%(overdue)s).")
+            % {"amount": amount, "overdue": case.amount_overdue}
         )
     if due_date < today:
-        raise ValidationError("A promise cannot be due in the past.")
+        raise ValidationError(_("A promise cannot be due in the past."))
     if case.state not in OPEN_STATES or case.state == CaseState.PAUSED:
-        raise ValidationError(f"Cannot record a promise on a {case.get_state_display()} case.")
+        raise ValidationError(
+            _("Cannot record a promise on a %(state)s case.") % {"state": case.get_state_display()}
+        )
     with transaction.atomic():
         promise = PromiseToPay.objects.create(
             case=case, amount=amount, due_date=due_date, created_by=actor
@@ -339,7 +343,7 @@ def promise_create(
             data={"promise_id": promise.pk, "amount": amount, "due_date": due_date},
         )
         promise_created_emit(promise=promise, actor=actor)
-        _engage(case=case, actor=actor, reason="Promise to pay", kind=CaseEvent.Kind.PROMISE)
+        _engage(case=case, actor=actor, reason=_("Promise to pay"), kind=CaseEvent.Kind.PROMISE)
     return promise
 
 
@@ -355,14 +359,16 @@ def plan_create(
     page's offers (plan_agree) and the lender's API both come here. `note`: what the plan is
     for, on the timeline (a settlement's plan says so)."""
     if not installments:
-        raise ValidationError("A plan needs at least one installment.")
+        raise ValidationError(_("A plan needs at least one installment."))
     if any(amount <= ZERO for _, amount in installments):
-        raise ValidationError("Every installment needs a positive amount.")
+        raise ValidationError(_("Every installment needs a positive amount."))
     dates = [due for due, _ in installments]
     if dates != sorted(dates) or len(set(dates)) != len(dates):
-        raise ValidationError("Installment dates must be distinct and in order.")
+        raise ValidationError(_("Installment dates must be distinct and in order."))
     if case.state not in OPEN_STATES or case.state == CaseState.PAUSED:
-        raise ValidationError(f"Cannot agree a plan on a {case.get_state_display()} case.")
+        raise ValidationError(
+            _("Cannot agree a plan on a %(state)s case.") % {"state": case.get_state_display()}
+        )
     with transaction.atomic():
         case.plans.filter(status=PaymentPlan.Status.ACTIVE).update(
             status=PaymentPlan.Status.CANCELLED
@@ -383,7 +389,9 @@ def plan_create(
             case=case,
             kind=CaseEvent.Kind.PLAN,
             actor=actor,
-            reason=f"{reason} ({note})" if note else reason,
+            reason=_("%(reason)s (%(note)s)") % {"reason": reason, "note": note}
+            if note
+            else reason,
             data={
                 "plan": plan.pk,
                 "installments": [[d, a] for d, a in installments],
@@ -392,7 +400,7 @@ def plan_create(
             },
         )
         plan_created_emit(plan=plan, installments=installments, actor=actor)
-        _engage(case=case, actor=actor, reason="Payment plan agreed", kind=CaseEvent.Kind.PLAN)
+        _engage(case=case, actor=actor, reason=_("Payment plan agreed"), kind=CaseEvent.Kind.PLAN)
     return plan
 
 

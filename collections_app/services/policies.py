@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -29,6 +30,8 @@ from collections_app.policies.stages import template_key
 from collections_app.policies.validation import FALLBACK_LANGUAGE, policy_problems
 from collections_app.problems import Problem, problems_by_field
 from collections_app.services.escalation_signals import current_policies
+
+_PROMISES_PREFIX = re.compile(r"^promises\s*[:：]\s*")
 
 VERSIONED_FIELDS = (
     "name",
@@ -68,9 +71,11 @@ def policy_check(
         channel_switch=channel_switch,
         templates=templates,
     )
-    prefix = "promises: "
+    # The messages start with their field ("promises: ..."), in the reader's language: a
+    # translation may keep a full-width colon.
     problems += [
-        Problem("promises", text.removeprefix(prefix)) for text in validate_promises(promises)
+        Problem("promises", _PROMISES_PREFIX.sub("", text, count=1))
+        for text in validate_promises(promises)
     ]
     problems += payment_terms_problems(payment_terms)
     problems += outreach_problems(outreach)

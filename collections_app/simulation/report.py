@@ -9,6 +9,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from collections_app.compliance.report import compliance_report
 from collections_app.models import (
@@ -162,7 +163,10 @@ def chart_svg(states_by_day: list[dict[str, int]], title: str) -> str:
         parts.append(
             f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle">{i + 1}</text>'
         )
-    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle">day</text>')
+    axis = escape(_("day"))
+    parts.append(
+        f'<text x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle">{axis}</text>'
+    )
     for n, (name, color) in enumerate(COLORS.items()):
         points = " ".join(
             f"{x(i):.1f},{y(day.get(name, 0)):.1f}" for i, day in enumerate(states_by_day)

@@ -25,6 +25,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.test.utils import override_settings
+from django.utils.translation import gettext as _
 
 from collections_app.models import CollectionCase, LegalProposal, OutboundMessage
 from collections_app.outreach.dispatch import dispatch_batch
@@ -136,9 +137,14 @@ def simulate(cfg: SimConfig, progress: Callable[[str], None] | None = None) -> d
                 if progress:
                     counts = state.states_by_day[-1]
                     progress(
-                        f"day {d + 1}/{cfg.days} {cfg.start + dt.timedelta(days=d)}  "
-                        + " ".join(f"{k}={v}" for k, v in counts.items() if v)
-                        + f"  ({time.monotonic() - started:.1f}s)"
+                        _("day %(day)d/%(days)d %(date)s  %(counts)s  (%(seconds).1fs)")
+                        % {
+                            "day": d + 1,
+                            "days": cfg.days,
+                            "date": cfg.start + dt.timedelta(days=d),
+                            "counts": " ".join(f"{k}={v}" for k, v in counts.items() if v),
+                            "seconds": time.monotonic() - started,
+                        }
                     )
             summary = build_summary(cfg, state, poster)
     finally:
@@ -192,7 +198,7 @@ def _legal_review() -> None:
         officer = get_user_model().objects.create_user(username=LEGAL_OFFICER, is_staff=True)
         officer.groups.add(Group.objects.get(name="legal"))
     legal_proposals_approve(
-        proposal_ids=open_ids, actor=officer, reason="Simulated legal review: the rule holds"
+        proposal_ids=open_ids, actor=officer, reason=_("Simulated legal review: the rule holds")
     )
 
 

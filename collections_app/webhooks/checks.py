@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.utils.translation import gettext as _
 
 
 @register(deploy=True)
@@ -15,27 +16,33 @@ def webhook_secrets_configured(app_configs: Any = None, **kwargs: Any) -> list[C
     if not settings.TWILIO_AUTH_TOKEN:
         errors.append(
             Error(
-                "TWILIO_AUTH_TOKEN is empty: Twilio webhooks cannot be verified.",
-                hint="Set TWILIO_AUTH_TOKEN to the account's auth token.",
+                _("TWILIO_AUTH_TOKEN is empty: Twilio webhooks cannot be verified."),
+                hint=_("Set TWILIO_AUTH_TOKEN to the account's auth token."),
                 id="collections.E501",
             )
         )
     if not settings.PAYMENTS_WEBHOOK_SECRET:
         errors.append(
             Error(
-                "PAYMENTS_WEBHOOK_SECRET is empty: the lender's payment webhooks cannot be "
-                "verified.",
-                hint="Set PAYMENTS_WEBHOOK_SECRET to the secret shared with the lender.",
+                _(
+                    "PAYMENTS_WEBHOOK_SECRET is empty: the lender's payment webhooks cannot be "
+                    "verified."
+                ),
+                hint=_("Set PAYMENTS_WEBHOOK_SECRET to the secret shared with the lender."),
                 id="collections.E502",
             )
         )
     if not (getattr(settings, "ANYMAIL", None) or {}).get("WEBHOOK_SECRET"):
         errors.append(
             Error(
-                "ANYMAIL_WEBHOOK_SECRET is empty: anyone could post email bounces and "
-                "unsubscribes to /webhooks/anymail/.",
-                hint="Set ANYMAIL_WEBHOOK_SECRET to the user:password configured at the email "
-                "provider.",
+                _(
+                    "ANYMAIL_WEBHOOK_SECRET is empty: anyone could post email bounces and "
+                    "unsubscribes to /webhooks/anymail/."
+                ),
+                hint=_(
+                    "Set ANYMAIL_WEBHOOK_SECRET to the user:password configured at the email "
+                    "provider."
+                ),
                 id="collections.E503",
             )
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 # Twilio SIDs: two letters and 32 hex digits (SM/MM messages, CA calls, AC accounts).
 _SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
@@ -56,11 +57,11 @@ def _storable(value: Any) -> Any:
     """Refuse text PostgreSQL cannot store (NUL, lone surrogates): a 400, not a 500 later."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise Malformed("NUL character")
+            raise Malformed(_("NUL character"))
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise Malformed("invalid unicode") from None
+            raise Malformed(_("invalid unicode")) from None
     elif isinstance(value, dict):
         for key, item in value.items():
             _storable(key)
@@ -147,21 +148,21 @@ def parse_payment(body: bytes) -> Parsed:
     try:
         data = json.loads(body, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise Malformed("body is not JSON") from None
+        raise Malformed(_("body is not JSON")) from None
     if not isinstance(data, dict):
-        raise Malformed("body must be a JSON object")
+        raise Malformed(_("body must be a JSON object"))
     try:
         _storable(data)
     except RecursionError:
-        raise Malformed("nested too deeply") from None
+        raise Malformed(_("nested too deeply")) from None
     event_type = data.get("type")
     if not isinstance(event_type, str) or not _WORD.match(event_type.replace(".", "_")):
-        raise Malformed("missing or bad type")
+        raise Malformed(_("missing or bad type"))
     if event_type != "payment.received":
         # Unknown to us: stored and answered 2xx so the lender does not retry forever.
         event_id = data.get("id")
         if not isinstance(event_id, str) or not _EXTERNAL_ID.match(event_id):
-            raise Malformed("missing or bad id")
+            raise Malformed(_("missing or bad id"))
         return Parsed("payment.other", f"payment-other:{event_type}:{event_id}", _jsonable(data))
     payment_id = _text(data, "payment_id", _EXTERNAL_ID)
     loan_id = _text(data, "loan_id", _EXTERNAL_ID)
@@ -183,33 +184,33 @@ def parse_payment(body: bytes) -> Parsed:
 def _text(data: dict[str, Any], name: str, pattern: re.Pattern[str]) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not pattern.match(value):
-        raise Malformed(f"missing or bad {name}")
+        raise Malformed(_("missing or bad %(name)s") % {"name": name})
     return value
 
 
 def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise Malformed("amount must be a decimal string or number")
+        raise Malformed(_("amount must be a decimal string or number"))
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise Malformed("bad amount") from None
+        raise Malformed(_("bad amount")) from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
-        raise Malformed("amount must be positive")
+        raise Malformed(_("amount must be positive"))
     if amount != amount.quantize(Decimal("0.01")):
-        raise Malformed("amount has more than 2 decimals")
+        raise Malformed(_("amount has more than 2 decimals"))
     return amount.quantize(Decimal("0.01"))
 
 
 def _timestamp(value: object) -> dt.datetime:
     if not isinstance(value, str) or len(value) > 40:
-        raise Malformed("missing or bad received_at")
+        raise Malformed(_("missing or bad received_at"))
     try:
         parsed = parse_datetime(value)
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise Malformed("received_at must be an ISO 8601 time with a zone")
+        raise Malformed(_("received_at must be an ISO 8601 time with a zone"))
     return parsed
 
 

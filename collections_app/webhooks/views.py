@@ -18,6 +18,7 @@ from django.http import (
     HttpResponseForbidden,
     JsonResponse,
 )
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.messaging_response import MessagingResponse
@@ -105,6 +106,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     if not payments_request_valid(
         request.headers.get("X-Signature", ""), body, settings.PAYMENTS_WEBHOOK_SECRET
     ):
+        # i18n: not for people (a log line for operators)
         logger.warning("payments webhook: missing, wrong or expired signature")
         return HttpResponseForbidden("invalid signature")
     try:
@@ -117,8 +119,11 @@ def payments(request: HttpRequest) -> HttpResponse:
         loan = Loan.objects.filter(external_id=parsed.payload["loan_id"]).only("currency").first()
         if loan is None:
             logger.warning("payments webhook: unknown loan %s", parsed.payload["loan_id"])
-            return JsonResponse({"error": "unknown loan_id"}, status=422)
+            return JsonResponse({"error": _("unknown loan_id")}, status=422)
         if loan.currency != parsed.payload["currency"]:
-            return JsonResponse({"error": f"loan currency is {loan.currency}"}, status=422)
+            return JsonResponse(
+                {"error": _("loan currency is %(currency)s") % {"currency": loan.currency}},
+                status=422,
+            )
     created = _store(parsed, "payments") is not None
     return JsonResponse({"status": "accepted" if created else "duplicate"}, status=200)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
 
 from collections_app.api.problems import ApiProblem
@@ -14,23 +16,25 @@ from collections_app.api.serializers_common import ProblemSerializer
 PROBLEM = "application/problem+json"
 
 
-def problem(description: str) -> OpenApiResponse:
+def problem(description: str | Promise) -> OpenApiResponse:
     return OpenApiResponse(ProblemSerializer, description=description)
 
 
 def problem_responses(*statuses: int) -> dict:
     """The problem answers an operation can give, for extend_schema(responses=...)."""
     words = {
-        400: "Malformed request (JSON, header, query parameter).",
-        401: "No API key, or one that is unknown, revoked or expired.",
-        403: "The key's scope does not allow this.",
-        404: "Not found.",
-        405: "Method not allowed.",
-        406: "Only application/json answers are offered.",
-        409: "A request with the same Idempotency-Key is still being processed.",
-        413: "The body is too large.",
-        415: "The body must be application/json.",
-        422: "The record is not valid, or refers to something we do not hold (see errors).",
+        400: gettext_lazy("Malformed request (JSON, header, query parameter)."),
+        401: gettext_lazy("No API key, or one that is unknown, revoked or expired."),
+        403: gettext_lazy("The key's scope does not allow this."),
+        404: gettext_lazy("Not found."),
+        405: gettext_lazy("Method not allowed."),
+        406: gettext_lazy("Only application/json answers are offered."),
+        409: gettext_lazy("A request with the same Idempotency-Key is still being processed."),
+        413: gettext_lazy("The body is too large."),
+        415: gettext_lazy("The body must be application/json."),
+        422: gettext_lazy(
+            "The record is not valid, or refers to something we do not hold (see errors)."
+        ),
     }
     return {(s, PROBLEM): problem(words[s]) for s in (401, 403, 405, 406, *statuses)}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -29,16 +30,16 @@ class CaseFilterSerializer(serializers.Serializer):
     segment = serializers.ChoiceField(
         choices=[c for c in Segment.choices if c[0]],
         required=False,
-        help_text="Only scored cases have one.",
+        help_text=gettext_lazy("Only scored cases have one."),
     )
     jurisdiction = serializers.CharField(
-        max_length=16, required=False, help_text="The borrower's, e.g. US or CN."
+        max_length=16, required=False, help_text=gettext_lazy("The borrower's, e.g. US or CN.")
     )
     updated_since = serializers.DateTimeField(
-        required=False, help_text="ISO 8601; cases changed at or after this time."
+        required=False, help_text=gettext_lazy("ISO 8601; cases changed at or after this time.")
     )
     loan = serializers.CharField(
-        max_length=64, required=False, help_text="The lender's loan external id."
+        max_length=64, required=False, help_text=gettext_lazy("The lender's loan external id.")
     )
 
 
@@ -79,11 +80,15 @@ class CaseListView(APIView):
 
     @extend_schema(
         operation_id="cases_list",
-        summary="List cases",
+        summary=gettext_lazy("List cases"),
         parameters=[
             CaseFilterSerializer,
-            OpenApiParameter("cursor", OpenApiTypes.STR, description="From the previous page."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 500 (100)."),
+            OpenApiParameter(
+                "cursor", OpenApiTypes.STR, description=gettext_lazy("From the previous page.")
+            ),
+            OpenApiParameter(
+                "page_size", OpenApiTypes.INT, description=gettext_lazy("1 to 500 (100).")
+            ),
         ],
         responses={200: CaseSummarySerializer(many=True), **problem_responses(400)},
         tags=["cases"],
@@ -115,7 +120,9 @@ def _timeline(case: CollectionCase) -> tuple[list[dict], bool]:
 class CaseDetailView(APIView):
     @extend_schema(
         operation_id="cases_retrieve",
-        summary="One case: state, segment and reasons, amounts, promises, plans, timeline",
+        summary=gettext_lazy(
+            "One case: state, segment and reasons, amounts, promises, plans, timeline"
+        ),
         parameters=[OpenApiParameter("case_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses={200: CaseDetailSerializer, **problem_responses(404)},
         tags=["cases"],

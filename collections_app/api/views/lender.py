@@ -10,7 +10,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -38,13 +40,26 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description="Optional, 1 to 255 visible ASCII characters (a UUID). The same key with the "
-    f"same request gets the first answer again (with `{REPLAYED_HEADER}: true`); with another "
-    "request, 422; while the first is still being processed, 409.",
+    description=format_lazy(
+        gettext_lazy(
+            "Optional, 1 to 255 visible ASCII characters (a UUID). The same key with the "
+            "same request gets the first answer again (with `{header}: true`); with another "
+            "request, 422; while the first is still being processed, 409."
+        ),
+        header=REPLAYED_HEADER,
+    ),
 )
 WRITE_PROBLEMS = problem_responses(400, 409, 413, 415, 422)
 # records.parse_* take ids of up to 64 characters (the columns' length).
 ID_MAX = 64
+
+
+# The path id's description, by what it names.
+_ID_DESCRIPTIONS = {
+    "borrower": gettext_lazy("The lender's borrower id."),
+    "loan": gettext_lazy("The lender's loan id."),
+    "payment": gettext_lazy("The lender's payment id."),
+}
 
 
 def _id_parameter(name: str, what: str, example: str) -> OpenApiParameter:
@@ -52,7 +67,7 @@ def _id_parameter(name: str, what: str, example: str) -> OpenApiParameter:
         name,
         OpenApiTypes.STR,
         OpenApiParameter.PATH,
-        description=f"The lender's {what} id.",
+        description=_ID_DESCRIPTIONS[what],
         examples=[examples.path_id(example)],
     )
 
@@ -93,7 +108,7 @@ def _borrower_shown(borrower: Borrower) -> Shown:
 class BorrowerView(ReadWriteView):
     @extend_schema(
         operation_id="borrowers_retrieve",
-        summary="One borrower (phone and email masked)",
+        summary=gettext_lazy("One borrower (phone and email masked)"),
         parameters=[_id_parameter("external_id", "borrower", "B-1")],
         responses={200: out.BorrowerOutSerializer, **problem_responses(404)},
         tags=["borrowers"],
@@ -107,13 +122,17 @@ class BorrowerView(ReadWriteView):
 
     @extend_schema(
         operation_id="borrowers_upsert",
-        summary="Create or update a borrower and their contact points",
+        summary=gettext_lazy("Create or update a borrower and their contact points"),
         parameters=[_id_parameter("external_id", "borrower", "B-1"), IDEMPOTENCY_PARAMETER],
         request=inputs.BorrowerInSerializer,
         examples=[examples.request("A borrower with a mobile and an email", examples.BORROWER)],
         responses={
-            200: OpenApiResponse(out.BorrowerResultSerializer, description="Updated or unchanged."),
-            201: OpenApiResponse(out.BorrowerResultSerializer, description="Created."),
+            200: OpenApiResponse(
+                out.BorrowerResultSerializer, description=gettext_lazy("Updated or unchanged.")
+            ),
+            201: OpenApiResponse(
+                out.BorrowerResultSerializer, description=gettext_lazy("Created.")
+            ),
             **WRITE_PROBLEMS,
         },
         tags=["borrowers"],
@@ -142,7 +161,7 @@ def _loan_shown(loan: Loan, *, borrower_external_id: str) -> Shown:
 class LoanView(ReadWriteView):
     @extend_schema(
         operation_id="loans_retrieve",
-        summary="One loan, with its open case",
+        summary=gettext_lazy("One loan, with its open case"),
         parameters=[_id_parameter("external_id", "loan", "L-1")],
         responses={200: out.LoanOutSerializer, **problem_responses(404)},
         tags=["loans"],
@@ -157,14 +176,17 @@ class LoanView(ReadWriteView):
 
     @extend_schema(
         operation_id="loans_upsert",
-        summary="Create or update a loan: past due opens or updates its case, current or paid "
-        "closes it",
+        summary=gettext_lazy(
+            "Create or update a loan: past due opens or updates its case, current or paid closes it"
+        ),
         parameters=[_id_parameter("external_id", "loan", "L-1"), IDEMPOTENCY_PARAMETER],
         request=inputs.LoanPutSerializer,
         examples=[examples.request("A past-due loan", examples.LOAN)],
         responses={
-            200: OpenApiResponse(out.LoanResultSerializer, description="Updated or unchanged."),
-            201: OpenApiResponse(out.LoanResultSerializer, description="Created."),
+            200: OpenApiResponse(
+                out.LoanResultSerializer, description=gettext_lazy("Updated or unchanged.")
+            ),
+            201: OpenApiResponse(out.LoanResultSerializer, description=gettext_lazy("Created.")),
             **WRITE_PROBLEMS,
         },
         tags=["loans"],
@@ -224,8 +246,10 @@ def _bulk_answer(outcomes: list[RowOutcome]) -> Response:
 BULK_RESPONSES = {
     200: OpenApiResponse(
         out.BulkResultSerializer,
-        description="Each row's outcome by index; the valid rows are applied, the others "
-        "rejected with their errors.",
+        description=gettext_lazy(
+            "Each row's outcome by index; the valid rows are applied, the others "
+            "rejected with their errors."
+        ),
     ),
     **WRITE_PROBLEMS,
 }
@@ -234,7 +258,7 @@ BULK_RESPONSES = {
 class LoansBulkView(ReadWriteView):
     @extend_schema(
         operation_id="loans_bulk_upsert",
-        summary=f"Create or update up to {MAX_ROWS} loans",
+        summary=format_lazy(gettext_lazy("Create or update up to {count} loans"), count=MAX_ROWS),
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.LoansBulkInSerializer,
         examples=[
@@ -268,15 +292,18 @@ def _payment_shown(payment: Payment) -> Shown:
 class PaymentsView(ReadWriteView):
     @extend_schema(
         operation_id="payments_post",
-        summary="Record a payment (once per external id, however often it is sent)",
+        summary=gettext_lazy("Record a payment (once per external id, however often it is sent)"),
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.PaymentInSerializer,
         examples=[examples.request("A payment", examples.PAYMENT)],
         responses={
             200: OpenApiResponse(
-                out.PaymentResultSerializer, description="Already recorded: unchanged."
+                out.PaymentResultSerializer,
+                description=gettext_lazy("Already recorded: unchanged."),
             ),
-            201: OpenApiResponse(out.PaymentResultSerializer, description="Recorded."),
+            201: OpenApiResponse(
+                out.PaymentResultSerializer, description=gettext_lazy("Recorded.")
+            ),
             **WRITE_PROBLEMS,
         },
         tags=["payments"],
@@ -291,7 +318,7 @@ class PaymentsView(ReadWriteView):
 class PaymentsBulkView(ReadWriteView):
     @extend_schema(
         operation_id="payments_bulk_post",
-        summary=f"Record up to {MAX_ROWS} payments",
+        summary=format_lazy(gettext_lazy("Record up to {count} payments"), count=MAX_ROWS),
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.PaymentsBulkInSerializer,
         examples=[examples.request("One payment", {"payments": [examples.PAYMENT]})],
@@ -313,16 +340,21 @@ class PaymentsBulkView(ReadWriteView):
 class PaymentReversalView(ReadWriteView):
     @extend_schema(
         operation_id="payments_reverse",
-        summary="Reverse a payment (NSF, chargeback): the amount is owed again, a promise it "
-        "kept is broken",
+        summary=gettext_lazy(
+            "Reverse a payment (NSF, chargeback): the amount is owed again, a promise it "
+            "kept is broken"
+        ),
         parameters=[_id_parameter("external_id", "payment", "P-1"), IDEMPOTENCY_PARAMETER],
         request=inputs.ReversalInSerializer,
         examples=[examples.request("Returned unpaid", examples.REVERSAL)],
         responses={
             200: OpenApiResponse(
-                out.PaymentResultSerializer, description="Already reversed: unchanged."
+                out.PaymentResultSerializer,
+                description=gettext_lazy("Already reversed: unchanged."),
             ),
-            201: OpenApiResponse(out.PaymentResultSerializer, description="Reversed."),
+            201: OpenApiResponse(
+                out.PaymentResultSerializer, description=gettext_lazy("Reversed.")
+            ),
             **WRITE_PROBLEMS,
         },
         tags=["payments"],
@@ -346,13 +378,17 @@ def _signal_data(data: Mapping[str, Any]) -> dict[str, Any]:
 class SignalsView(ReadWriteView):
     @extend_schema(
         operation_id="signals_post",
-        summary="Record an ability-to-pay signal (bureau refresh, income, app activity, ...)",
+        summary=gettext_lazy(
+            "Record an ability-to-pay signal (bureau refresh, income, app activity, ...)"
+        ),
         parameters=[IDEMPOTENCY_PARAMETER],
         request=inputs.SignalInSerializer,
         examples=[examples.request("A bureau refresh", examples.SIGNAL)],
         responses={
-            200: OpenApiResponse(out.SignalResultSerializer, description="Already recorded."),
-            201: OpenApiResponse(out.SignalResultSerializer, description="Recorded."),
+            200: OpenApiResponse(
+                out.SignalResultSerializer, description=gettext_lazy("Already recorded.")
+            ),
+            201: OpenApiResponse(out.SignalResultSerializer, description=gettext_lazy("Recorded.")),
             **WRITE_PROBLEMS,
         },
         tags=["signals"],

@@ -50,14 +50,19 @@ def _keep(path: Path, password: str) -> None:
 
 
 class Command(BaseCommand):
-    help = (
-        "Create the demo superuser (default 'admin') with a random password kept in var/, and "
-        "print the admin URL, the user and the password while that password still works."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # Read when the parser is made, so in the language active then (argparse needs a str).
+        return _(
+            "Create the demo superuser (default 'admin') with a random password kept in var/, and "
+            "print the admin URL, the user and the password while that password still works."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--username", default="admin", help="the demo superuser's name (default: %(default)s)"
+            "--username",
+            default="admin",
+            help=_("the demo superuser's name (default: %(default)s)"),
         )
 
     def handle(self, *args: object, username: str, **options: object) -> None:

@@ -28,35 +28,40 @@ DRY_RUN_SOURCE = "import:dry-run"
 
 
 class Command(BaseCommand):
-    help = (
-        "Import borrowers and their loans from a CSV or JSON-lines file (docs/import.md). Rows "
-        "are upserted by the lender's ids: running it again changes nothing. Rejected rows go "
-        "to an error report with their line numbers; the others are imported."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # Read when the parser is made, so in the language active then (argparse needs a str).
+        return _(
+            "Import borrowers and their loans from a CSV or JSON-lines file (docs/import.md). Rows "
+            "are upserted by the lender's ids: running it again changes nothing. Rejected rows go "
+            "to an error report with their line numbers; the others are imported."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="the portfolio file (.csv, .jsonl)")
+        parser.add_argument("file", help=_("the portfolio file (.csv, .jsonl)"))
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Validate every row and count what would change; write nothing.",
+            help=_("Validate every row and count what would change; write nothing."),
         )
         parser.add_argument(
-            "--format", choices=FORMATS, help="the file's format (default: from its name)"
+            "--format", choices=FORMATS, help=_("the file's format (default: from its name)")
         )
         parser.add_argument(
             "--errors",
-            help="where to write the error report (CSV: line, field, message); default: "
-            "FILE.errors.csv, written only when a row is rejected",
+            help=_(
+                "where to write the error report (CSV: line, field, message); default: "
+                "FILE.errors.csv, written only when a row is rejected"
+            ),
         )
         parser.add_argument(
             "--chunk-rows",
             type=int,
             default=CHUNK_ROWS,
-            help="rows written per transaction (default: %(default)s)",
+            help=_("rows written per transaction (default: %(default)s)"),
         )
         parser.add_argument(
-            "--quiet", action="store_true", help="Print only the summary, no progress lines."
+            "--quiet", action="store_true", help=_("Print only the summary, no progress lines.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -45,20 +45,23 @@ US_PLACES = [
 
 
 class Command(BaseCommand):
-    help = "Load a small demo portfolio (idempotent: does nothing if demo loans exist)."
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # Read when the parser is made, so in the language active then (argparse needs a str).
+        return _("Load a small demo portfolio (idempotent: does nothing if demo loans exist).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--borrowers",
             type=int,
             default=40,
-            help="how many borrowers, half in China, half in the US (default: %(default)s)",
+            help=_("how many borrowers, half in China, half in the US (default: %(default)s)"),
         )
         parser.add_argument(
             "--seed",
             type=int,
             default=7,
-            help="random seed for names, amounts and days late (default: %(default)s)",
+            help=_("random seed for names, amounts and days late (default: %(default)s)"),
         )
 
     def handle(self, *args: object, borrowers: int, seed: int, **options: object) -> None:
@@ -124,14 +127,14 @@ class Command(BaseCommand):
                 ],
             )
         elif story in (4, 5):
-            case_transition(case=case, name="escalate", reason="No answer to reminders")
+            case_transition(case=case, name="escalate", reason=_("No answer to reminders"))
             if story == 5 and days_late > 60:
-                case_transition(case=case, name="refer_to_legal", reason="90+ days, no contact")
+                case_transition(case=case, name="refer_to_legal", reason=_("90+ days, no contact"))
         elif story == 6:
             case_transition(
                 case=case,
                 name="pause",
-                reason="Borrower disputes the amount",
+                reason=_("Borrower disputes the amount"),
                 pause_reason=PauseReason.DISPUTE,
             )
         elif story == 7:
@@ -146,8 +149,8 @@ class Command(BaseCommand):
             case_transition(
                 case=case,
                 name="write_off",
-                reason="Uncollectable",
+                reason=_("Uncollectable"),
                 close_reason=CloseReason.UNCOLLECTABLE,
             )
         elif story == 0:
-            case_add_note(case=case, text="Left a voicemail-safe reminder.", actor=None)
+            case_add_note(case=case, text=_("Left a voicemail-safe reminder."), actor=None)

@@ -24,20 +24,25 @@ from collections_app.services.escalation import (
 
 
 class Command(BaseCommand):
-    help = (
-        "Run the nightly escalation for a date in this process (chunks are claimed, so Celery "
-        "workers may help). Running it again for the same date changes nothing."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # Read when the parser is made, so in the language active then (argparse needs a str).
+        return _(
+            "Run the nightly escalation for a date in this process (chunks are claimed, so Celery "
+            "workers may help). Running it again for the same date changes nothing."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="the date to run for, YYYY-MM-DD (default: today, UTC)")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Compute everything, write nothing."
+            "--date", help=_("the date to run for, YYYY-MM-DD (default: today, UTC)")
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Compute everything, write nothing.")
         )
         parser.add_argument(
             "--quiet",
             action="store_true",
-            help="Print one line (the run's status and messages queued), not the totals.",
+            help=_("Print one line (the run's status and messages queued), not the totals."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,10 +51,10 @@ class Command(BaseCommand):
                 dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
             )
         except ValueError as exc:
-            raise CommandError(f"--date: {exc}") from exc
+            raise CommandError(_("--date: %(error)s") % {"error": exc}) from exc
         if options["dry_run"]:
             totals = escalation_dry_run(run_date=run_date)
-            self.stdout.write(f"Dry run for {run_date}: nothing was written.")
+            self.stdout.write(_("Dry run for %(date)s: nothing was written.") % {"date": run_date})
             self._summary(
                 dict(totals),
                 {k.split(":", 1)[1]: v for k, v in totals.items() if k.startswith("transition:")},
@@ -87,8 +92,13 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(
-            f"Escalation run {run.run_date}: {run.get_status_display()}, "
-            f"{run.chunk_count} chunks, {run.errors} failed"
+            _("Escalation run %(date)s: %(status)s, %(chunks)d chunks, %(errors)d failed")
+            % {
+                "date": run.run_date,
+                "status": run.get_status_display(),
+                "chunks": run.chunk_count,
+                "errors": run.errors,
+            }
         )
         self._summary({"cases_seen": run.cases_seen, **run.totals}, run.transitions)
 
@@ -97,6 +107,7 @@ class Command(BaseCommand):
         for key in sorted(totals):
             self.stdout.write(f"  {key:<24} {totals[key]}")
         for name in sorted(transitions):
+            # i18n: not for people (a table of counts by their machine names, like the totals)
             self.stdout.write(f"  transition {name:<13} {transitions[name]}")
         self.stdout.write(
             json.dumps({"totals": totals, "transitions": transitions}, sort_keys=True)

@@ -16,11 +16,14 @@ from collections_app.simulation.runner import DEFAULT_START, SimConfig, simulate
 
 
 class Command(BaseCommand):
-    help = (
-        "Simulate a portfolio of borrowers with personas for D days through the real engine "
-        "(nightly run, dispatcher, compliance gate, webhooks) and write summary.json and "
-        "chart.svg to --out."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # Read when the parser is made, so in the language active then (argparse needs a str).
+        return _(
+            "Simulate a portfolio of borrowers with personas for D days through the real engine "
+            "(nightly run, dispatcher, compliance gate, webhooks) and write summary.json and "
+            "chart.svg to --out."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         default_mix = ",".join(f"{k}={v:g}" for k, v in DEFAULT_MIX.items())
@@ -28,64 +31,83 @@ class Command(BaseCommand):
             "--borrowers",
             type=int,
             default=1000,
-            help="how many simulated borrowers (and loans, and cases) to create, half in China "
-            "and half in the US unless --policy says otherwise (default: %(default)s)",
+            help=_(
+                "how many simulated borrowers (and loans, and cases) to create, half in China "
+                "and half in the US unless --policy says otherwise (default: %(default)s)"
+            ),
         )
         parser.add_argument(
             "--days",
             type=int,
             default=60,
-            help="how many days to simulate, each with its nightly run and 24 hours of "
-            "dispatching, replies, calls and payments (default: %(default)s)",
+            help=_(
+                "how many days to simulate, each with its nightly run and 24 hours of "
+                "dispatching, replies, calls and payments (default: %(default)s)"
+            ),
         )
         parser.add_argument(
             "--seed",
             type=int,
             default=7,
-            help="random seed for personas and every borrower's choices; the same seed gives "
-            "the same summary.json (default: %(default)s)",
+            help=_(
+                "random seed for personas and every borrower's choices; the same seed gives "
+                "the same summary.json (default: %(default)s)"
+            ),
         )
         parser.add_argument(
             "--mix",
             default="",
-            help="persona shares, e.g. strategic=0.3; personas not named keep their default "
-            f"share and the shares are scaled to add up to 1 (default: {default_mix})",
+            help=_(
+                "persona shares, e.g. strategic=0.3; personas not named keep their default "
+                "share and the shares are scaled to add up to 1 (default: %(mix)s)"
+            )
+            % {"mix": default_mix},
         )
         parser.add_argument(
             "--start",
-            help=f"first simulated day, YYYY-MM-DD, fixed so a seed repeats (default: "
-            f"{DEFAULT_START})",
+            help=_("first simulated day, YYYY-MM-DD, fixed so a seed repeats (default: %(start)s)")
+            % {"start": DEFAULT_START},
         )
         parser.add_argument(
             "--until-today",
             action="store_true",
-            help="start --days before today instead of at --start, so the simulation ends "
-            "yesterday and today's nightly run is left to the real engine (make run; default: "
-            "off)",
+            help=_(
+                "start --days before today instead of at --start, so the simulation ends "
+                "yesterday and today's nightly run is left to the real engine (make run; default: "
+                "off)"
+            ),
         )
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="do nothing when simulated borrowers exist already, so make run simulates "
-            "once (default: off)",
+            help=_(
+                "do nothing when simulated borrowers exist already, so make run simulates "
+                "once (default: off)"
+            ),
         )
         parser.add_argument(
             "--policy",
             default="",
-            help="simulate only borrowers of this current policy's jurisdiction (CN or US), "
-            "e.g. us-default; each case still gets its policy the way production chooses it "
-            "(default: half CN, half US)",
+            help=_(
+                "simulate only borrowers of this current policy's jurisdiction (CN or US), "
+                "e.g. us-default; each case still gets its policy the way production chooses it "
+                "(default: half CN, half US)"
+            ),
         )
         parser.add_argument(
             "--out",
             default="var/simulation",
-            help="folder for summary.json and chart.svg, created if missing (default: %(default)s)",
+            help=_(
+                "folder for summary.json and chart.svg, created if missing (default: %(default)s)"
+            ),
         )
         parser.add_argument(
             "--quiet",
             action="store_true",
-            help="print only the last line: no progress per day, no summary (summary.json has "
-            "it; default: off)",
+            help=_(
+                "print only the last line: no progress per day, no summary (summary.json has "
+                "it; default: off)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -102,9 +124,9 @@ class Command(BaseCommand):
         if options["policy"]:
             policy = CollectionPolicy.objects.filter(key=options["policy"], is_current=True).first()
             if policy is None:
-                raise CommandError(f"no current policy {options['policy']!r}")
+                raise CommandError(_("no current policy %(key)r") % {"key": options["policy"]})
             if policy.jurisdiction not in ("CN", "US"):
-                raise CommandError("--policy: the simulator makes CN and US borrowers only")
+                raise CommandError(_("--policy: the simulator makes CN and US borrowers only"))
             jurisdiction = policy.jurisdiction
         try:
             mix = parse_mix(options["mix"])
@@ -127,7 +149,10 @@ class Command(BaseCommand):
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
-        title = f"Cases by state per day ({cfg.borrowers} borrowers, seed {cfg.seed})"
+        title = _("Cases by state per day (%(borrowers)d borrowers, seed %(seed)d)") % {
+            "borrowers": cfg.borrowers,
+            "seed": cfg.seed,
+        }
         (out / "chart.svg").write_text(chart_svg(summary["cases_by_state_per_day"], title))
         if not options["quiet"]:
             shown = {k: v for k, v in summary.items() if k != "cases_by_state_per_day"}

@@ -4,6 +4,8 @@ timeline and says what it means about the address. Each step is a service's."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from collections_app.models import CaseEvent, OutboundMessage, WebhookEvent
 from collections_app.outreach.gate import gate_record_outcome
 from collections_app.services.contact_points import address_failure_record
@@ -30,8 +32,14 @@ def delivery_failed(message: OutboundMessage, code: str) -> None:
     case_event_record(
         case=message.case,
         kind=CaseEvent.Kind.CONTACT,
-        reason=f"{message.get_channel_display()} {message.template_key}: {message.status}"
-        + (f" (error {code})" if code else ""),
+        reason=_("%(channel)s %(template)s: %(text)s")
+        % {
+            "channel": message.get_channel_display(),
+            "template": message.template_key,
+            "text": _("%(status)s (error %(code)s)") % {"status": message.status, "code": code}
+            if code
+            else message.status,
+        },
         data={"message": message.pk, "error_code": code},
     )
     address_failure_record(message, code, f"{message.provider or 'provider'} error {code}")

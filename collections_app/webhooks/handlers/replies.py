@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from collections_app.models import (
     CaseEvent,
@@ -38,7 +39,7 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
                 channel="sms",
                 source=SOURCE,
                 requested_at=event.received_at,
-                note=f"replied {body.strip()[:40]!r}",
+                note=_("replied %(body)r") % {"body": body.strip()[:40]},
             )
         elif intent == Intent.OPT_IN:
             consent_opt_in(
@@ -46,7 +47,7 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
                 channel="sms",
                 source=SOURCE,
                 requested_at=event.received_at,
-                note=f"replied {body.strip()[:40]!r}",
+                note=_("replied %(body)r") % {"body": body.strip()[:40]},
             )
         elif intent == Intent.DISPUTE:
             hold_place(
@@ -55,12 +56,21 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
         if case is None:
             return f"borrower {borrower.pk}: {intent} (no open case)"
         if intent == Intent.NEGOTIATE and is_allowed("start_negotiation", case.state):
-            case_transition(case=case, name="start_negotiation", reason=f"Borrower replied: {body}")
+            case_transition(
+                case=case,
+                name="start_negotiation",
+                reason=_("Borrower replied: %(body)s") % {"body": body},
+            )
         if intent in (Intent.NEGOTIATE, Intent.DISPUTE, Intent.OTHER):
-            agent_task_create(case=case, reason=f"SMS reply: {body}", data=data)
+            agent_task_create(
+                case=case, reason=_("SMS reply: %(body)s") % {"body": body}, data=data
+            )
         else:
             # Keyword replies are answered automatically; kept on the case for the record.
             case_event_record(
-                case=case, kind=CaseEvent.Kind.REPLY, reason=f"SMS reply: {body}", data=data
+                case=case,
+                kind=CaseEvent.Kind.REPLY,
+                reason=_("SMS reply: %(body)s") % {"body": body},
+                data=data,
             )
     return f"case {case.pk}: {intent}"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from collections_app.models import CaseEvent, ContactHold, OutboundMessage, WebhookEvent
 from collections_app.services.agent_tasks import agent_task_create
@@ -52,7 +53,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.CONTACT,
-                reason="The borrower confirmed who they are on the call (keypad 1)",
+                reason=_("The borrower confirmed who they are on the call (keypad 1)"),
                 data={**data, "right_party": True},
             )
             return f"case {case.pk}: right party confirmed"
@@ -64,8 +65,10 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.CONTACT,
-                reason="Someone other than the borrower answered the call (keypad 2); "
-                "nothing about the debt was said",
+                reason=_(
+                    "Someone other than the borrower answered the call (keypad 2); "
+                    "nothing about the debt was said"
+                ),
                 data={**data, "right_party": False},
             )
             return f"case {case.pk}: answered by someone else"
@@ -73,7 +76,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             hold_place(borrower=borrower, kind=ContactHold.Kind.DISPUTE, source=SOURCE)
             if case is not None:
                 agent_task_create(
-                    case=case, reason="Disputed the debt on the call (keypad 3)", data=data
+                    case=case, reason=_("Disputed the debt on the call (keypad 3)"), data=data
                 )
             return f"borrower {borrower.pk}: dispute hold"
         if case is None:
@@ -81,7 +84,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
         if what == "callback":
             agent_task_create(
                 case=case,
-                reason="Asked for a call back (keypad 2)",
+                reason=_("Asked for a call back (keypad 2)"),
                 data={**data, "callback_requested": True},
             )
             return f"case {case.pk}: call-back task"
@@ -94,8 +97,8 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             # Keyed in, confirmed, but not possible (paid meanwhile, case paused): an agent calls.
             agent_task_create(
                 case=case,
-                reason=f"Keypad promise of {amount} by {due} not recorded: "
-                + "; ".join(exc.messages),
+                reason=_("Keypad promise of %(amount)s by %(due)s not recorded: %(why)s")
+                % {"amount": amount, "due": due, "why": "; ".join(exc.messages)},
                 data=data,
             )
             return f"case {case.pk}: promise refused ({'; '.join(exc.messages)})"
