@@ -47,6 +47,9 @@ KEYWORDS = {
     "pgettext_lazy": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "npgettext_lazy": ((1, "c"), 2, 3),
+    # Stored sentences (collections_app/phrases.py), said again in each reader's language.
+    "phrase": None,
+    "pphrase": ((1, "c"), 2),
 }
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 HEADER_COMMENT = (

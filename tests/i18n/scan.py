@@ -28,7 +28,7 @@ WAIVER = "i18n: not for people"
 WORDS = re.compile(r"[A-Za-z]{2,}")
 MARKERS = {
     "_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
-    "npgettext", "npgettext_lazy", "gettext_noop", "_lazy", "__",
+    "npgettext", "npgettext_lazy", "gettext_noop", "_lazy", "__", "phrase", "pphrase",
 }  # fmt: skip
 # Keyword arguments whose value a person reads.
 READ_KEYWORDS = {
@@ -123,7 +123,9 @@ class _PythonScan(ast.NodeVisitor):
                 if is_choices and isinstance(statement.value, ast.Tuple):
                     if len(statement.value.elts) >= 2:
                         self._flag(statement.value.elts[-1])
-                elif any(name in READ_ATTRIBUTES for name in names):
+                elif any(name in READ_ATTRIBUTES for name in names) or (
+                    "help" in names and self._in_command()
+                ):
                     self._flag(statement.value)
         self.generic_visit(node)
         self._class_stack.pop()
@@ -133,14 +135,16 @@ class _PythonScan(ast.NodeVisitor):
         if name in MARKERS:
             return  # marked: nothing inside is ours to flag
         for keyword in node.keywords:
-            if keyword.arg in READ_KEYWORDS:
+            if keyword.arg in READ_KEYWORDS or (
+                keyword.arg in {"help", "summary"} and self._in_command_or_api()
+            ):
                 self._flag(keyword.value)
             if keyword.arg == "choices" and isinstance(keyword.value, (ast.List, ast.Tuple)):
                 self._flag_choice_pairs(keyword.value)
             if keyword.arg == "error_messages" and isinstance(keyword.value, ast.Dict):
                 for value in keyword.value.values:
                     self._flag(value)
-        if name in MESSAGE_CALLS and node.args:
+        if name in MESSAGE_CALLS and node.args and not self._is_log_call(node):
             texts = node.args[1:] if len(node.args) > 1 else node.args
             if name == "add_message" and len(node.args) > 2:
                 texts = node.args[2:]
@@ -154,8 +158,6 @@ class _PythonScan(ast.NodeVisitor):
                 self._flag(node.args[0])
         if name == "write" and self._in_command() and node.args:
             self._flag(node.args[0])
-        if name == "append" and node.args and self._in_function_named("checks"):
-            pass
         self.generic_visit(node)
 
     def visit_Dict(self, node: ast.Dict) -> None:
@@ -164,16 +166,23 @@ class _PythonScan(ast.NodeVisitor):
                 self._flag(value)
         self.generic_visit(node)
 
+    @staticmethod
+    def _is_log_call(node: ast.Call) -> bool:
+        """logger.info(...) and the like: for operators, in English."""
+        func = node.func
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        return isinstance(receiver, ast.Name) and receiver.id in {"logger", "log", "logging"}
+
     def _flag_choice_pairs(self, node: ast.List | ast.Tuple) -> None:
         for element in node.elts:
             if isinstance(element, ast.Tuple) and len(element.elts) == 2:
                 self._flag(element.elts[1])
 
+    def _in_command_or_api(self) -> bool:
+        return self._in_command() or "collections_app/api/" in self.path
+
     def _in_command(self) -> bool:
         return "/management/commands/" in self.path
-
-    def _in_function_named(self, _name: str) -> bool:
-        return False
 
 
 def scan_python(path: Path) -> list[Finding]:
