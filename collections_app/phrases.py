@@ -13,7 +13,9 @@ its values.
 
 A value that is itself a word to translate (a stage, a channel) is given as a lazy string
 (`CaseState.NEGOTIATION.label`, `gettext_lazy("SMS")`): it is stored in English and translated
-when shown. Other values (amounts, names, dates) are shown as stored.
+when shown. A value that is itself a phrase (a reversal's label inside its longer sentence) is
+kept with its own message id and said again with the outer one. Other values (amounts, names,
+dates) are shown as stored.
 
 The extraction (devtools/catalog.py) knows `phrase` as a gettext function: its first argument
 goes into the catalogue like any `_()`.
@@ -26,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 STORED_KEY = "i18n"  # where a row's JSON keeps the phrase
 
@@ -38,6 +40,8 @@ class Phrase(str):
     params: dict[str, Any]
     context: str | None
     translated_params: tuple[str, ...]
+    param_contexts: dict[str, str]
+    nested: dict[str, dict[str, Any]]
 
     def __new__(cls, msgid: str, context: str | None = None, **params: Any) -> Phrase:
         translated = tuple(sorted(k for k, v in params.items() if isinstance(v, Promise)))
@@ -50,6 +54,8 @@ class Phrase(str):
         self.context = context
         self.params = {k: _jsonable(v) for k, v in plain.items()}
         self.translated_params = translated
+        self.param_contexts = {k: c for k in translated if (c := _context_of(params[k]))}
+        self.nested = {k: v.stored() for k, v in params.items() if isinstance(v, Phrase)}
         return self
 
     def stored(self) -> dict[str, Any]:
@@ -58,6 +64,10 @@ class Phrase(str):
             stored["context"] = self.context
         if self.translated_params:
             stored["translate"] = list(self.translated_params)
+        if self.param_contexts:
+            stored["contexts"] = self.param_contexts
+        if self.nested:
+            stored["nested"] = self.nested
         return stored
 
 
@@ -67,6 +77,34 @@ def phrase(msgid: str, /, **params: Any) -> Phrase:
 
 def pphrase(context: str, msgid: str, /, **params: Any) -> Phrase:
     return Phrase(msgid, context=context, **params)
+
+
+def choice_label(instance: Any, field_name: str) -> Any:
+    """The label of a choice field's value as a value for a phrase: lazy, so it is stored in
+    English and translated when shown (`get_FOO_display()` gives the active language's)."""
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    label = dict(field.flatchoices).get(value, value)
+    if isinstance(label, Promise) or label == value:
+        return label
+    return gettext_lazy(label)  # a label not (yet) marked: its catalogue entry, if any
+
+
+def _context_of(value: Promise) -> str | None:
+    """The context of a `pgettext_lazy(context, msgid)` value (Django's lazy proxy keeps its
+    arguments), so it is translated with it when shown; None for any other lazy string."""
+    args = getattr(value, "_args", None)
+    if isinstance(args, tuple) and len(args) == 2 and all(isinstance(a, str) for a in args):
+        with translation.override(settings.LANGUAGE_CODE):
+            if str(value) == pgettext(args[0], args[1]):
+                return args[0]
+    return None
+
+
+def english(value: object) -> str:
+    """`value` (a lazy label, a phrase) as stored: in the engine's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -95,9 +133,15 @@ def shown(text: str, stored: dict[str, Any] | None) -> str:
     if not isinstance(stored, dict) or not isinstance(stored.get("msgid"), str):
         return text
     params = dict(stored.get("params") or {})
+    contexts = stored.get("contexts") or {}
     for key in stored.get("translate") or ():
         if isinstance(params.get(key), str):
-            params[key] = gettext(params[key])
+            ctx = contexts.get(key) if isinstance(contexts, dict) else None
+            params[key] = pgettext(ctx, params[key]) if ctx else gettext(params[key])
+    nested = stored.get("nested")
+    for key, inner in nested.items() if isinstance(nested, dict) else ():
+        if isinstance(params.get(key), str):
+            params[key] = shown(params[key], inner)
     context = stored.get("context")
     template = pgettext(context, stored["msgid"]) if context else gettext(stored["msgid"])
     try:

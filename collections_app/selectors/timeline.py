@@ -7,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactDecision
 from collections_app.money import format_money
@@ -77,14 +78,20 @@ def _event_text(event: CaseEvent, currency: str = "") -> str:
 
 def _stage_word(state: str) -> str:
     """A stage as the timeline says it (lower case, as in a sentence); an unknown one as is."""
+    return str(stage_in_sentence(state))
+
+
+def stage_in_sentence(state: str) -> Promise | str:
+    """A stage as a sentence says it (lower case), lazy: a phrase's value (phrases.py) stored in
+    English and said in each reader's language; an unknown one as is."""
     words = {
-        "reminder": pgettext("stage in a sentence", "reminder"),
-        "negotiation": pgettext("stage in a sentence", "negotiation"),
-        "escalation": pgettext("stage in a sentence", "escalation"),
-        "legal": pgettext("stage in a sentence", "legal"),
-        "paused": pgettext("stage in a sentence", "paused"),
-        "resolved": pgettext("stage in a sentence", "resolved"),
-        "written_off": pgettext("stage in a sentence", "written off"),
+        "reminder": pgettext_lazy("stage in a sentence", "reminder"),
+        "negotiation": pgettext_lazy("stage in a sentence", "negotiation"),
+        "escalation": pgettext_lazy("stage in a sentence", "escalation"),
+        "legal": pgettext_lazy("stage in a sentence", "legal"),
+        "paused": pgettext_lazy("stage in a sentence", "paused"),
+        "resolved": pgettext_lazy("stage in a sentence", "resolved"),
+        "written_off": pgettext_lazy("stage in a sentence", "written off"),
     }
     return words.get(state, state)
 

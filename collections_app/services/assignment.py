@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_app.models import AgentProfile, CaseEvent, CollectionCase, Loan
+from collections_app.phrases import phrase, with_stored
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.states import OPEN_STATES
 
@@ -230,6 +231,8 @@ def cases_reassign(
     ids = borrower_open_case_ids(selected)
     to_agent = agent.pk if agent is not None else None
     changed = 0
+    bulk = phrase("Bulk reassignment")
+    with_borrower = phrase("Reassigned with the borrower's other loans (one agent per borrower)")
     with transaction.atomic():
         for start in range(0, len(ids), REASSIGN_CHUNK):
             chunk = ids[start : start + REASSIGN_CHUNK]
@@ -252,10 +255,8 @@ def cases_reassign(
                     from_state=state,
                     to_state=state,
                     actor_id=actor.pk,
-                    reason=_("Bulk reassignment")
-                    if pk in selected
-                    else _("Reassigned with the borrower's other loans (one agent per borrower)"),
-                    data={"from_agent": previous, "to_agent": to_agent},
+                    reason=str(text := bulk if pk in selected else with_borrower),
+                    data=with_stored({"from_agent": previous, "to_agent": to_agent}, text),
                     created_at=now,
                 )
                 for pk, previous, state in rows
@@ -290,6 +291,9 @@ def borrower_cases_assign(
         CollectionCase.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
             assigned_agent_id=to_agent, updated_at=now
         )
+        with_borrower = phrase(
+            "Reassigned with the borrower's other loans (one agent per borrower)"
+        )
         CaseEvent.objects.bulk_create(
             CaseEvent(
                 case_id=pk,
@@ -297,10 +301,8 @@ def borrower_cases_assign(
                 from_state=state,
                 to_state=state,
                 actor_id=actor.pk if actor is not None else None,
-                reason=""
-                if pk == case.pk
-                else _("Reassigned with the borrower's other loans (one agent per borrower)"),
-                data={"from_agent": previous, "to_agent": to_agent},
+                reason=str(text := "" if pk == case.pk else with_borrower),
+                data=with_stored({"from_agent": previous, "to_agent": to_agent}, text),
                 created_at=now,
             )
             for pk, previous, state in sorted(rows)

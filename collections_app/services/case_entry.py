@@ -22,11 +22,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from collections_app.lender.emitters import case_moves_emit
 from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactHold
+from collections_app.phrases import choice_label, english, phrase, with_stored
 from collections_app.services.consents import STOPPING_HOLDS
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.states import (
@@ -109,8 +109,8 @@ def cases_move(
                 from_state=m.source,
                 to_state=m.target,
                 actor_id=_actor_id(actor),
-                reason=m.reason,
-                data={"transition": m.transition, **m.params, **m.data},
+                reason=str(m.reason),
+                data=with_stored({"transition": m.transition, **m.params, **m.data}, m.reason),
                 created_at=now,
             )
             for m in moves
@@ -231,8 +231,10 @@ def borrower_cases_pause(
                     source=state,
                     target=CaseState.PAUSED,
                     params={"pause_reason": kind},
-                    reason=_("%(hold)s recorded for the borrower: every loan is held")
-                    % {"hold": hold.get_kind_display()},
+                    reason=phrase(
+                        "%(hold)s recorded for the borrower: every loan is held",
+                        hold=choice_label(hold, "kind"),
+                    ),
                     data={"hold": hold.pk},
                 )
                 for pk, state in active
@@ -252,14 +254,14 @@ def _note_standing_holds(moves: list[CaseMove], now: dt.datetime) -> None:
     )
     kinds: dict[int, list[str]] = defaultdict(list)
     for borrower_id, label in (
-        (h.borrower_id, h.get_kind_display())
+        (h.borrower_id, choice_label(h, "kind"))
         for h in ContactHold.objects.filter(
             borrower_id__in=set(borrower_of.values()),
             kind__in=STOPPING_HOLDS,
             released_at__isnull=True,
         ).order_by("pk")
     ):
-        kinds[borrower_id].append(str(label))
+        kinds[borrower_id].append(label)
     bulk_insert(
         CaseEvent,
         [
@@ -268,16 +270,25 @@ def _note_standing_holds(moves: list[CaseMove], now: dt.datetime) -> None:
                 kind=CaseEvent.Kind.COMPLIANCE,
                 from_state=m.target,
                 to_state=m.target,
-                reason=_(
-                    "The borrower's holds still stand (%(holds)s): contact stays blocked "
-                    "until compliance releases them."
-                )
-                % {"holds": ", ".join(kinds[borrower_of[m.case_id]])},
-                data={"standing_holds": kinds[borrower_of[m.case_id]]},
+                reason=str(text := _holds_standing(kinds[borrower_of[m.case_id]])),
+                data=with_stored(
+                    {"standing_holds": [english(k) for k in kinds[borrower_of[m.case_id]]]}, text
+                ),
                 created_at=now,
             )
             for m in moves
             if kinds.get(borrower_of[m.case_id])
         ],
         now,
+    )
+
+
+def _holds_standing(labels: list[str]) -> str:
+    """The timeline's note that a resumed case's borrower is still held: one hold's label is
+    said in each reader's language; several are listed as stored (English)."""
+    holds = labels[0] if len(labels) == 1 else ", ".join(english(label) for label in labels)
+    return phrase(
+        "The borrower's holds still stand (%(holds)s): contact stays blocked "
+        "until compliance releases them.",
+        holds=holds,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from collections_app.db import insert_models
 from collections_app.lender.emitters import cases_opened_emit
 from collections_app.models import CaseEvent, CollectionCase, Loan
+from collections_app.phrases import with_stored
 from collections_app.services.case_entry import CaseMove, cases_enter
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.services.events import case_event_record, case_event_transition
@@ -100,12 +101,15 @@ def cases_open(
                 "from_state": case.state,
                 "to_state": case.state,
                 "actor_id": actor.pk if actor is not None else None,
-                "reason": o.reason,
-                "data": {
-                    "amount_overdue": o.amount_overdue,
-                    "overdue_since": o.overdue_since,
-                    **o.data,
-                },
+                "reason": str(o.reason),
+                "data": with_stored(
+                    {
+                        "amount_overdue": o.amount_overdue,
+                        "overdue_since": o.overdue_since,
+                        **o.data,
+                    },
+                    o.reason,
+                ),
                 "created_at": now,
             }
             for case, o in zip(cases, openings, strict=True)

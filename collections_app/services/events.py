@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from collections_app.models import CaseEvent, CollectionCase
+from collections_app.phrases import with_stored
 
 
 def _actor_id(actor: AbstractBaseUser | None) -> int | None:
@@ -28,8 +29,10 @@ def case_event_transition(
         from_state=from_state,
         to_state=to_state,
         actor_id=_actor_id(actor),
-        reason=reason,
-        data=data or {},
+        reason=str(reason),
+        # A phrase keeps its message id and values beside the English text: each reader sees
+        # it in their own language (phrases.py).
+        data=with_stored(data, reason),
     )
 
 
@@ -48,6 +51,6 @@ def case_event_record(
         from_state=case.state,
         to_state=case.state,
         actor_id=_actor_id(actor),
-        reason=reason,
-        data=data or {},
+        reason=str(reason),
+        data=with_stored(data, reason),
     )

@@ -21,8 +21,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from collections_app.models import CaseEvent, CollectionCase, LegalProposal
 from collections_app.outreach.outbox import outbox_enqueue
+from collections_app.phrases import phrase, with_stored
 from collections_app.policies.evaluate import PolicyBook, scheduled_steps, stage_policy
 from collections_app.policies.timezones import borrower_zone
+from collections_app.selectors.timeline import stage_in_sentence
 from collections_app.services.escalation_signals import current_policies
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.states import CaseState
@@ -50,12 +52,14 @@ def legal_proposals_record(*, proposals: Sequence[dict[str, Any]], now: dt.datet
                 kind=CaseEvent.Kind.LEGAL,
                 from_state=CaseState.ESCALATION,
                 to_state=CaseState.ESCALATION,
-                reason=_(
-                    "Nightly run proposes a legal referral (rule %(rule)s): the case stays in "
-                    "escalation until a legal officer decides"
-                )
-                % {"rule": p["rule"]},
-                data={"status": Status.PROPOSED, **p["event_data"]},
+                reason=str(
+                    text := phrase(
+                        "Nightly run proposes a legal referral (rule %(rule)s): the case stays "
+                        "in escalation until a legal officer decides",
+                        rule=p["rule"],
+                    )
+                ),
+                data=with_stored({"status": Status.PROPOSED, **p["event_data"]}, text),
                 created_at=now,
             )
             for p in proposals
@@ -103,9 +107,13 @@ def legal_proposals_settle(
                     from_state=target_of[case_id].target,
                     to_state=target_of[case_id].target,
                     actor_id=actor.pk if actor is not None else None,
-                    reason=_("Legal referral proposal withdrawn: the case moved to %(state)s")
-                    % {"state": target_of[case_id].target},
-                    data={"legal_proposal": pk, "status": Status.WITHDRAWN},
+                    reason=str(
+                        text := phrase(
+                            "Legal referral proposal withdrawn: the case moved to %(state)s",
+                            state=stage_in_sentence(target_of[case_id].target),
+                        )
+                    ),
+                    data=with_stored({"legal_proposal": pk, "status": Status.WITHDRAWN}, text),
                     created_at=now,
                 )
                 for pk, case_id in withdrawn
@@ -172,6 +180,7 @@ def legal_proposals_reject(
         LegalProposal.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
             status=Status.REJECTED, decided_by=actor, decided_at=now, decision_reason=reason
         )
+        rejected = phrase("Legal referral proposal rejected: %(reason)s", reason=reason)
         bulk_insert(
             CaseEvent,
             [
@@ -181,8 +190,8 @@ def legal_proposals_reject(
                     from_state=state,
                     to_state=state,
                     actor_id=actor.pk,
-                    reason=_("Legal referral proposal rejected: %(reason)s") % {"reason": reason},
-                    data={"legal_proposal": pk, "status": Status.REJECTED},
+                    reason=str(rejected),
+                    data=with_stored({"legal_proposal": pk, "status": Status.REJECTED}, rejected),
                     created_at=now,
                 )
                 for pk, case_id, state in rows

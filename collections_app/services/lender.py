@@ -77,6 +77,7 @@ from collections_app.models import (
     Payment,
 )
 from collections_app.models.loans import BALANCE_FIELDS
+from collections_app.phrases import with_stored
 from collections_app.problems import Problem
 from collections_app.services.case_entry import CaseMove, cases_move
 from collections_app.services.cases import CaseOpening, cases_open
@@ -134,8 +135,8 @@ def _event(
         "kind": kind,
         "from_state": state,
         "to_state": state,
-        "reason": reason,
-        "data": data,
+        "reason": str(reason),
+        "data": with_stored(data, reason),
         "created_at": now,
     }
 
