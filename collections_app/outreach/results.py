@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from collections_app.channels import ChannelError
 from collections_app.db import fast_update
 from collections_app.models import CaseEvent, DeliveryAttempt, OutboundMessage
+from collections_app.phrases import choice_label, phrase, with_stored
 from collections_app.services.contact_points import address_failure_record
 from collections_app.services.messages import MessageBatch, messages_lock_taken
 
@@ -99,7 +99,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
             elif kind == "unknown":
                 moves.unknown(message, code=code, detail=detail)
                 events.append(
-                    _event(message, _("may or may not have been sent; check before resending"))
+                    _event(message, phrase("may or may not have been sent; check before resending"))
                 )
             elif kind == "not_started":
                 # Never sent: back through the gate at once (the attempt row, `not_sent`, says
@@ -117,9 +117,7 @@ def record_outcomes(outcomes: list[SendOutcome]) -> Counter[str]:
                 kind = "retrying"
             else:
                 moves.fail(message, code=code, detail=detail)
-                events.append(
-                    _event(message, _("failed: %(why)s") % {"why": message.error_message})
-                )
+                events.append(_event(message, phrase("failed: %(why)s", why=message.error_message)))
                 _mark_unusable(message, error)
                 kind = "failed"
             counts[kind] += 1
@@ -153,13 +151,15 @@ def _event(message: OutboundMessage, text: str) -> CaseEvent:
     return CaseEvent(
         case_id=message.case_id,
         kind=CaseEvent.Kind.CONTACT,
-        reason=_("%(channel)s %(template)s: %(text)s")
-        % {
-            "channel": message.get_channel_display(),
-            "template": message.template_key,
-            "text": text,
-        },
-        data={"message": message.pk, "error_code": message.error_code},
+        reason=str(
+            reason := phrase(
+                "%(channel)s %(template)s: %(text)s",
+                channel=choice_label(message, "channel"),
+                template=message.template_key,
+                text=text,
+            )
+        ),
+        data=with_stored({"message": message.pk, "error_code": message.error_code}, reason),
     )
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from collections_app.lender.emitters import SettledPromise, promises_settled_emit
@@ -29,6 +28,7 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.outreach.outbox import borrower_idempotency_key
+from collections_app.phrases import phrase, with_stored
 from collections_app.policies.evaluate import CaseInput, Decision, PolicyBook, evaluate_case
 from collections_app.policies.outreach import sends_per_borrower
 from collections_app.policies.promises import (
@@ -133,21 +133,17 @@ def _settled_event(
         "threshold": terms.kept_threshold_percent,
     }
     if outcome == BROKEN:
-        reason = (
-            _(
-                "Promise #%(promise)s broken: %(amount)s was due %(due)s, %(paid)s paid by "
-                "%(deadline)s (%(threshold)s%% needed)"
-            )
-            % facts
+        reason = phrase(
+            "Promise #%(promise)s broken: %(amount)s was due %(due)s, %(paid)s paid by "
+            "%(deadline)s (%(threshold)s%% needed)",
+            **facts,
         )
         rule = "promise-expired"
     else:
-        reason = (
-            _(
-                "Promise #%(promise)s kept: %(paid)s of %(amount)s paid by %(deadline)s "
-                "(%(threshold)s%% needed); the rest stays overdue on the case"
-            )
-            % facts
+        reason = phrase(
+            "Promise #%(promise)s kept: %(paid)s of %(amount)s paid by %(deadline)s "
+            "(%(threshold)s%% needed); the rest stays overdue on the case",
+            **facts,
         )
         rule = "promise-kept-in-grace"
     return dict(
@@ -155,15 +151,18 @@ def _settled_event(
         kind=CaseEvent.Kind.PROMISE,
         from_state=policy_of[case_id][1],
         to_state=policy_of[case_id][1],
-        reason=reason,
-        data={
-            "promise_id": pk,
-            "status": outcome,
-            "amount_paid": paid,
-            "deadline": terms.deadline(due),
-            "kept_threshold_percent": terms.kept_threshold_percent,
-            **_policy_data(policy_of[case_id][0], rule, run),
-        },
+        reason=str(reason),
+        data=with_stored(
+            {
+                "promise_id": pk,
+                "status": outcome,
+                "amount_paid": paid,
+                "deadline": terms.deadline(due),
+                "kept_threshold_percent": terms.kept_threshold_percent,
+                **_policy_data(policy_of[case_id][0], rule, run),
+            },
+            reason,
+        ),
         created_at=now,
     )
 
@@ -201,23 +200,28 @@ def _miss_installments(
             kind=CaseEvent.Kind.PLAN,
             from_state=policy_of[case_id][1],
             to_state=policy_of[case_id][1],
-            reason=_("Plan defaulted: installment %(installments)s missed")
-            % {
-                "installments": ", ".join(
-                    _("#%(sequence)s due %(due)s") % {"sequence": seq, "due": due}
-                    for seq, due in items
-                )
-            },
-            data={
-                "plan": plan_id,
-                "missed": [seq for seq, _ in items],
-                "status": PaymentPlan.Status.DEFAULTED,
-                **_policy_data(policy_of[case_id][0], "plan-installment-missed", run),
-            },
+            reason=str(text := _plan_defaulted(items)),
+            data=with_stored(
+                {
+                    "plan": plan_id,
+                    "missed": [seq for seq, _ in items],
+                    "status": PaymentPlan.Status.DEFAULTED,
+                    **_policy_data(policy_of[case_id][0], "plan-installment-missed", run),
+                },
+                text,
+            ),
             created_at=now,
         )
         for (plan_id, case_id), items in by_plan.items()
     ]
+
+
+def _plan_defaulted(items: list[tuple[int, dt.date]]) -> str:
+    """One missed installment is said in each reader's language; several are listed as
+    stored (English)."""
+    missed = [phrase("#%(sequence)s due %(due)s", sequence=seq, due=due) for seq, due in items]
+    installments = missed[0] if len(missed) == 1 else ", ".join(missed)
+    return phrase("Plan defaulted: installment %(installments)s missed", installments=installments)
 
 
 def _channels(row: dict[str, Any]) -> tuple[str, ...]:
@@ -345,7 +349,7 @@ def _write_cases(
                     transition=d.move.transition,
                     source=row["state"],
                     target=d.move.target,
-                    reason=_("Nightly run: rule %(rule)s") % {"rule": d.move.rule},
+                    reason=phrase("Nightly run: rule %(rule)s", rule=d.move.rule),
                     data={
                         **_policy_data(d.policy, d.move.rule, run),
                         "segment": d.segmentation.segment,

@@ -4,10 +4,9 @@ timeline and says what it means about the address. Each step is a service's."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from collections_app.models import CaseEvent, OutboundMessage, WebhookEvent
 from collections_app.outreach.gate import gate_record_outcome
+from collections_app.phrases import choice_label, phrase
 from collections_app.services.contact_points import address_failure_record
 from collections_app.services.events import case_event_record
 from collections_app.services.messages import message_advance
@@ -29,17 +28,18 @@ def ledger(message: OutboundMessage, outcome: str, refine: tuple[str, ...] = ())
 
 
 def delivery_failed(message: OutboundMessage, code: str) -> None:
+    status = choice_label(message, "status")
     case_event_record(
         case=message.case,
         kind=CaseEvent.Kind.CONTACT,
-        reason=_("%(channel)s %(template)s: %(text)s")
-        % {
-            "channel": message.get_channel_display(),
-            "template": message.template_key,
-            "text": _("%(status)s (error %(code)s)") % {"status": message.status, "code": code}
+        reason=phrase(
+            "%(channel)s %(template)s: %(text)s",
+            channel=choice_label(message, "channel"),
+            template=message.template_key,
+            text=phrase("%(status)s (error %(code)s)", status=status, code=code)
             if code
-            else message.status,
-        },
+            else status,
+        ),
         data={"message": message.pk, "error_code": code},
     )
     address_failure_record(message, code, f"{message.provider or 'provider'} error {code}")
