@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from collections_app import claims
 from collections_app.models import BulkAction, CollectionCase
+from collections_app.phrases import phrase
 from collections_app.services.cases import case_transition
 from collections_app.states import TRANSITIONS
 
@@ -105,7 +106,7 @@ def _apply(action: BulkAction, case: CollectionCase, actor: AbstractBaseUser | N
             case=case,
             name=action.transition,
             actor=actor,
-            reason=action.reason or _("Bulk action"),
+            reason=action.reason or phrase("Bulk action"),
             data={"bulk_action": action.pk},
             **action.kwargs,
         )

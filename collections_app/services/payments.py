@@ -34,6 +34,7 @@ from collections_app.models import (
 from collections_app.models.loans import BALANCE_FIELDS
 from collections_app.money import format_money
 from collections_app.outreach.outbox import outbox_cancel_for_case
+from collections_app.phrases import phrase
 from collections_app.policies.engagement import StageMove, stage_after_engagement
 from collections_app.policies.plans import plan_offer_problems, plan_schedule
 from collections_app.policies.promises import KEPT, OpenPromise, allocate_payment, promise_outcome
@@ -141,7 +142,7 @@ def _apply_payment_to_case(*, case: CollectionCase, payment: Payment) -> None:
     settlement_payment_apply(case=case, payment=payment)
     if case.state in OPEN_STATES and case.amount_overdue == ZERO:
         case_transition(
-            case=case, name="resolve", reason=_("Paid in full"), close_reason=CloseReason.PAID
+            case=case, name="resolve", reason=phrase("Paid in full"), close_reason=CloseReason.PAID
         )
 
 
@@ -180,17 +181,15 @@ def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
         case_event_record(
             case=case,
             kind=CaseEvent.Kind.PROMISE,
-            reason=_(
+            reason=phrase(
                 "Payment %(payment)s %(share)s applied to promise #%(promise)s "
-                "(%(paid)s of %(amount)s paid)"
-            )
-            % {
-                "payment": payment.external_id,
-                "share": format_money(share, payment.currency),
-                "promise": promise.pk,
-                "paid": format_money(promise.amount_paid, payment.currency),
-                "amount": format_money(promise.amount, payment.currency),
-            },
+                "(%(paid)s of %(amount)s paid)",
+                payment=payment.external_id,
+                share=format_money(share, payment.currency),
+                promise=promise.pk,
+                paid=format_money(promise.amount_paid, payment.currency),
+                amount=format_money(promise.amount, payment.currency),
+            ),
             data={
                 "promise_id": promise.pk,
                 "payment_id": payment.pk,
@@ -212,12 +211,12 @@ def _apply_to_promises(*, case: CollectionCase, payment: Payment) -> None:
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.PROMISE,
-                reason=_("Promise #%(promise)s kept: %(paid)s of %(amount)s paid")
-                % {
-                    "promise": promise.pk,
-                    "paid": format_money(promise.amount_paid, payment.currency),
-                    "amount": format_money(promise.amount, payment.currency),
-                },
+                reason=phrase(
+                    "Promise #%(promise)s kept: %(paid)s of %(amount)s paid",
+                    promise=promise.pk,
+                    paid=format_money(promise.amount_paid, payment.currency),
+                    amount=format_money(promise.amount, payment.currency),
+                ),
                 data={"promise_id": promise.pk, "status": promise.status},
             )
             kept.append(
@@ -261,7 +260,10 @@ def _apply_to_plan(*, case: CollectionCase, payment: Payment) -> None:
         plan.status = PaymentPlan.Status.COMPLETED
         plan.save(update_fields=["status"])
         case_event_record(
-            case=case, kind=CaseEvent.Kind.PLAN, reason=_("Plan completed"), data={"plan": plan.pk}
+            case=case,
+            kind=CaseEvent.Kind.PLAN,
+            reason=phrase("Plan completed"),
+            data={"plan": plan.pk},
         )
 
 
@@ -296,11 +298,11 @@ def _engage(
             case=case,
             kind=kind,
             actor=actor,
-            reason=_(
+            reason=phrase(
                 "The case stays in %(stage)s: a person moved it there, so a supervisor decides "
-                "its stage (queue: Promise on an escalated case)."
-            )
-            % {"stage": case.get_state_display()},
+                "its stage (queue: Promise on an escalated case).",
+                stage=case.get_state_display(),
+            ),
             data={"stage_waits_for_supervisor": True, "stage_set_by": stage_setter},
         )
     return move
@@ -338,12 +340,17 @@ def promise_create(
             case=case,
             kind=CaseEvent.Kind.PROMISE,
             actor=actor,
-            reason=_("Promised %(amount)s by %(due_date)s")
-            % {"amount": format_money(amount, case.loan.currency), "due_date": due_date},
+            reason=phrase(
+                "Promised %(amount)s by %(due_date)s",
+                amount=format_money(amount, case.loan.currency),
+                due_date=due_date,
+            ),
             data={"promise_id": promise.pk, "amount": amount, "due_date": due_date},
         )
         promise_created_emit(promise=promise, actor=actor)
-        _engage(case=case, actor=actor, reason=_("Promise to pay"), kind=CaseEvent.Kind.PROMISE)
+        _engage(
+            case=case, actor=actor, reason=phrase("Promise to pay"), kind=CaseEvent.Kind.PROMISE
+        )
     return promise
 
 
@@ -379,19 +386,18 @@ def plan_create(
             for i, (due, amount) in enumerate(installments, start=1)
         )
         total = sum((amount for _, amount in installments), ZERO)
-        reason = _("Plan of %(count)s instalments, %(total)s in all, %(first)s to %(last)s") % {
-            "count": len(installments),
-            "total": format_money(total, case.loan.currency),
-            "first": installments[0][0],
-            "last": installments[-1][0],
-        }
+        reason = phrase(
+            "Plan of %(count)s instalments, %(total)s in all, %(first)s to %(last)s",
+            count=len(installments),
+            total=format_money(total, case.loan.currency),
+            first=installments[0][0],
+            last=installments[-1][0],
+        )
         case_event_record(
             case=case,
             kind=CaseEvent.Kind.PLAN,
             actor=actor,
-            reason=_("%(reason)s (%(note)s)") % {"reason": reason, "note": note}
-            if note
-            else reason,
+            reason=phrase("%(reason)s (%(note)s)", reason=reason, note=note) if note else reason,
             data={
                 "plan": plan.pk,
                 "installments": [[d, a] for d, a in installments],
@@ -400,7 +406,9 @@ def plan_create(
             },
         )
         plan_created_emit(plan=plan, installments=installments, actor=actor)
-        _engage(case=case, actor=actor, reason=_("Payment plan agreed"), kind=CaseEvent.Kind.PLAN)
+        _engage(
+            case=case, actor=actor, reason=phrase("Payment plan agreed"), kind=CaseEvent.Kind.PLAN
+        )
     return plan
 
 
@@ -468,8 +476,7 @@ def plan_cancel(*, plan: PaymentPlan, actor: AbstractBaseUser | None, reason: st
                 case=plan.case,
                 kind=CaseEvent.Kind.PLAN,
                 actor=actor,
-                reason=_("Plan #%(plan)s cancelled: %(reason)s")
-                % {"plan": plan.pk, "reason": reason},
+                reason=phrase("Plan #%(plan)s cancelled: %(reason)s", plan=plan.pk, reason=reason),
                 data={"plan": plan.pk, "status": PaymentPlan.Status.CANCELLED},
             )
     return bool(changed)

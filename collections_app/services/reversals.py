@@ -24,7 +24,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collections_app.lender.balances import Balance
 from collections_app.lender.emitters import payment_reversed_emit
@@ -43,8 +45,10 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.models.loans import BALANCE_FIELDS
+from collections_app.phrases import phrase
 from collections_app.policies.promises import KEPT, promise_outcome
 from collections_app.problems import Problem
+from collections_app.selectors.timeline import stage_in_sentence
 from collections_app.services.cases import CaseOpening, cases_open
 from collections_app.services.events import case_event_record
 from collections_app.services.policies import policy_promise_terms
@@ -54,8 +58,13 @@ from collections_app.states import OPEN_STATES, CaseState, CloseReason
 ZERO = Decimal("0")
 
 
-def _reason_word(reason: str) -> str:
-    return {"nsf": _("NSF"), "chargeback": _("chargeback"), "other": _("other")}[reason]
+def _reason_word(reason: str) -> Promise:
+    """Lazy: a phrase's value, stored in English and said in each reader's language."""
+    return {
+        "nsf": gettext_lazy("NSF"),
+        "chargeback": gettext_lazy("chargeback"),
+        "other": gettext_lazy("other"),
+    }[reason]
 
 
 def reversal_record(*, record: ReversalRecord, source: str) -> UpsertResult:
@@ -79,10 +88,11 @@ def reversal_record(*, record: ReversalRecord, source: str) -> UpsertResult:
             note=record.note,
             source=source,
         )
-        label = _("Payment %(payment)s reversed (%(reason)s)") % {
-            "payment": payment.external_id,
-            "reason": _reason_word(record.reason),
-        }
+        label = phrase(
+            "Payment %(payment)s reversed (%(reason)s)",
+            payment=payment.external_id,
+            reason=_reason_word(record.reason),
+        )
         base = {"source": source, "payment_id": payment.pk, "reversal_id": reversal.pk}
         loan.set_balance(
             loan.balance
@@ -122,8 +132,12 @@ def _amount_owed_again(
         case_event_record(
             case=case,
             kind=CaseEvent.Kind.REVERSAL,
-            reason=_("%(label)s: %(amount)s overdue again (%(overdue)s in all)")
-            % {"label": label, "amount": amount, "overdue": case.amount_overdue},
+            reason=phrase(
+                "%(label)s: %(amount)s overdue again (%(overdue)s in all)",
+                label=label,
+                amount=amount,
+                overdue=case.amount_overdue,
+            ),
             data={**base, "amount": amount, "amount_overdue_after": case.amount_overdue},
         )
         return
@@ -135,7 +149,11 @@ def _amount_owed_again(
         case_event_record(
             case=case,
             kind=CaseEvent.Kind.REVERSAL,
-            reason=_("%(label)s; the case stays %(state)s") % {"label": label, "state": case.state},
+            reason=phrase(
+                "%(label)s; the case stays %(state)s",
+                label=label,
+                state=stage_in_sentence(case.state),
+            ),
             data={**base, "amount": amount},
         )
         return
@@ -150,8 +168,13 @@ def _amount_owed_again(
         case_event_record(
             case=other,
             kind=CaseEvent.Kind.REVERSAL,
-            reason=_("%(label)s on case #%(case)s: %(amount)s overdue again (%(overdue)s in all)")
-            % {"label": label, "case": case.pk, "amount": amount, "overdue": other.amount_overdue},
+            reason=phrase(
+                "%(label)s on case #%(case)s: %(amount)s overdue again (%(overdue)s in all)",
+                label=label,
+                case=case.pk,
+                amount=amount,
+                overdue=other.amount_overdue,
+            ),
             data={**base, "amount": amount, "previous_case": case.pk},
         )
     else:
@@ -163,8 +186,11 @@ def _amount_owed_again(
                     # The same debt, never paid: its days past due count from when it was due.
                     overdue_since=case.overdue_since,
                     data={**base, "previous_case": case.pk},
-                    reason=_("%(label)s on case #%(case)s, which it had paid in full")
-                    % {"label": label, "case": case.pk},
+                    reason=phrase(
+                        "%(label)s on case #%(case)s, which it had paid in full",
+                        label=label,
+                        case=case.pk,
+                    ),
                 )
             ]
         )
@@ -172,10 +198,12 @@ def _amount_owed_again(
     case_event_record(
         case=case,
         kind=CaseEvent.Kind.REVERSAL,
-        reason=_(
-            "%(label)s: the case was closed as paid; %(amount)s is collected on case #%(case)s"
-        )
-        % {"label": label, "amount": amount, "case": other.pk},
+        reason=phrase(
+            "%(label)s: the case was closed as paid; %(amount)s is collected on case #%(case)s",
+            label=label,
+            amount=amount,
+            case=other.pk,
+        ),
         data={**base, "amount": amount, "next_case": other.pk},
     )
 
@@ -199,8 +227,8 @@ def _promises_unkept(payment: Payment, label: str, base: dict, detail: dict[str,
         promise.amount_paid -= share
         words = {"label": label, "promise": promise.pk, "share": share}
         if promise.status != PromiseToPay.Status.KEPT:
-            reason = (
-                _("%(label)s: its %(share)s no longer counts towards promise #%(promise)s") % words
+            reason = phrase(
+                "%(label)s: its %(share)s no longer counts towards promise #%(promise)s", **words
             )
         else:
             terms = policy_promise_terms(case=promise.case)
@@ -212,16 +240,17 @@ def _promises_unkept(payment: Payment, label: str, base: dict, detail: dict[str,
                 today=today,
             )
             if outcome == KEPT:
-                reason = _("%(label)s: promise #%(promise)s is still kept") % words
+                reason = phrase("%(label)s: promise #%(promise)s is still kept", **words)
             elif outcome is None and promise.case.state in OPEN_STATES:
                 promise.status, promise.resolved_at = PromiseToPay.Status.ACTIVE, None
-                reason = _(
-                    "%(label)s: promise #%(promise)s no longer kept; open again until %(deadline)s"
-                ) % {**words, "deadline": terms.deadline(promise.due_date)}
+                reason = phrase(
+                    "%(label)s: promise #%(promise)s no longer kept; open again until %(deadline)s",
+                    **{**words, "deadline": terms.deadline(promise.due_date)},
+                )
                 unkept.append(promise.pk)
             else:
                 promise.status, promise.resolved_at = PromiseToPay.Status.BROKEN, now
-                reason = _("%(label)s: promise #%(promise)s no longer kept") % words
+                reason = phrase("%(label)s: promise #%(promise)s no longer kept", **words)
                 unkept.append(promise.pk)
         promise.save(update_fields=["amount_paid", "status", "resolved_at"])
         case_event_record(
@@ -265,12 +294,15 @@ def _installments_unpaid(payment: Payment, label: str, base: dict, detail: dict[
         case_event_record(
             case=plan.case,
             kind=CaseEvent.Kind.PLAN,
-            reason=(
-                _("%(label)s: no longer paid towards plan %(plan)s, which is active again")
-                if again
-                else _("%(label)s: no longer paid towards plan %(plan)s")
+            reason=phrase(
+                "%(label)s: no longer paid towards plan %(plan)s, which is active again",
+                label=label,
+                plan=plan.pk,
             )
-            % {"label": label, "plan": plan.pk},
+            if again
+            else phrase(
+                "%(label)s: no longer paid towards plan %(plan)s", label=label, plan=plan.pk
+            ),
             data={**base, "plan": plan.pk, "status": plan.status},
         )
     if plans:

@@ -34,6 +34,7 @@ from collections_app.lender.emitters import settlement_agreed_emit, settlement_p
 from collections_app.models import CaseEvent, CollectionCase, Loan, Payment, PaymentPlan
 from collections_app.models.loans import BALANCE_FIELDS
 from collections_app.models.settlements import Settlement
+from collections_app.phrases import phrase
 from collections_app.policies.payment_terms import PaymentTerms
 from collections_app.policies.plans import plan_offer_problems
 from collections_app.services.cases import case_transition
@@ -220,19 +221,21 @@ def settlement_offer(
             "limit": limit,
         }
         if needs_approval:
-            reason = _(
+            reason = phrase(
                 "Settlement offered: %(amount)s for a balance of %(balance)s (%(discount)s %% "
                 "off, %(forgiven)s forgiven); above the offerer's limit of %(limit)s %%, it "
-                "waits for a second person's approval"
+                "waits for a second person's approval",
+                **words,
             )
         else:
-            reason = _(
+            reason = phrase(
                 "Settlement offered: %(amount)s for a balance of %(balance)s (%(discount)s %% "
-                "off, %(forgiven)s forgiven), within the offerer's limit of %(limit)s %%"
+                "off, %(forgiven)s forgiven), within the offerer's limit of %(limit)s %%",
+                **words,
             )
         _record(
             settlement,
-            reason % words,
+            reason,
             actor,
             amount=amount,
             balance=balance,
@@ -277,12 +280,12 @@ def settlement_approve(
         settlement.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         _record(
             settlement,
-            _("Settlement #%(id)s approved by %(approver)s (offered by %(offerer)s)")
-            % {
-                "id": settlement.pk,
-                "approver": actor.get_username(),
-                "offerer": settlement.proposed_by.get_username(),
-            },
+            phrase(
+                "Settlement #%(id)s approved by %(approver)s (offered by %(offerer)s)",
+                id=settlement.pk,
+                approver=actor.get_username(),
+                offerer=settlement.proposed_by.get_username(),
+            ),
             actor,
             approver=actor.pk,
             offerer=settlement.proposed_by_id,
@@ -309,8 +312,12 @@ def settlement_reject(*, settlement: Settlement, actor: AbstractBaseUser, note: 
         )
         _record(
             settlement,
-            _("Settlement #%(id)s rejected by %(approver)s: %(note)s")
-            % {"id": settlement.pk, "approver": actor.get_username(), "note": note},
+            phrase(
+                "Settlement #%(id)s rejected by %(approver)s: %(note)s",
+                id=settlement.pk,
+                approver=actor.get_username(),
+                note=note,
+            ),
             actor,
         )
     return settlement
@@ -357,10 +364,10 @@ def settlement_accept(
                 total=settlement.remaining,
                 counts=policy_payment_terms(case=settlement.case).settlements.installment_counts,
                 today=today,
-                note=_("settlement #%(id)s") % {"id": settlement.pk},
+                note=phrase("settlement #%(id)s", id=settlement.pk),
             )
             settlement.plan = plan
-        _mark_accepted(settlement, actor, _("accepted by the borrower"))
+        _mark_accepted(settlement, actor, phrase("accepted by the borrower"))
     return settlement
 
 
@@ -369,20 +376,23 @@ def _mark_accepted(settlement: Settlement, actor: AbstractBaseUser | None, how: 
     settlement.accepted_at = timezone.now()
     settlement.save(update_fields=["status", "accepted_at", "plan"])
     how_paid = (
-        _("in %(count)s instalments (plan #%(plan)s)")
-        % {"count": settlement.installment_count, "plan": settlement.plan_id}
+        phrase(
+            "in %(count)s instalments (plan #%(plan)s)",
+            count=settlement.installment_count,
+            plan=settlement.plan_id,
+        )
         if settlement.method == Settlement.Method.PLAN
-        else _("in one payment by %(date)s") % {"date": settlement.first_due}
+        else phrase("in one payment by %(date)s", date=settlement.first_due)
     )
     _record(
         settlement,
-        _("Settlement #%(id)s %(how)s: %(amount)s to pay %(paid)s")
-        % {
-            "id": settlement.pk,
-            "how": how,
-            "amount": _money(settlement.amount, settlement.currency),
-            "paid": how_paid,
-        },
+        phrase(
+            "Settlement #%(id)s %(how)s: %(amount)s to pay %(paid)s",
+            id=settlement.pk,
+            how=how,
+            amount=_money(settlement.amount, settlement.currency),
+            paid=how_paid,
+        ),
         actor,
         plan=settlement.plan_id,
     )
@@ -417,13 +427,13 @@ def _end(settlement: Settlement, status: str, reason: str, actor: AbstractBaseUs
         plan_cancel(
             plan=settlement.plan,
             actor=actor,
-            reason=_("settlement #%(id)s ended") % {"id": settlement.pk},
+            reason=phrase("settlement #%(id)s ended", id=settlement.pk),
         )
-    label = {
-        Settlement.Status.CANCELLED: _("Settlement #%(id)s cancelled: %(reason)s"),
-        Settlement.Status.EXPIRED: _("Settlement #%(id)s expired: %(reason)s"),
-    }[status]
-    _record(settlement, label % {"id": settlement.pk, "reason": reason}, actor)
+    if status == Settlement.Status.CANCELLED:
+        text = phrase("Settlement #%(id)s cancelled: %(reason)s", id=settlement.pk, reason=reason)
+    else:
+        text = phrase("Settlement #%(id)s expired: %(reason)s", id=settlement.pk, reason=reason)
+    _record(settlement, text, actor)
 
 
 def settlement_payment_apply(*, case: CollectionCase, payment: Payment) -> Settlement | None:
@@ -439,23 +449,21 @@ def settlement_payment_apply(*, case: CollectionCase, payment: Payment) -> Settl
         return None
     settlement.case = case
     if settlement.status == Settlement.Status.APPROVED:
-        _mark_accepted(settlement, None, _("accepted by paying"))
+        _mark_accepted(settlement, None, phrase("accepted by paying"))
     settlement.amount_paid += payment.amount
     settlement.payment_ids = [*settlement.payment_ids, payment.pk]
     settlement.save(update_fields=["amount_paid", "payment_ids"])
     _record(
         settlement,
-        _(
+        phrase(
             "Payment %(payment)s of %(amount)s counted towards settlement #%(id)s "
-            "(%(paid)s of %(total)s paid)"
-        )
-        % {
-            "payment": payment.external_id,
-            "amount": _money(payment.amount, payment.currency),
-            "id": settlement.pk,
-            "paid": settlement.amount_paid,
-            "total": _money(settlement.amount, settlement.currency),
-        },
+            "(%(paid)s of %(total)s paid)",
+            payment=payment.external_id,
+            amount=_money(payment.amount, payment.currency),
+            id=settlement.pk,
+            paid=settlement.amount_paid,
+            total=_money(settlement.amount, settlement.currency),
+        ),
         None,
         payment=payment.pk,
         amount_paid=settlement.amount_paid,
@@ -503,7 +511,7 @@ def _paid(settlement: Settlement, case: CollectionCase) -> None:
     }
     _record(
         settlement,
-        _("Settlement #%(id)s paid in full (%(paid)s); %(forgiven)s forgiven") % words,
+        phrase("Settlement #%(id)s paid in full (%(paid)s); %(forgiven)s forgiven", **words),
         None,
         amount_paid=settlement.amount_paid,
         forgiven=forgiven.total,
@@ -519,12 +527,12 @@ def _paid(settlement: Settlement, case: CollectionCase) -> None:
         plan_cancel(
             plan=plan,
             actor=None,
-            reason=_("settlement #%(id)s paid") % {"id": settlement.pk},
+            reason=phrase("settlement #%(id)s paid", id=settlement.pk),
         )
     case_transition(
         case=case,
         name="resolve",
-        reason=_("Settled: %(paid)s paid, %(forgiven)s forgiven") % words,
+        reason=phrase("Settled: %(paid)s paid, %(forgiven)s forgiven", **words),
         close_reason=CloseReason.SETTLED,
         data={"settlement": settlement.pk, "forgiven": str(forgiven.total)},
     )
@@ -568,18 +576,19 @@ def settlements_lapse(
 
 def _lapse_reason(settlement: Settlement, today: dt.date) -> str:
     if settlement.case.state not in OPEN_STATES:
-        return _("the case was closed")
+        return phrase("the case was closed")
     if settlement.status != Settlement.Status.ACCEPTED:
-        return _("not accepted by %(date)s") % {"date": settlement.offer_valid_until}
+        return phrase("not accepted by %(date)s", date=settlement.offer_valid_until)
     if settlement.method == Settlement.Method.LUMP_SUM:
-        return _("%(remaining)s %(currency)s not paid by %(date)s") % {
-            "remaining": settlement.remaining,
-            "currency": settlement.currency,
-            "date": settlement.first_due,
-        }
+        return phrase(
+            "%(remaining)s %(currency)s not paid by %(date)s",
+            remaining=settlement.remaining,
+            currency=settlement.currency,
+            date=settlement.first_due,
+        )
     if settlement.plan is not None and settlement.plan.status == PaymentPlan.Status.CANCELLED:
-        return _("its plan #%(plan)s was replaced") % {"plan": settlement.plan_id}
-    return _("its plan #%(plan)s defaulted") % {"plan": settlement.plan_id}
+        return phrase("its plan #%(plan)s was replaced", plan=settlement.plan_id)
+    return phrase("its plan #%(plan)s defaulted", plan=settlement.plan_id)
 
 
 def settlement_payment_reversed(*, payment: Payment, label: str) -> Decimal | None:
@@ -609,8 +618,12 @@ def settlement_payment_reversed(*, payment: Payment, label: str) -> Decimal | No
     if settlement.status != Settlement.Status.PAID:
         _record(
             settlement,
-            _("%(label)s: it no longer counts towards settlement #%(id)s (%(paid)s paid)")
-            % {"label": label, "id": settlement.pk, "paid": settlement.amount_paid},
+            phrase(
+                "%(label)s: it no longer counts towards settlement #%(id)s (%(paid)s paid)",
+                label=label,
+                id=settlement.pk,
+                paid=settlement.amount_paid,
+            ),
             None,
             payment=payment.pk,
         )
@@ -625,14 +638,13 @@ def settlement_payment_reversed(*, payment: Payment, label: str) -> Decimal | No
         )
     )
     loan.save(update_fields=[*BALANCE_FIELDS, "updated_at"])
-    reason = _(
+    reason = phrase(
         "%(label)s: settlement #%(id)s was not paid after all; the %(forgiven)s forgiven is "
-        "owed again"
-    ) % {
-        "label": label,
-        "id": settlement.pk,
-        "forgiven": _money(settlement.forgiven_amount or ZERO, settlement.currency),
-    }
+        "owed again",
+        label=label,
+        id=settlement.pk,
+        forgiven=_money(settlement.forgiven_amount or ZERO, settlement.currency),
+    )
     settlement.status = Settlement.Status.CANCELLED
     settlement.ended_at = timezone.now()
     settlement.end_reason = reason[:300]
