@@ -55,7 +55,7 @@ class Phrase(str):
         self.params = {k: _jsonable(v) for k, v in plain.items()}
         self.translated_params = translated
         self.param_contexts = {k: c for k in translated if (c := _context_of(params[k]))}
-        self.nested = {k: v.stored() for k, v in params.items() if isinstance(v, Phrase)}
+        self.nested = {k: v.stored() for k, v in params.items() if isinstance(v, Joined | Phrase)}
         return self
 
     def stored(self) -> dict[str, Any]:
@@ -69,6 +69,41 @@ class Phrase(str):
         if self.nested:
             stored["nested"] = self.nested
         return stored
+
+
+class Joined(str):
+    """Pieces said one after the other (a call's wrap-up, its verification, the agent's note):
+    each phrase or lazy piece in each reader's language, plain pieces as stored."""
+
+    sep: str
+    parts: list[dict[str, Any]]
+
+    def __new__(cls, sep: str, parts: Any) -> Joined:
+        pieces = [p for p in parts if p]
+        self = super().__new__(cls, sep.join(english(p) for p in pieces))
+        self.sep = sep
+        self.parts = [_part(p) for p in pieces]
+        return self
+
+    def stored(self) -> dict[str, Any]:
+        return {"join": self.sep, "parts": self.parts}
+
+
+def _part(piece: Any) -> dict[str, Any]:
+    part: dict[str, Any] = {"text": english(piece)}
+    if isinstance(piece, Joined | Phrase):
+        part["i18n"] = piece.stored()
+    elif isinstance(piece, Promise):
+        part["translate"] = True
+        if context := _context_of(piece):
+            part["context"] = context
+    return part
+
+
+def joined(sep: str, parts: Any) -> Joined:
+    """`sep.join(parts)` as stored (English), each part said again in the reader's language;
+    empty parts are left out."""
+    return Joined(sep, parts)
 
 
 def phrase(msgid: str, /, **params: Any) -> Phrase:
@@ -115,7 +150,7 @@ def _jsonable(value: Any) -> Any:
 
 def stored_of(text: object) -> dict[str, Any] | None:
     """What to keep beside `text` in the row's JSON; None for a plain string."""
-    return text.stored() if isinstance(text, Phrase) else None
+    return text.stored() if isinstance(text, Joined | Phrase) else None
 
 
 def with_stored(data: dict[str, Any] | None, text: object) -> dict[str, Any]:
@@ -130,6 +165,8 @@ def with_stored(data: dict[str, Any] | None, text: object) -> dict[str, Any]:
 def shown(text: str, stored: dict[str, Any] | None) -> str:
     """The stored sentence in the active language: from its message id when the row kept one
     (and the catalogue still has it), else the text as stored."""
+    if isinstance(stored, dict) and isinstance(stored.get("parts"), list):
+        return _shown_joined(text, stored)
     if not isinstance(stored, dict) or not isinstance(stored.get("msgid"), str):
         return text
     params = dict(stored.get("params") or {})
@@ -148,3 +185,21 @@ def shown(text: str, stored: dict[str, Any] | None) -> str:
         return template % params if params else template
     except (KeyError, TypeError, ValueError):
         return text  # a catalogue entry whose placeholders changed since: the stored English
+
+
+def _shown_joined(text: str, stored: dict[str, Any]) -> str:
+    sep = stored.get("join")
+    if not isinstance(sep, str):
+        return text
+    said = []
+    for part in stored["parts"]:
+        piece = part.get("text") if isinstance(part, dict) else None
+        if not isinstance(piece, str):
+            return text
+        if part.get("translate"):
+            context = part.get("context")
+            piece = pgettext(context, piece) if isinstance(context, str) else gettext(piece)
+        elif isinstance(part.get("i18n"), dict):
+            piece = shown(piece, part["i18n"])
+        said.append(piece)
+    return sep.join(said)

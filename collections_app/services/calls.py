@@ -47,6 +47,7 @@ from collections_app.outreach.gate import (
     gate_record_inbound,
     gate_release,
 )
+from collections_app.phrases import choice_label, joined, phrase
 from collections_app.services.cases import case_schedule_next_action
 from collections_app.services.consents import hold_place
 from collections_app.services.contact_points import contact_point_unusable_record
@@ -402,26 +403,26 @@ def call_log(
 def _timeline_entry(
     call: CallLog, agent: AbstractBaseUser, outcome: str, details: WrapUpDetails
 ) -> CaseEvent:
-    label = WrapUp(call.wrap_up).label
+    label = choice_label(call, "wrap_up")
     headline = (
-        _("Outbound call: %(wrap_up)s")
+        phrase("Outbound call: %(wrap_up)s", wrap_up=label)
         if call.direction == "outbound"
-        else _("Inbound call: %(wrap_up)s")
-    ) % {"wrap_up": label}
-    parts = [headline]
+        else phrase("Inbound call: %(wrap_up)s", wrap_up=label)
+    )
+    parts: list[object] = [headline]
     if call.right_party_verified:
-        parts.append(_("borrower verified"))
+        parts.append(phrase("borrower verified"))
     if details.callback_at is not None and call.wrap_up == WrapUp.CALLBACK:
         zones = borrower_zones(call.borrower)
         when = details.callback_at.astimezone(ZoneInfo(zones[0])) if zones else details.callback_at
-        parts.append(_("call back %(when)s") % {"when": when.strftime("%Y-%m-%d %H:%M %Z")})
+        parts.append(phrase("call back %(when)s", when=when.strftime("%Y-%m-%d %H:%M %Z")))
     if call.note:
         parts.append(call.note)
     return case_event_record(
         case=call.case,
         kind=CaseEvent.Kind.CALL,
         actor=agent,
-        reason=" — ".join(str(p) for p in parts),
+        reason=joined(" — ", parts),
         data={
             "call": call.pk,
             "direction": call.direction,
@@ -444,22 +445,25 @@ def _apply(call: CallLog, agent: AbstractBaseUser, wrap_up: str, details: WrapUp
                 channel=channel,
                 address=call.number,
                 code="wrong_number",
-                reason=_("Wrong number, reported on call %(call)s by %(agent)s")
-                % {"call": call.pk, "agent": agent.get_username()},
+                reason=phrase(
+                    "Wrong number, reported on call %(call)s by %(agent)s",
+                    call=call.pk,
+                    agent=agent.get_username(),
+                ),
             )
     elif wrap_up == WrapUp.CALLBACK and details.callback_at is not None:
         case_schedule_next_action(case=call.case, at=details.callback_at)
     elif wrap_up in HOLDS:
         note = details.note.strip()
         if wrap_up == WrapUp.BANKRUPTCY:
-            number = _("Bankruptcy case number: %(number)s") % {
-                "number": details.bankruptcy_case_number.strip()
-            }
+            number = phrase(
+                "Bankruptcy case number: %(number)s", number=details.bankruptcy_case_number.strip()
+            )
             note = f"{number}. {note}" if note else number
         hold_place(
             borrower=call.borrower,
             kind=HOLDS[wrap_up],
-            source=_("agent call %(call)s") % {"call": call.pk},
+            source=phrase("agent call %(call)s", call=call.pk),
             note=note,
             attorney_contact=details.attorney_contact.strip()[:300],
             actor=agent,

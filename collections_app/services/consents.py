@@ -11,7 +11,6 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from collections_app.lender.emitters import hold_placed_emit, hold_released_emit, opt_out_emit
 from collections_app.models import (
@@ -22,6 +21,7 @@ from collections_app.models import (
     ContactHold,
 )
 from collections_app.outreach.outbox import outbox_cancel_for_borrower
+from collections_app.phrases import choice_label, phrase
 from collections_app.services.events import case_event_record
 from collections_app.states import BORROWER_LEVEL_PAUSES, OPEN_STATES
 
@@ -74,10 +74,10 @@ def _consent_record(
             )
             opt_out_emit(consent=consent, borrower_external_id=borrower.external_id)
         if status == ChannelConsent.Status.OPTED_OUT:
-            said = _("Opted out of %(channel)s (%(source)s)")
+            said = phrase("Opted out of %(channel)s (%(source)s)", channel=channel, source=source)
         else:
-            said = _("Opted in to %(channel)s (%(source)s)")
-        _audit_on_open_cases(borrower, said % {"channel": channel, "source": source}, data, actor)
+            said = phrase("Opted in to %(channel)s (%(source)s)", channel=channel, source=source)
+        _audit_on_open_cases(borrower, said, data, actor)
     return consent
 
 
@@ -149,8 +149,9 @@ def hold_place(
             cancelled = outbox_cancel_for_borrower(borrower=borrower, reason=f"{kind} hold")
         _audit_on_open_cases(
             borrower,
-            _("%(kind)s recorded (%(source)s)")
-            % {"kind": hold.get_kind_display(), "source": source},
+            phrase(
+                "%(kind)s recorded (%(source)s)", kind=choice_label(hold, "kind"), source=source
+            ),
             {"hold": hold.pk, "kind": kind, "cancelled_messages": cancelled},
             actor,
         )
@@ -175,8 +176,7 @@ def hold_release(
         hold.save(update_fields=["released_at", "released_reason"])
         _audit_on_open_cases(
             hold.borrower,
-            _("%(kind)s released: %(reason)s")
-            % {"kind": hold.get_kind_display(), "reason": reason},
+            phrase("%(kind)s released: %(reason)s", kind=choice_label(hold, "kind"), reason=reason),
             {"hold": hold.pk, "kind": hold.kind, "released": True},
             actor,
         )

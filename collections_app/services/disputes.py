@@ -35,6 +35,7 @@ from collections_app.models import (
     DisputeDocument,
     JurisdictionProfile,
 )
+from collections_app.phrases import choice_label, phrase
 from collections_app.services.dispute_notices import (
     IN_FLIGHT,
     RESPONSE_KEY,
@@ -104,7 +105,9 @@ def _pause_for(dispute: Dispute, case: CollectionCase, actor: AbstractBaseUser |
                 source=case.state,
                 target=CaseState.PAUSED,
                 params={"pause_reason": PauseReason.DISPUTE},
-                reason=_("Dispute recorded: collection of this debt stops until it is verified."),
+                reason=phrase(
+                    "Dispute recorded: collection of this debt stops until it is verified."
+                ),
                 data={"dispute": dispute.pk},
             )
         ],
@@ -126,7 +129,7 @@ def _lift(dispute: Dispute, actor: AbstractBaseUser | None, why: str) -> None:
         and case.paused_from
     )
     if not resumable:
-        _event(dispute, _("%(why)s The dispute hold is lifted.") % {"why": why}, actor)
+        _event(dispute, phrase("%(why)s The dispute hold is lifted.", why=why), actor)
         return
     standing = list(
         ContactHold.objects.filter(
@@ -138,11 +141,12 @@ def _lift(dispute: Dispute, actor: AbstractBaseUser | None, why: str) -> None:
     if standing:
         _event(
             dispute,
-            _(
+            phrase(
                 "%(why)s The dispute hold is lifted, but the case stays paused: the borrower's "
-                "holds stand (%(holds)s)."
-            )
-            % {"why": why, "holds": ", ".join(sorted(standing))},
+                "holds stand (%(holds)s).",
+                why=why,
+                holds=", ".join(sorted(standing)),
+            ),
             actor,
         )
         return
@@ -153,7 +157,7 @@ def _lift(dispute: Dispute, actor: AbstractBaseUser | None, why: str) -> None:
                 transition="resume",
                 source=CaseState.PAUSED,
                 target=case.paused_from,
-                reason=_("%(why)s The dispute hold is lifted: collection resumes.") % {"why": why},
+                reason=phrase("%(why)s The dispute hold is lifted: collection resumes.", why=why),
                 data={"dispute": dispute.pk},
             )
         ],
@@ -212,16 +216,14 @@ def dispute_record(
             raise ValidationError(_("This debt already has an unanswered dispute.")) from exc
         _event(
             dispute,
-            _(
+            phrase(
                 "Dispute recorded (%(kind)s, received %(received)s by %(via)s): collection of "
-                "this debt stops; answer due by %(due)s."
-            )
-            % {
-                "kind": dispute.get_kind_display(),
-                "received": received_on.isoformat(),
-                "via": dispute.get_received_via_display(),
-                "due": dispute.response_due_on.isoformat(),
-            },
+                "this debt stops; answer due by %(due)s.",
+                kind=choice_label(dispute, "kind"),
+                received=received_on.isoformat(),
+                via=choice_label(dispute, "received_via"),
+                due=dispute.response_due_on.isoformat(),
+            ),
             actor,
             kind=kind,
             due=dispute.response_due_on.isoformat(),
@@ -248,7 +250,7 @@ def _document_add(
     )
     document.file.save(name, upload, save=False)
     document.save()
-    _event(dispute, _("Document added to the dispute: %(name)s") % {"name": name}, actor, file=name)
+    _event(dispute, phrase("Document added to the dispute: %(name)s", name=name), actor, file=name)
     return document
 
 
@@ -288,8 +290,10 @@ def dispute_verification_send(
         dispute.save(update_fields=["verification_channel", "verification_message", "updated_at"])
         _event(
             dispute,
-            _("Verification notice queued (%(channel)s): the dispute hold lifts once it is sent.")
-            % {"channel": message.get_channel_display()},
+            phrase(
+                "Verification notice queued (%(channel)s): the dispute hold lifts once it is sent.",
+                channel=choice_label(message, "channel"),
+            ),
             actor,
             message=message.pk,
         )
@@ -318,8 +322,10 @@ def disputes_notices_sent(*, messages: Sequence[Model]) -> int:
             _lift(
                 dispute,
                 None,
-                _("Verification notice sent (%(channel)s).")
-                % {"channel": message.get_channel_display()},
+                phrase(
+                    "Verification notice sent (%(channel)s).",
+                    channel=choice_label(message, "channel"),
+                ),
             )
             moved += 1
         for dispute in Dispute.objects.select_for_update().filter(
@@ -330,8 +336,9 @@ def disputes_notices_sent(*, messages: Sequence[Model]) -> int:
             dispute.save(update_fields=["response_sent_at", "updated_at"])
             _event(
                 dispute,
-                _("Dispute response sent (%(channel)s).")
-                % {"channel": message.get_channel_display()},
+                phrase(
+                    "Dispute response sent (%(channel)s).", channel=choice_label(message, "channel")
+                ),
                 None,
             )
     return moved
@@ -357,7 +364,7 @@ def dispute_withdraw(
         if note.strip():
             dispute.response = note.strip()
         dispute.save(update_fields=["status", "outcome", "closed_at", "response", "updated_at"])
-        why = _("The borrower withdrew the dispute.")
+        why = phrase("The borrower withdrew the dispute.")
         if was_open:
             _lift(dispute, actor, why)
         else:
@@ -403,7 +410,7 @@ def dispute_close(
         dispute.save(update_fields=["status", "outcome", "response", "closed_at", "updated_at"])
         _event(
             dispute,
-            _("Dispute closed: %(outcome)s.") % {"outcome": dispute.get_outcome_display()},
+            phrase("Dispute closed: %(outcome)s.", outcome=choice_label(dispute, "outcome")),
             actor,
             outcome=outcome,
         )
@@ -412,7 +419,7 @@ def dispute_close(
             paused = _pause_for(dispute, case, actor)
             _event(
                 dispute,
-                _(
+                phrase(
                     "The borrower was right: the case stays paused until a supervisor resolves "
                     "or writes it off."
                 ),
@@ -425,8 +432,10 @@ def dispute_close(
             dispute.save(update_fields=["response_message", "updated_at"])
             _event(
                 dispute,
-                _("Dispute response queued (%(channel)s).")
-                % {"channel": message.get_channel_display()},
+                phrase(
+                    "Dispute response queued (%(channel)s).",
+                    channel=choice_label(message, "channel"),
+                ),
                 actor,
                 message=message.pk,
             )

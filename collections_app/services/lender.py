@@ -77,7 +77,7 @@ from collections_app.models import (
     Payment,
 )
 from collections_app.models.loans import BALANCE_FIELDS
-from collections_app.phrases import with_stored
+from collections_app.phrases import joined, phrase, with_stored
 from collections_app.problems import Problem
 from collections_app.services.case_entry import CaseMove, cases_move
 from collections_app.services.cases import CaseOpening, cases_open
@@ -390,8 +390,11 @@ def _note_contact_changes(
             case_id,
             state,
             CaseEvent.Kind.LENDER,
-            _("Contact details updated from %(source)s (%(fields)s)")
-            % {"source": source, "fields": ", ".join(changed[borrower_id])},
+            phrase(
+                "Contact details updated from %(source)s (%(fields)s)",
+                source=source,
+                fields=", ".join(changed[borrower_id]),
+            ),
             {"source": source, "changed": changed[borrower_id]},
             now,
         )
@@ -431,7 +434,7 @@ def _honour_revoked_consent(rows: list[tuple[Borrower, BorrowerRecord]]) -> None
                     channel=channel,
                     source=ChannelConsent.Source.LENDER,
                     requested_at=point.consent_at,
-                    note=_("consent for automated calls and texts revoked (lender)"),
+                    note=phrase("consent for automated calls and texts revoked (lender)"),
                 )
 
 
@@ -697,8 +700,11 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
                             amount_overdue=change.overdue,
                             overdue_since=since,
                             data={"source": source, "loan_status": record.status},
-                            reason=_("Reported %(status)s by the lender (%(source)s)")
-                            % {"status": record.status, "source": source},
+                            reason=phrase(
+                                "Reported %(status)s by the lender (%(source)s)",
+                                status=record.status,
+                                source=source,
+                            ),
                         ),
                     )
                 )
@@ -723,8 +729,11 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
                         case.pk,
                         case.state,
                         CaseEvent.Kind.LENDER,
-                        _("Charged off by the lender on %(date)s (%(source)s); collection goes on")
-                        % {"date": record.charge_off_date, "source": source},
+                        phrase(
+                            "Charged off by the lender on %(date)s (%(source)s); collection goes on",
+                            date=record.charge_off_date,
+                            source=source,
+                        ),
                         {"source": source, "charge_off_date": record.charge_off_date},
                         now,
                     )
@@ -748,10 +757,10 @@ def _amount_event(
     case: CollectionCase, overdue: Decimal, since: dt.date, source: str, now: dt.datetime
 ) -> dict[str, Any]:
     parts = [
-        _("Amount overdue %(old)s → %(new)s") % {"old": case.amount_overdue, "new": overdue}
+        phrase("Amount overdue %(old)s → %(new)s", old=case.amount_overdue, new=overdue)
         if case.amount_overdue != overdue
         else "",
-        _("overdue since %(old)s → %(new)s") % {"old": case.overdue_since, "new": since}
+        phrase("overdue since %(old)s → %(new)s", old=case.overdue_since, new=since)
         if case.overdue_since != since
         else "",
     ]
@@ -759,8 +768,9 @@ def _amount_event(
         case.pk,
         case.state,
         CaseEvent.Kind.LENDER,
-        _("%(what)s, reported by the lender (%(source)s)")
-        % {"what": "; ".join(p for p in parts if p), "source": source},
+        phrase(
+            "%(what)s, reported by the lender (%(source)s)", what=joined("; ", parts), source=source
+        ),
         {
             "source": source,
             "amount_overdue_before": case.amount_overdue,
@@ -775,18 +785,18 @@ def _amount_event(
 def _close_move(case: CollectionCase, change: _LoanChange, source: str) -> CaseMove:
     status = change.record.status
     if status == "current":
-        reason, close_reason = _("Brought current by the lender"), CloseReason.CURRENT
+        reason, close_reason = phrase("Brought current by the lender"), CloseReason.CURRENT
     elif status == "paid":
-        reason, close_reason = _("Paid off, reported by the lender"), CloseReason.PAID
+        reason, close_reason = phrase("Paid off, reported by the lender"), CloseReason.PAID
     else:  # reported past due, and paid since the report's date
-        reason, close_reason = _("Nothing overdue since the lender's report"), CloseReason.PAID
+        reason, close_reason = phrase("Nothing overdue since the lender's report"), CloseReason.PAID
     return CaseMove(
         case_id=case.pk,
         transition="resolve",
         source=case.state,
         target=CaseState.RESOLVED,
         params={"close_reason": close_reason},
-        reason=_("%(reason)s (%(source)s)") % {"reason": reason, "source": source},
+        reason=phrase("%(reason)s (%(source)s)", reason=reason, source=source),
         data={
             "source": source,
             "loan_status": status,

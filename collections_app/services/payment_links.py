@@ -21,6 +21,7 @@ from collections_app.models import CaseEvent, CollectionCase, OutboundMessage
 from collections_app.models.settlements import PaymentLink, Settlement
 from collections_app.outreach.dispatch import DispatchResult, dispatch_batch
 from collections_app.outreach.outbox import manual_key, outbox_enqueue
+from collections_app.phrases import choice_label, phrase
 from collections_app.services.events import case_event_record
 from collections_app.services.settlements import settlement_balance
 from collections_app.states import ACTIVE_STATES
@@ -125,16 +126,14 @@ def payment_link_send(
             case=case,
             kind=CaseEvent.Kind.PAYMENT_LINK,
             actor=actor,
-            reason=_(
+            reason=phrase(
                 "Payment link for %(amount)s %(currency)s (valid until %(expires)s) sent by "
-                "%(channel)s"
-            )
-            % {
-                "amount": amount,
-                "currency": loan.currency,
-                "expires": f"{timezone.localtime(expires_at):%Y-%m-%d %H:%M %Z}",
-                "channel": message.get_channel_display(),
-            },
+                "%(channel)s",
+                amount=amount,
+                currency=loan.currency,
+                expires=f"{timezone.localtime(expires_at):%Y-%m-%d %H:%M %Z}",
+                channel=choice_label(message, "channel"),
+            ),
             data={
                 "link": link.pk,
                 "reference": reference,

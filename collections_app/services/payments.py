@@ -34,7 +34,7 @@ from collections_app.models import (
 from collections_app.models.loans import BALANCE_FIELDS
 from collections_app.money import format_money
 from collections_app.outreach.outbox import outbox_cancel_for_case
-from collections_app.phrases import phrase
+from collections_app.phrases import choice_label, phrase
 from collections_app.policies.engagement import StageMove, stage_after_engagement
 from collections_app.policies.plans import plan_offer_problems, plan_schedule
 from collections_app.policies.promises import KEPT, OpenPromise, allocate_payment, promise_outcome
@@ -301,7 +301,7 @@ def _engage(
             reason=phrase(
                 "The case stays in %(stage)s: a person moved it there, so a supervisor decides "
                 "its stage (queue: Promise on an escalated case).",
-                stage=case.get_state_display(),
+                stage=choice_label(case, "state"),
             ),
             data={"stage_waits_for_supervisor": True, "stage_set_by": stage_setter},
         )
