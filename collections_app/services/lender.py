@@ -730,7 +730,8 @@ def _cases_sync(changes: list[_LoanChange], source: str, now: dt.datetime) -> No
                         case.state,
                         CaseEvent.Kind.LENDER,
                         phrase(
-                            "Charged off by the lender on %(date)s (%(source)s); collection goes on",
+                            "Charged off by the lender on %(date)s (%(source)s); collection goes "
+                            "on",
                             date=record.charge_off_date,
                             source=source,
                         ),
