@@ -37,6 +37,7 @@ from collections_app.models import (
     LenderEventKind,
     WebhookEndpoint,
 )
+from collections_app.phrases import phrase
 
 REPLAY_PERMISSION = "collections_app.replay_lendereventdelivery"
 SHOWN_ONCE_TEMPLATE = "admin/collections_app/webhookendpoint/secret.html"
@@ -191,7 +192,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["change"], description=gettext_lazy("Disable selected endpoints"))
     def disable(self, request: HttpRequest, queryset: QuerySet) -> None:
-        reason = _("Disabled by %(user)s.") % {"user": request.user.get_username()}
+        reason = phrase("Disabled by %(user)s.", user=request.user.get_username())
         n = sum(webhook_endpoint_disable(endpoint=e, reason=reason) for e in queryset)
         self.message_user(
             request,

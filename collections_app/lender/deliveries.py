@@ -27,7 +27,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from collections_app import claims
 from collections_app.lender import http
@@ -43,6 +42,7 @@ from collections_app.lender.retry import (
 )
 from collections_app.lender.signing import envelope, signature_header, signing_secrets
 from collections_app.models import LenderEventAttempt, LenderEventDelivery, WebhookEndpoint
+from collections_app.phrases import phrase
 
 logger = logging.getLogger(__name__)
 
@@ -236,8 +236,10 @@ def _record(
     if found.outcome == GONE:
         webhook_endpoint_disable(
             endpoint=endpoint,
-            reason=_("The receiver answered 410 Gone at %(time)s: disabled.")
-            % {"time": finished.isoformat(timespec="seconds")},
+            reason=phrase(
+                "The receiver answered 410 Gone at %(time)s: disabled.",
+                time=finished.isoformat(timespec="seconds"),
+            ),
             now=finished,
         )
         # Waits with the endpoint's other deliveries: re-enabling it sends them all.

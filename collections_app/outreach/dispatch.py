@@ -17,6 +17,7 @@ from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
 from collections_app.outreach.combined import loans_totals
 from collections_app.outreach.gate import ContactRequest, gate_many
 from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
+from collections_app.phrases import phrase
 from collections_app.services.events import case_event_record
 from collections_app.services.messages import MessageBatch, messages_claim_due
 
@@ -88,8 +89,11 @@ def dispatch_batch(
                 case_event_record(
                     case=message.case,
                     kind=CaseEvent.Kind.CONTACT,
-                    reason=_("%(channel)s message not sent: %(why)s")
-                    % {"channel": message.channel, "why": message.error_message},
+                    reason=phrase(
+                        "%(channel)s message not sent: %(why)s",
+                        channel=message.channel,
+                        why=message.error_message,
+                    ),
                     data={"message": message.pk, "error": "template"},
                 )
         to_gate = [m for m in messages if m.pk in rendered]
@@ -134,8 +138,11 @@ def dispatch_batch(
                 case_event_record(
                     case=message.case,
                     kind=CaseEvent.Kind.COMPLIANCE,
-                    reason=_("%(channel)s message not sent: %(why)s")
-                    % {"channel": message.channel, "why": decision.detail},
+                    reason=phrase(
+                        "%(channel)s message not sent: %(why)s",
+                        channel=message.channel,
+                        why=decision.detail,
+                    ),
                     data={"message": message.pk, "rule": decision.rule},
                 )
         moves.save()

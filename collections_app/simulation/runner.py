@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from collections_app.models import CollectionCase, LegalProposal, OutboundMessage
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.sender import send_claimed
+from collections_app.phrases import phrase
 from collections_app.services.escalation import escalation_run_start, escalation_run_work
 from collections_app.services.legal import legal_proposals_approve
 from collections_app.services.payments import promise_create
@@ -198,7 +199,9 @@ def _legal_review() -> None:
         officer = get_user_model().objects.create_user(username=LEGAL_OFFICER, is_staff=True)
         officer.groups.add(Group.objects.get(name="legal"))
     legal_proposals_approve(
-        proposal_ids=open_ids, actor=officer, reason=_("Simulated legal review: the rule holds")
+        proposal_ids=open_ids,
+        actor=officer,
+        reason=phrase("Simulated legal review: the rule holds"),
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_app.models import Borrower, Loan
+from collections_app.phrases import phrase
 from collections_app.services.cases import case_add_note, case_open, case_transition
 from collections_app.services.payments import payment_record, plan_create, promise_create
 from collections_app.states import CloseReason, PauseReason
@@ -127,14 +128,16 @@ class Command(BaseCommand):
                 ],
             )
         elif story in (4, 5):
-            case_transition(case=case, name="escalate", reason=_("No answer to reminders"))
+            case_transition(case=case, name="escalate", reason=phrase("No answer to reminders"))
             if story == 5 and days_late > 60:
-                case_transition(case=case, name="refer_to_legal", reason=_("90+ days, no contact"))
+                case_transition(
+                    case=case, name="refer_to_legal", reason=phrase("90+ days, no contact")
+                )
         elif story == 6:
             case_transition(
                 case=case,
                 name="pause",
-                reason=_("Borrower disputes the amount"),
+                reason=phrase("Borrower disputes the amount"),
                 pause_reason=PauseReason.DISPUTE,
             )
         elif story == 7:
@@ -149,7 +152,7 @@ class Command(BaseCommand):
             case_transition(
                 case=case,
                 name="write_off",
-                reason=_("Uncollectable"),
+                reason=phrase("Uncollectable"),
                 close_reason=CloseReason.UNCOLLECTABLE,
             )
         elif story == 0:

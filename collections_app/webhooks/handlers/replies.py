@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from collections_app.models import (
     CaseEvent,
@@ -11,6 +10,7 @@ from collections_app.models import (
     ContactHold,
     WebhookEvent,
 )
+from collections_app.phrases import phrase
 from collections_app.services.agent_tasks import agent_task_create
 from collections_app.services.cases import case_transition
 from collections_app.services.consents import consent_opt_in, consent_opt_out, hold_place
@@ -39,7 +39,7 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
                 channel="sms",
                 source=SOURCE,
                 requested_at=event.received_at,
-                note=_("replied %(body)r") % {"body": body.strip()[:40]},
+                note=phrase("replied %(body)r", body=body.strip()[:40]),
             )
         elif intent == Intent.OPT_IN:
             consent_opt_in(
@@ -47,7 +47,7 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
                 channel="sms",
                 source=SOURCE,
                 requested_at=event.received_at,
-                note=_("replied %(body)r") % {"body": body.strip()[:40]},
+                note=phrase("replied %(body)r", body=body.strip()[:40]),
             )
         elif intent == Intent.DISPUTE:
             hold_place(
@@ -59,18 +59,16 @@ def handle_sms_inbound(event: WebhookEvent) -> str:
             case_transition(
                 case=case,
                 name="start_negotiation",
-                reason=_("Borrower replied: %(body)s") % {"body": body},
+                reason=phrase("Borrower replied: %(body)s", body=body),
             )
         if intent in (Intent.NEGOTIATE, Intent.DISPUTE, Intent.OTHER):
-            agent_task_create(
-                case=case, reason=_("SMS reply: %(body)s") % {"body": body}, data=data
-            )
+            agent_task_create(case=case, reason=phrase("SMS reply: %(body)s", body=body), data=data)
         else:
             # Keyword replies are answered automatically; kept on the case for the record.
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.REPLY,
-                reason=_("SMS reply: %(body)s") % {"body": body},
+                reason=phrase("SMS reply: %(body)s", body=body),
                 data=data,
             )
     return f"case {case.pk}: {intent}"

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from collections_app.models import CaseEvent, ContactHold, OutboundMessage, WebhookEvent
+from collections_app.phrases import phrase
 from collections_app.services.agent_tasks import agent_task_create
 from collections_app.services.consents import hold_place
 from collections_app.services.events import case_event_record
@@ -53,7 +53,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.CONTACT,
-                reason=_("The borrower confirmed who they are on the call (keypad 1)"),
+                reason=phrase("The borrower confirmed who they are on the call (keypad 1)"),
                 data={**data, "right_party": True},
             )
             return f"case {case.pk}: right party confirmed"
@@ -65,7 +65,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.CONTACT,
-                reason=_(
+                reason=phrase(
                     "Someone other than the borrower answered the call (keypad 2); "
                     "nothing about the debt was said"
                 ),
@@ -76,7 +76,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             hold_place(borrower=borrower, kind=ContactHold.Kind.DISPUTE, source=SOURCE)
             if case is not None:
                 agent_task_create(
-                    case=case, reason=_("Disputed the debt on the call (keypad 3)"), data=data
+                    case=case, reason=phrase("Disputed the debt on the call (keypad 3)"), data=data
                 )
             return f"borrower {borrower.pk}: dispute hold"
         if case is None:
@@ -84,7 +84,7 @@ def handle_voice_gather(event: WebhookEvent) -> str:
         if what == "callback":
             agent_task_create(
                 case=case,
-                reason=_("Asked for a call back (keypad 2)"),
+                reason=phrase("Asked for a call back (keypad 2)"),
                 data={**data, "callback_requested": True},
             )
             return f"case {case.pk}: call-back task"
@@ -97,8 +97,12 @@ def handle_voice_gather(event: WebhookEvent) -> str:
             # Keyed in, confirmed, but not possible (paid meanwhile, case paused): an agent calls.
             agent_task_create(
                 case=case,
-                reason=_("Keypad promise of %(amount)s by %(due)s not recorded: %(why)s")
-                % {"amount": amount, "due": due, "why": "; ".join(exc.messages)},
+                reason=phrase(
+                    "Keypad promise of %(amount)s by %(due)s not recorded: %(why)s",
+                    amount=amount,
+                    due=due,
+                    why="; ".join(exc.messages),
+                ),
                 data=data,
             )
             return f"case {case.pk}: promise refused ({'; '.join(exc.messages)})"
