@@ -17,8 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from collections_app.phrases import joined, phrase
 
 SEVEN_DAYS = dt.timedelta(days=7)
 # How far ahead we look for a slot before saying "never" (e.g. zones with no common window).
@@ -158,10 +157,11 @@ def _same_local_day(a: dt.datetime, b: dt.datetime, zone: str) -> bool:
 
 # --- the rules, in the order they are checked -------------------------------------------------
 
+# Details are phrases (phrases.py): a refusal is stored in English and read in each language.
 _HOLD_RULES = {
-    "deceased": gettext_lazy("The borrower is recorded as deceased."),
-    "bankruptcy": gettext_lazy("The borrower is in bankruptcy: collection contact stops."),
-    "attorney": gettext_lazy(
+    "deceased": lambda: phrase("The borrower is recorded as deceased."),
+    "bankruptcy": lambda: phrase("The borrower is in bankruptcy: collection contact stops."),
+    "attorney": lambda: phrase(
         "The borrower is represented by an attorney: contact the attorney only."
     ),
 }
@@ -170,48 +170,46 @@ _HOLD_RULES = {
 def _check_standing(s: Snapshot, channel: str) -> Decision:
     """Holds, consents and addressing: none of these is lifted by waiting."""
     if not s.address:
-        return _deny(
-            "no_contact_point", _("No %(channel)s address on file.") % {"channel": channel}
-        )
+        return _deny("no_contact_point", phrase("No %(channel)s address on file.", channel=channel))
     if s.address != s.own_addresses.get(channel) and not s.profile.third_party_contact_allowed:
-        return _deny("third_party", _("Only the borrower's own contact points may be used."))
+        return _deny("third_party", phrase("Only the borrower's own contact points may be used."))
     if s.address in s.bad_addresses:
         return _deny(
             "contact_point_unusable",
-            _("The provider reported %(address)s unusable.") % {"address": s.address},
+            phrase("The provider reported %(address)s unusable.", address=s.address),
         )
     kinds = {h.kind for h in s.holds}
     for kind, detail in _HOLD_RULES.items():
         if kind in kinds:
-            return _deny(kind, str(detail))
+            return _deny(kind, detail())
     if "cease_communication" in kinds and not s.legally_required:
-        return _deny("cease_communication", _("The borrower asked us to stop communicating."))
+        return _deny("cease_communication", phrase("The borrower asked us to stop communicating."))
     if "dispute" in kinds and not s.legally_required:
-        return _deny("dispute", _("The debt is disputed: no collection until it is answered."))
+        return _deny("dispute", phrase("The debt is disputed: no collection until it is answered."))
     if s.case_disputed and not s.legally_required:
         return _deny(
             "disputed_debt",
-            _(
+            phrase(
                 "This debt is disputed: only the verification and the dispute response may be "
                 "sent until the verification has gone out."
             ),
         )
     if not s.case_active and not s.legally_required:
-        return _deny("case_not_active", _("The case is paused or closed."))
+        return _deny("case_not_active", phrase("The case is paused or closed."))
     if channel in s.opted_out:
-        return _deny(
-            "opted_out", _("The borrower opted out of %(channel)s.") % {"channel": channel}
-        )
+        return _deny("opted_out", phrase("The borrower opted out of %(channel)s.", channel=channel))
     if channel == "voice" and any(
         h.kind == "no_calls_at_work" and h.work_phone == s.address for h in s.holds
     ):
-        return _deny("no_calls_at_work", _("The borrower asked not to be called at work."))
+        return _deny("no_calls_at_work", phrase("The borrower asked not to be called at work."))
     if (
         channel in ("sms", "email")
         and s.profile.requires_opt_out_notice
         and not (s.has_opt_out_notice)
     ):
-        return _deny("missing_opt_out_notice", _("The message lacks the required opt-out notice."))
+        return _deny(
+            "missing_opt_out_notice", phrase("The message lacks the required opt-out notice.")
+        )
     return ALLOWED
 
 
@@ -220,7 +218,7 @@ def _check_calendar(s: Snapshot, at: dt.datetime) -> Decision:
         if _local(at, zone).date() in s.profile.blackout_dates:
             return _deny(
                 "blackout_date",
-                _("%(date)s is a no-contact day.") % {"date": _local(at, zone).date()},
+                phrase("%(date)s is a no-contact day.", date=_local(at, zone).date()),
                 _next_local_day(at, zone),
             )
     outside = [z for z in s.zones if not _open_for(at, s.profile, z, s.send_margin)]
@@ -229,8 +227,7 @@ def _check_calendar(s: Snapshot, at: dt.datetime) -> Decision:
         window = f"{s.profile.window_start:%H:%M}-{s.profile.window_end:%H:%M}"
         return _deny(
             "quiet_hours",
-            _("Outside %(window)s local time in %(zone)s.")
-            % {"window": window, "zone": outside[0]},
+            phrase("Outside %(window)s local time in %(zone)s.", window=window, zone=outside[0]),
             later,
         )
     return ALLOWED
@@ -255,8 +252,11 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
         if talks:
             return _deny(
                 "conversation_cooldown",
-                _("A telephone conversation about this debt took place in the last %(days)s days.")
-                % {"days": p.call_cooldown_after_conversation_days},
+                phrase(
+                    "A telephone conversation about this debt took place in the last %(days)s "
+                    "days.",
+                    days=p.call_cooldown_after_conversation_days,
+                ),
                 max(talks) + cooldown,
             )
     if p.max_call_attempts_per_debt_7d is not None:
@@ -273,8 +273,11 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
         if len(recent) >= cap:
             return _deny(
                 "call_attempts_7d",
-                _("%(count)s call attempts about this debt in 7 days (limit %(cap)s).")
-                % {"count": len(recent), "cap": cap},
+                phrase(
+                    "%(count)s call attempts about this debt in 7 days (limit %(cap)s).",
+                    count=len(recent),
+                    cap=cap,
+                ),
                 recent[cap - 1] + SEVEN_DAYS,
             )
     for zone in s.zones:
@@ -284,8 +287,11 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
             if len(connected) >= p.max_connected_calls_per_day:
                 return _deny(
                     "connected_calls_per_day",
-                    _("%(count)s connected calls today (limit %(cap)s).")
-                    % {"count": len(connected), "cap": p.max_connected_calls_per_day},
+                    phrase(
+                        "%(count)s connected calls today (limit %(cap)s).",
+                        count=len(connected),
+                        cap=p.max_connected_calls_per_day,
+                    ),
                     _next_local_day(at, zone),
                 )
         if p.max_unanswered_calls_per_number_day is not None:
@@ -293,8 +299,11 @@ def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
             if len(unanswered) >= p.max_unanswered_calls_per_number_day:
                 return _deny(
                     "unanswered_calls_per_number_day",
-                    _("%(count)s unanswered calls to this number today (limit %(cap)s).")
-                    % {"count": len(unanswered), "cap": p.max_unanswered_calls_per_number_day},
+                    phrase(
+                        "%(count)s unanswered calls to this number today (limit %(cap)s).",
+                        count=len(unanswered),
+                        cap=p.max_unanswered_calls_per_number_day,
+                    ),
                     _next_local_day(at, zone),
                 )
     return ALLOWED
@@ -310,7 +319,7 @@ def _check_message_caps(s: Snapshot, at: dt.datetime) -> Decision:
         if len(today) >= cap:
             return _deny(
                 "messages_per_day",
-                _("%(count)s messages today (limit %(cap)s).") % {"count": len(today), "cap": cap},
+                phrase("%(count)s messages today (limit %(cap)s).", count=len(today), cap=cap),
                 _next_local_day(at, zone),
             )
     return ALLOWED
@@ -321,7 +330,9 @@ def check(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decision:
     if at.tzinfo is None:
         raise ValueError("`at` must be timezone-aware")
     if not snapshot.zones:
-        return _deny("unknown_time_zone", _("No time zone for the borrower or their phone number."))
+        return _deny(
+            "unknown_time_zone", phrase("No time zone for the borrower or their phone number.")
+        )
     for decision in (
         _check_standing(snapshot, channel),
         _check_calendar(snapshot, at),
@@ -359,9 +370,15 @@ def contact_decision(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decis
     if decision.not_before is not None:
         next_at = earliest_allowed(snapshot, channel, decision.not_before)
         if next_at is None:
-            detail += " " + _(
-                "No allowed time within the next 14 days (the borrower's possible time zones may "
-                "share no contact window): record the borrower's time zone."
+            detail = joined(
+                " ",
+                [
+                    detail,
+                    phrase(
+                        "No allowed time within the next 14 days (the borrower's possible time "
+                        "zones may share no contact window): record the borrower's time zone."
+                    ),
+                ],
             )
     return Decision(
         allowed=False,

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
-from django.utils.translation import gettext as _
 from phonenumbers import timezone as phone_timezones
 
 from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
@@ -22,6 +21,7 @@ from collections_app.models import (
     Dispute,
     JurisdictionProfile,
 )
+from collections_app.phrases import phrase
 from collections_app.states import ACTIVE_STATES
 
 # The longest look-back any rule needs (7-day call cap, 7-day conversation cooldown) plus a day
@@ -150,8 +150,10 @@ def snapshot_for(
     """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
     if state.profile_row is None:
         raise NoProfile(
-            _("No current contact-rules profile for jurisdiction %(jurisdiction)r")
-            % {"jurisdiction": state.borrower.jurisdiction}
+            phrase(
+                "No current contact-rules profile for jurisdiction %(jurisdiction)r",
+                jurisdiction=state.borrower.jurisdiction,
+            )
         )
     addresses = own_addresses(state.borrower)
     return Snapshot(

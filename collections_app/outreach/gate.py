@@ -106,7 +106,9 @@ def gate_many(
                     snapshot.address,
                 )
             except NoProfile as exc:
-                decision = Decision(allowed=False, rule="no_profile", detail=str(exc))
+                # The phrase itself (English, with its message id), not str(exc).
+                detail = exc.args[0] if exc.args else str(exc)
+                decision = Decision(allowed=False, rule="no_profile", detail=detail)
                 code, version = state.borrower.jurisdiction, 0
                 address = request.address or own_addresses(state.borrower).get(request.channel, "")
             outcomes.append(decision)
