@@ -187,6 +187,13 @@ def shown(text: str, stored: dict[str, Any] | None) -> str:
         return text  # a catalogue entry whose placeholders changed since: the stored English
 
 
+def shown_text(text: str) -> str:
+    """A stored English sentence kept without its phrase (a refusal's detail in its text column):
+    in the active language when it is itself a message id (a sentence without values), else as
+    stored."""
+    return gettext(text) if text else text
+
+
 def _shown_joined(text: str, stored: dict[str, Any]) -> str:
     sep = stored.get("join")
     if not isinstance(sep, str):

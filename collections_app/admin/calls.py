@@ -24,6 +24,7 @@ from collections_app.compliance.snapshot import borrower_zones
 from collections_app.models import CallLog, CallScript, CollectionCase, RightPartyCheck
 from collections_app.outreach.call_scripts import render_call_script
 from collections_app.outreach.rendering import TemplateRenderError
+from collections_app.phrases import shown_text
 from collections_app.services import calls
 from collections_app.services.pii import can_view_pii, mask_phone, mask_text, pii_reveal
 
@@ -301,7 +302,8 @@ class CallsMixin:
             mine=mine,
             refusal=refusal_text(call) if call.status == CallLog.Status.REFUSED else "",
             refusal_detail=(
-                mask_text(call.decision.detail, (call.number, call.borrower.phone))
+                # Stored in English; said in the agent's language when it has no values.
+                mask_text(shown_text(call.decision.detail), (call.number, call.borrower.phone))
                 if call.status == CallLog.Status.REFUSED
                 else ""
             ),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from collections_app.admin.money_forms import PaymentLinkForm, PlanForm, ReasonForm, SettlementForm
 from collections_app.models import CollectionCase, OutboundMessage
 from collections_app.models.settlements import Settlement
+from collections_app.phrases import shown_text
 from collections_app.policies.plans import (
     frequency_label,
     plan_offer_problems,
@@ -486,7 +487,7 @@ class CaseMoneyMixin:
         )
 
     def _report_link(self, request: HttpRequest, message: OutboundMessage, sent: bool) -> None:
-        reason = mask_text(message.error_message, (message.to_address,))
+        reason = mask_text(shown_text(message.error_message), (message.to_address,))
         if sent:
             self.message_user(
                 request,

@@ -32,6 +32,7 @@ from collections_app.admin.paginator import EstimatedCountPaginator
 from collections_app.admin.pii import PiiFieldsMixin
 from collections_app.admin.restrictions import RestrictionsCaseMixin
 from collections_app.admin.search import search_cases
+from collections_app.masking import mask_text
 from collections_app.models import (
     Borrower,
     BulkAction,
@@ -45,6 +46,7 @@ from collections_app.models import (
 from collections_app.money import format_money
 from collections_app.policies.reason_sentences import reason_sentence
 from collections_app.selectors.queues import PRIORITY_LABELS, with_expected_recovery
+from collections_app.selectors.timeline import event_reason
 from collections_app.services.cases import case_transition
 
 
@@ -259,6 +261,12 @@ class CaseEventAdmin(PiiFieldsMixin, ReadOnlyAdmin):
 
     def pii_borrower(self, obj: CaseEvent) -> Borrower:
         return obj.case.loan.borrower
+
+    def pii_masked(self, obj: CaseEvent, name: str) -> object:
+        if name == "reason":
+            # In the reader's language (the row keeps the English and its phrase), masked.
+            return mask_text(event_reason(obj), self.pii_known(obj))
+        return super().pii_masked(obj, name)
 
 
 @admin.register(Payment)

@@ -27,6 +27,7 @@ from collections_app.admin.restriction_forms import (
     WithdrawDisputeForm,
 )
 from collections_app.models import Borrower, Dispute, DisputeDocument, OutboundMessage
+from collections_app.phrases import shown_text
 from collections_app.services.dispute_notices import IN_FLIGHT
 from collections_app.services.disputes import (
     UNRESOLVED,
@@ -275,7 +276,7 @@ class DisputeAdmin(PiiFieldsMixin, admin.ModelAdmin):
         )
 
     def _report_send(self, request: HttpRequest, message: OutboundMessage) -> None:
-        reason = mask_text(message.error_message, (message.to_address,))
+        reason = mask_text(shown_text(message.error_message), (message.to_address,))
         if message.status in (OutboundMessage.Status.SENDING, OutboundMessage.Status.SENT):
             self.message_user(
                 request,

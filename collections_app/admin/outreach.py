@@ -27,6 +27,7 @@ from collections_app.models import (
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.outbox import manual_key, outbox_enqueue
 from collections_app.outreach.rendering import TemplateRenderError, render_template
+from collections_app.phrases import shown_text
 from collections_app.services.dispute_notices import DISPUTE_NOTICE_KEYS
 from collections_app.services.pii import mask_text
 from collections_app.web.voice import third_party_safe_message
@@ -269,7 +270,7 @@ class SendNowMixin:
                 transaction.on_commit(lambda: send_messages.delay(result.allowed))
         message.refresh_from_db()
         # The gate's and the provider's words may quote the address: masked for everyone here.
-        reason = mask_text(message.error_message, (message.to_address,))
+        reason = mask_text(shown_text(message.error_message), (message.to_address,))
         if result.allowed:
             self.message_user(
                 request,

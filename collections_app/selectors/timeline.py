@@ -13,6 +13,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactDecision
 from collections_app.money import format_money
+from collections_app.phrases import STORED_KEY, shown, shown_text
 
 # A case page shows this many entries; the full audit trail is one link away.
 TIMELINE_LIMIT = 50
@@ -50,7 +51,8 @@ def _money_text(event: CaseEvent, currency: str) -> str | None:
         text = _("Payment %(payment)s of %(amount)s received") % values
         if data.get("amount_overdue_after") is not None:
             text += "; " + _("%(overdue)s still overdue") % values
-        return f"{text}: {event.reason}" if event.reason else text
+        reason = event_reason(event)
+        return f"{text}: {reason}" if reason else text
     if event.kind == CaseEvent.Kind.PROMISE and "amount" in data and "due_date" in data:
         return _("Promised %(amount)s by %(due_date)s") % {
             "amount": format_money(data["amount"], currency),
@@ -63,17 +65,24 @@ def _event_text(event: CaseEvent, currency: str = "") -> str:
     money = _money_text(event, currency)
     if money is not None:
         return money
+    reason = event_reason(event)
     if event.kind == CaseEvent.Kind.TRANSITION:
         moved = f"{_stage_word(event.from_state)} → {_stage_word(event.to_state)}"
-        return f"{moved}: {event.reason}" if event.reason else moved
+        return f"{moved}: {reason}" if reason else moved
     extra = []
     data = event.data or {}
     # Calls: the outcome and any keypad input (IVR) the webhook stored with the event.
     words = _data_words()
     for key in ("channel", "outcome", "digits", "body"):
-        if data.get(key) and str(data[key]) not in event.reason:
+        if data.get(key) and str(data[key]) not in reason:
             extra.append(f"{words[key]}: {data[key]}")
-    return "; ".join([event.reason, *extra]) if event.reason else "; ".join(extra)
+    return "; ".join([reason, *extra]) if reason else "; ".join(extra)
+
+
+def event_reason(event: CaseEvent) -> str:
+    """The event's reason in the reader's language: from the phrase its data kept (phrases.py),
+    else as stored (older rows, a person's own words)."""
+    return shown(event.reason, (event.data or {}).get(STORED_KEY))
 
 
 def _stage_word(state: str) -> str:
@@ -149,7 +158,9 @@ def _from_denials(decisions: QuerySet[ContactDecision], limit: int) -> list[Time
     denials = decisions.filter(allowed=False).order_by("-decided_at", "-id")[:limit]
     entries = []
     for d in denials:
-        values = {"rule": d.rule, "detail": d.detail}
+        # The stored detail is English; a detail without values is said in the reader's
+        # language (one with values stays English: the row keeps no phrase).
+        values = {"rule": d.rule, "detail": shown_text(d.detail)}
         if d.next_allowed_at:
             values["when"] = f"{d.next_allowed_at:%Y-%m-%d %H:%M}"
             text = _("rule %(rule)s: %(detail)s; allowed again from %(when)s UTC") % values
