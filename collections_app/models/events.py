@@ -25,17 +25,17 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):
-        OPENED = "opened", "Case opened"
-        TRANSITION = "transition", "Transition"
-        NOTE = "note", "Note"
-        CONTACT = "contact", "Contact"
-        REPLY = "reply", "Borrower reply"
-        PAYMENT = "payment", "Payment"
-        PROMISE = "promise", "Promise to pay"
-        PLAN = "plan", "Payment plan"
-        ASSIGNMENT = "assignment", "Assignment"
-        COMPLIANCE = "compliance", "Compliance"
-        CONSENT = "consent", "Consent / hold"
+        OPENED = "opened", _("Case opened")
+        TRANSITION = "transition", _("Transition")
+        NOTE = "note", _("Note")
+        CONTACT = "contact", _("Contact")
+        REPLY = "reply", _("Borrower reply")
+        PAYMENT = "payment", _("Payment")
+        PROMISE = "promise", _("Promise to pay")
+        PLAN = "plan", _("Payment plan")
+        ASSIGNMENT = "assignment", _("Assignment")
+        COMPLIANCE = "compliance", _("Compliance")
+        CONSENT = "consent", _("Consent / hold")
         LEGAL = "legal", _("Legal referral proposal")
         # What the lender's systems changed: contact details, the amount overdue, a charge-off.
         LENDER = "lender", _("Lender's data")
@@ -46,21 +46,31 @@ class CaseEvent(models.Model):
         SETTLEMENT = "settlement", _("Settlement")
         PAYMENT_LINK = "payment_link", _("Payment link")
 
-    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
+    case = models.ForeignKey(
+        CollectionCase, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    from_state = models.CharField(verbose_name=_("from state"), max_length=20, blank=True)
+    to_state = models.CharField(verbose_name=_("to state"), max_length=20, blank=True)
     # Null actor means the system (nightly run, webhook, worker).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    data = models.JSONField(
+        verbose_name=_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
         indexes = [
             models.Index(fields=["case", "created_at"]),
             # The "new replies" queue reads recent replies across all cases.
