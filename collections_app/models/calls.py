@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
@@ -112,7 +113,11 @@ class CallLog(models.Model):
         permissions = [("log_call", "Can make and log calls from a case")]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} call {self.pk} to {mask_address(self.number)}"
+        return gettext("%(direction)s call %(id)s to %(number)s") % {
+            "direction": self.get_direction_display(),
+            "id": self.pk,
+            "number": mask_address(self.number),
+        }
 
 
 class RightPartyCheck(models.Model):
@@ -139,8 +144,11 @@ class RightPartyCheck(models.Model):
         indexes = [models.Index(fields=["borrower", "checked_at"], name="rpvcheck_borrower_at_idx")]
 
     def __str__(self) -> str:
-        verdict = "passed" if self.succeeded else "failed"
-        return f"right-party check {verdict} for borrower {self.borrower_id}"
+        if self.succeeded:
+            text = gettext("right-party check passed for borrower %(borrower)s")
+        else:
+            text = gettext("right-party check failed for borrower %(borrower)s")
+        return text % {"borrower": self.borrower_id}
 
 
 class CallScript(models.Model):
@@ -179,4 +187,8 @@ class CallScript(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"call script {self.jurisdiction}/{self.stage} [{self.language}]"
+        return gettext("call script %(jurisdiction)s/%(stage)s [%(language)s]") % {
+            "jurisdiction": self.jurisdiction,
+            "stage": self.stage,
+            "language": self.language,
+        }

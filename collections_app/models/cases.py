@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -112,7 +113,10 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Case {self.pk} ({self.get_state_display()})"
+        return gettext("Case %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }
 
     @property
     def is_open(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
@@ -183,7 +184,10 @@ class ContactHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for borrower {self.borrower_id}"
+        return gettext("%(kind)s for borrower %(borrower)s") % {
+            "kind": self.get_kind_display(),
+            "borrower": self.borrower_id,
+        }
 
 
 class ContactLedger(models.Model):
@@ -201,7 +205,7 @@ class ContactLedger(models.Model):
         verbose_name_plural = _("contact ledgers")
 
     def __str__(self) -> str:
-        return f"ledger of borrower {self.borrower_id}"
+        return gettext("ledger of borrower %(borrower)s") % {"borrower": self.borrower_id}
 
 
 class ContactAttempt(models.Model):
@@ -256,8 +260,12 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         # Masked: a record's name appears in page titles, links and logs, to anyone.
-        to = mask_address(self.address)
-        return f"{self.channel} to {to} at {self.occurred_at} ({self.outcome})"
+        return gettext("%(channel)s to %(to)s at %(at)s (%(outcome)s)") % {
+            "channel": self.get_channel_display(),
+            "to": mask_address(self.address),
+            "at": self.occurred_at,
+            "outcome": self.get_outcome_display(),
+        }
 
 
 class ContactDecision(models.Model):
@@ -301,5 +309,12 @@ class ContactDecision(models.Model):
         permissions = [("view_compliance_report", "Can view the compliance report")]
 
     def __str__(self) -> str:
-        verdict = "allowed" if self.allowed else f"denied by {self.rule}"
-        return f"{self.channel} to borrower {self.borrower_id}: {verdict}"
+        if self.allowed:
+            text = gettext("%(channel)s to borrower %(borrower)s: allowed")
+        else:
+            text = gettext("%(channel)s to borrower %(borrower)s: denied by %(rule)s")
+        return text % {
+            "channel": self.get_channel_display(),
+            "borrower": self.borrower_id,
+            "rule": self.rule,
+        }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +45,10 @@ class EscalationRun(models.Model):
         permissions = [("retry_escalationrun", "Can queue a run's failed chunks again")]
 
     def __str__(self) -> str:
-        return f"Escalation run {self.run_date} ({self.status})"
+        return gettext("Escalation run %(date)s (%(status)s)") % {
+            "date": self.run_date,
+            "status": self.get_status_display(),
+        }
 
 
 class EscalationChunk(models.Model):
@@ -88,4 +92,8 @@ class EscalationChunk(models.Model):
         indexes = [models.Index(fields=["status", "claimed_at"])]
 
     def __str__(self) -> str:
-        return f"chunk {self.sequence} of {self.run} ({self.status})"
+        return gettext("chunk %(number)s of %(run)s (%(status)s)") % {
+            "number": self.sequence,
+            "run": self.run,
+            "status": self.get_status_display(),
+        }

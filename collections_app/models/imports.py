@@ -120,4 +120,8 @@ class ImportProblem(models.Model):
         indexes = [models.Index(fields=["job", "line"])]
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.path}: {self.message}"
+        return gettext("line %(line)s: %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.path,
+            "message": self.message,
+        }

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.cases import CollectionCase
@@ -70,4 +71,8 @@ class LegalProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Legal proposal {self.pk} for case {self.case_id} ({self.status})"
+        return gettext("Legal proposal %(id)s for case %(case)s (%(status)s)") % {
+            "id": self.pk,
+            "case": self.case_id,
+            "status": self.get_status_display(),
+        }

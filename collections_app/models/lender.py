@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
@@ -109,7 +110,10 @@ class PaymentReversal(models.Model):
         verbose_name_plural = _("payment reversals")
 
     def __str__(self) -> str:
-        return f"{self.payment} reversed ({self.reason})"
+        return gettext("%(payment)s reversed (%(reason)s)") % {
+            "payment": self.payment,
+            "reason": self.get_reason_display(),
+        }
 
 
 class AbilitySignal(models.Model):
@@ -175,4 +179,8 @@ class AbilitySignal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} for borrower {self.borrower_id} at {self.observed_at:%Y-%m-%d}"
+        return gettext("%(kind)s for borrower %(borrower)s on %(date)s") % {
+            "kind": self.get_kind_display(),
+            "borrower": self.borrower_id,
+            "date": f"{self.observed_at:%Y-%m-%d}",
+        }

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.lender.balances import Balance
@@ -132,7 +133,7 @@ class Loan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Loan {self.external_id}"
+        return gettext("Loan %(id)s") % {"id": self.external_id}
 
     @property
     def balance(self) -> Balance:

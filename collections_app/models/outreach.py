@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
@@ -122,7 +123,12 @@ class OutboundMessage(models.Model):
         permissions = [("send_manual_message", "Can send a message now from a case")]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.template_key} for case {self.case_id} ({self.status})"
+        return gettext("%(channel)s %(template)s for case %(case)s (%(status)s)") % {
+            "channel": self.get_channel_display(),
+            "template": self.template_key,
+            "case": self.case_id,
+            "status": self.get_status_display(),
+        }
 
 
 class DeliveryAttempt(models.Model):
@@ -161,7 +167,11 @@ class DeliveryAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"attempt {self.number} of message {self.message_id}: {self.outcome}"
+        return gettext("attempt %(number)s of message %(message)s: %(outcome)s") % {
+            "number": self.number,
+            "message": self.message_id,
+            "outcome": self.get_outcome_display(),
+        }
 
 
 class BadContactPoint(models.Model):
@@ -187,4 +197,8 @@ class BadContactPoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} {mask_address(self.address)} unusable ({self.code})"
+        return gettext("%(channel)s %(address)s unusable (%(code)s)") % {
+            "channel": self.get_channel_display(),
+            "address": mask_address(self.address),
+            "code": self.code,
+        }

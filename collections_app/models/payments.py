@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.cases import CollectionCase
@@ -116,8 +117,11 @@ class PromiseToPay(models.Model):
         ]
 
     def __str__(self) -> str:
-        amount = format_money(self.amount, self.case.loan.currency)
-        return f"Promise {amount} by {self.due_date} ({self.status})"
+        return gettext("Promise %(amount)s by %(date)s (%(status)s)") % {
+            "amount": format_money(self.amount, self.case.loan.currency),
+            "date": self.due_date,
+            "status": self.get_status_display(),
+        }
 
 
 class PromiseAllocation(models.Model):
@@ -145,7 +149,11 @@ class PromiseAllocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} of {self.payment} to promise #{self.promise_id}"
+        return gettext("%(amount)s of %(payment)s to promise #%(promise)s") % {
+            "amount": self.amount,
+            "payment": self.payment,
+            "promise": self.promise_id,
+        }
 
 
 class InstallmentAllocation(models.Model):
@@ -177,7 +185,11 @@ class InstallmentAllocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} of {self.payment} to installment {self.installment_id}"
+        return gettext("%(amount)s of %(payment)s to instalment %(installment)s") % {
+            "amount": self.amount,
+            "payment": self.payment,
+            "installment": self.installment_id,
+        }
 
 
 class PaymentPlan(models.Model):
@@ -212,7 +224,10 @@ class PaymentPlan(models.Model):
         verbose_name_plural = _("payment plans")
 
     def __str__(self) -> str:
-        return f"Plan {self.pk} ({self.status})"
+        return gettext("Plan %(id)s (%(status)s)") % {
+            "id": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class PlanInstallment(models.Model):
@@ -244,4 +259,8 @@ class PlanInstallment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.amount} by {self.due_date}"
+        return gettext("#%(number)s %(amount)s by %(date)s") % {
+            "number": self.sequence,
+            "amount": self.amount,
+            "date": self.due_date,
+        }

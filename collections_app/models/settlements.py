@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.cases import CollectionCase
@@ -149,7 +150,12 @@ class Settlement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Settlement {self.pk}: {self.amount} {self.currency} ({self.status})"
+        return gettext("Settlement %(id)s: %(amount)s %(currency)s (%(status)s)") % {
+            "id": self.pk,
+            "amount": self.amount,
+            "currency": self.currency,
+            "status": self.get_status_display(),
+        }
 
     @property
     def forgiven_planned(self) -> Decimal:
@@ -208,4 +214,8 @@ class PaymentLink(models.Model):
         verbose_name_plural = _("payment links")
 
     def __str__(self) -> str:
-        return f"Payment link {self.reference} ({self.amount} {self.currency})"
+        return gettext("Payment link %(reference)s (%(amount)s %(currency)s)") % {
+            "reference": self.reference,
+            "amount": self.amount,
+            "currency": self.currency,
+        }

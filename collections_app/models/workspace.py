@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import lazystr
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.borrowers import Borrower
@@ -78,7 +79,7 @@ class AgentProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"profile of {self.user}"
+        return gettext("profile of %(user)s") % {"user": self.user}
 
     def serves(self, *, jurisdiction: str, language: str) -> bool:
         return (not self.jurisdictions or jurisdiction in self.jurisdictions) and (
@@ -126,4 +127,8 @@ class PiiAccessLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} saw {self.fields} of borrower {self.borrower_id}"
+        return gettext("%(user)s saw %(fields)s of borrower %(borrower)s") % {
+            "user": self.user,
+            "fields": self.fields,
+            "borrower": self.borrower_id,
+        }
