@@ -10,6 +10,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.cases import CollectionCase
+from collections_app.states import CaseState
+
+
+def _stage(value: str) -> str:
+    """A stage by its label, in the reader's language (a value we do not know, as it is)."""
+    try:
+        return str(CaseState(value).label)
+    except ValueError:
+        return value
 
 
 class AppendOnlyError(Exception):
@@ -81,7 +90,7 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         if self.kind == self.Kind.TRANSITION:
-            return f"{self.from_state} → {self.to_state}"
+            return f"{_stage(self.from_state)} → {_stage(self.to_state)}"
         return self.get_kind_display()
 
     def save(self, *args: object, **kwargs: object) -> None:
