@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
@@ -28,9 +28,9 @@ class ContactPoint(models.Model):
         EMAIL = "email", _("Email")
 
     class Type(models.TextChoices):
-        MOBILE = "mobile", _("Mobile")
-        HOME = "home", _("Home")
-        WORK = "work", _("Work")
+        MOBILE = "mobile", pgettext_lazy("contact point type", "Mobile")
+        HOME = "home", pgettext_lazy("contact point type", "Home")
+        WORK = "work", pgettext_lazy("contact point type", "Work")
         OTHER = "other", _("Other")
 
     class Consent(models.TextChoices):
