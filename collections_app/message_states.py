@@ -12,17 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MessageStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    DELIVERED = "delivered", "Delivered"
-    UNDELIVERED = "undelivered", "Undelivered"
-    FAILED = "failed", "Failed"
-    UNKNOWN = "unknown", "Unknown (may have been sent)"
-    CANCELLED = "cancelled", "Cancelled"
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Undelivered")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown (may have been sent)")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 S = MessageStatus
@@ -55,6 +56,7 @@ class MessageMove:
     releases_reservation: bool = False
     # The request went out at `sent_at`: the reservation is dated then, not at the claim.
     dates_reservation: bool = False
+    # What the move is for, for developers (no screen shows it, so it is not translated).
     help_text: str = ""
 
 
@@ -67,6 +69,7 @@ _WORKER_MOVES = (
         (S.QUEUED,),
         S.SENDING,
         ("claimed_at", "send_token", "to_address", "subject", "body", "html_body", *ERROR),
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="The gate allowed it: rendered, reserved, handed to a send worker.",
     ),
     MessageMove(
@@ -74,6 +77,7 @@ _WORKER_MOVES = (
         (S.QUEUED,),
         S.QUEUED,
         ("scheduled_at", *ERROR),
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="The gate said not yet: it waits for the earliest allowed time.",
     ),
     MessageMove(
@@ -81,6 +85,7 @@ _WORKER_MOVES = (
         (S.QUEUED,),
         S.CANCELLED,
         ERROR,
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="Never to be sent: a rule forbids it, or the case or borrower stopped it.",
     ),
     MessageMove(
@@ -89,6 +94,7 @@ _WORKER_MOVES = (
         S.QUEUED,
         ("send_token", "claimed_at", "scheduled_at", *ERROR),
         releases_reservation=True,
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="Not sent on this claim (lost, not started, a transient error): back through "
         "the gate, after a delay.",
     ),
@@ -98,6 +104,7 @@ _WORKER_MOVES = (
         S.FAILED,
         ERROR,
         releases_reservation=True,
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="Cannot be sent: no template, a permanent provider error, too many tries.",
     ),
     MessageMove(
@@ -106,6 +113,7 @@ _WORKER_MOVES = (
         S.SENT,
         PROVIDER,
         dates_reservation=True,
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="The provider accepted it.",
     ),
     MessageMove(
@@ -114,6 +122,7 @@ _WORKER_MOVES = (
         None,
         PROVIDER,
         dates_reservation=True,
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="The provider accepted it and has reported on it already: the worker adds the "
         "provider's id and the time, the status stays where the callback put it.",
     ),
@@ -122,6 +131,7 @@ _WORKER_MOVES = (
         (S.SENDING,),
         S.UNKNOWN,
         ERROR,
+        # i18n: not for people (documents the move for developers; no screen shows it)
         help_text="It may or may not have reached the provider: a person checks, nothing resends.",
     ),
 )
@@ -139,6 +149,7 @@ def _provider_moves() -> tuple[MessageMove, ...]:
             tuple(s for s, rank in RANK.items() if rank < RANK[target]),
             target,
             ("provider_id", "sent_at", "delivered_at", "error_code"),
+            # i18n: not for people (documents the move for developers; no screen shows it)
             help_text=f"The provider reported {target}.",
         )
         for target in (S.SENT, S.DELIVERED, S.UNDELIVERED, S.FAILED)

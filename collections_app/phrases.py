@@ -179,8 +179,8 @@ def shown(text: str, stored: dict[str, Any] | None) -> str:
     for key, inner in nested.items() if isinstance(nested, dict) else ():
         if isinstance(params.get(key), str):
             params[key] = shown(params[key], inner)
-    context = stored.get("context")
-    template = pgettext(context, stored["msgid"]) if context else gettext(stored["msgid"])
+    context, msgid = stored.get("context"), stored["msgid"]
+    template = pgettext(context, msgid) if context else gettext(msgid)
     try:
         return template % params if params else template
     except (KeyError, TypeError, ValueError):

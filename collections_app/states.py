@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 class CaseState(models.TextChoices):
-    REMINDER = "reminder", "Reminder"
-    NEGOTIATION = "negotiation", "Negotiation"
-    ESCALATION = "escalation", "Escalation"
-    LEGAL = "legal", "Legal"
-    PAUSED = "paused", "Paused"
-    RESOLVED = "resolved", "Resolved"
-    WRITTEN_OFF = "written_off", "Written off"
+    REMINDER = "reminder", _("Reminder")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    ESCALATION = "escalation", _("Escalation")
+    LEGAL = "legal", _("Legal")
+    PAUSED = "paused", _("Paused")
+    RESOLVED = "resolved", _("Resolved")
+    WRITTEN_OFF = "written_off", _("Written off")
 
 
 # Cases we still work: outreach and the nightly run act on these.
@@ -44,11 +45,11 @@ CLOSED_STATES = (CaseState.RESOLVED, CaseState.WRITTEN_OFF)
 
 
 class PauseReason(models.TextChoices):
-    DISPUTE = "dispute", "Dispute"
-    BANKRUPTCY = "bankruptcy", "Bankruptcy"
-    HARDSHIP = "hardship", "Hardship hold"
-    CEASE_COMMUNICATION = "cease_communication", "Cease communication"
-    DECEASED = "deceased", "Deceased"
+    DISPUTE = "dispute", _("Dispute")
+    BANKRUPTCY = "bankruptcy", _("Bankruptcy")
+    HARDSHIP = "hardship", _("Hardship hold")
+    CEASE_COMMUNICATION = "cease_communication", _("Cease communication")
+    DECEASED = "deceased", _("Deceased")
     ATTORNEY = "attorney", _("Represented by an attorney")
 
 
@@ -66,12 +67,12 @@ BORROWER_LEVEL_PAUSES = frozenset(
 
 
 class CloseReason(models.TextChoices):
-    PAID = "paid", "Paid in full"
-    SETTLED = "settled", "Settled"
-    UNCOLLECTABLE = "uncollectable", "Uncollectable"
-    BANKRUPTCY = "bankruptcy", "Bankruptcy discharge"
-    DECEASED = "deceased", "Deceased"
-    FRAUD = "fraud", "Fraud / identity theft"
+    PAID = "paid", _("Paid in full")
+    SETTLED = "settled", _("Settled")
+    UNCOLLECTABLE = "uncollectable", _("Uncollectable")
+    BANKRUPTCY = "bankruptcy", _("Bankruptcy discharge")
+    DECEASED = "deceased", _("Deceased")
+    FRAUD = "fraud", _("Fraud / identity theft")
     # The lender reported the loan current (or paid off) again: nothing is owed now.
     CURRENT = "current", _("Brought current by the lender")
 
@@ -84,8 +85,9 @@ class CaseTransition:
     target: str | None
     # Needed when a person triggers it; the system (nightly run, webhooks) acts without one.
     permission: str
-    label: str
-    help_text: str = ""
+    # What a person reads: the button and its explanation (lazy, in the reader's language).
+    label: str | Promise
+    help_text: str | Promise = ""
 
 
 TRANSITIONS: dict[str, CaseTransition] = {
@@ -96,56 +98,56 @@ TRANSITIONS: dict[str, CaseTransition] = {
             (CaseState.REMINDER, CaseState.ESCALATION),
             CaseState.NEGOTIATION,
             "collections_app.negotiate_case",
-            "Start negotiation",
-            "The borrower engaged: promise to pay or payment plan.",
+            _("Start negotiation"),
+            _("The borrower engaged: promise to pay or payment plan."),
         ),
         CaseTransition(
             "escalate",
             (CaseState.REMINDER, CaseState.NEGOTIATION),
             CaseState.ESCALATION,
             "collections_app.escalate_case",
-            "Escalate",
-            "No engagement, or a broken promise.",
+            _("Escalate"),
+            _("No engagement, or a broken promise."),
         ),
         CaseTransition(
             "refer_to_legal",
             (CaseState.ESCALATION,),
             CaseState.LEGAL,
             "collections_app.refer_case_to_legal",
-            "Refer to legal",
-            "Hand the case to a partner law firm.",
+            _("Refer to legal"),
+            _("Hand the case to a partner law firm."),
         ),
         CaseTransition(
             "pause",
             ACTIVE_STATES,
             CaseState.PAUSED,
             "collections_app.pause_case",
-            "Pause",
-            "Dispute, bankruptcy, hardship hold or cease-communication: stops all outreach.",
+            _("Pause"),
+            _("Dispute, bankruptcy, hardship hold or cease-communication: stops all outreach."),
         ),
         CaseTransition(
             "resume",
             (CaseState.PAUSED,),
             None,
             "collections_app.resume_case",
-            "Resume",
-            "Back to the stage the case was paused in.",
+            _("Resume"),
+            _("Back to the stage the case was paused in."),
         ),
         CaseTransition(
             "resolve",
             OPEN_STATES,
             CaseState.RESOLVED,
             "collections_app.resolve_case",
-            "Resolve",
-            "Paid in full or settled.",
+            _("Resolve"),
+            _("Paid in full or settled."),
         ),
         CaseTransition(
             "write_off",
             OPEN_STATES,
             CaseState.WRITTEN_OFF,
             "collections_app.write_off_case",
-            "Write off",
-            "Stop collecting; the balance is written off.",
+            _("Write off"),
+            _("Stop collecting; the balance is written off."),
         ),
     )
 }

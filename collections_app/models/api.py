@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
@@ -20,15 +21,23 @@ class IntegrationKey(AbstractAPIKey):
         WRITE = "write", _("Write: borrowers, loans, payments, signals (and read)")
 
     integration = models.SlugField(
+        verbose_name=_("integration"),
         max_length=50,
         help_text=_(
             "The lender system using the key, e.g. core-banking. Every write made with it is "
             'recorded as "api:<integration>".'
         ),
     )
-    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    scope = models.CharField(
+        verbose_name=_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
     )
 
     class Meta(AbstractAPIKey.Meta):
@@ -45,20 +54,46 @@ class IntegrationKey(AbstractAPIKey):
         return self.scope == self.Scope.WRITE
 
 
+# The fields AbstractAPIKey defines, labelled and explained in the workspace's languages like
+# ours: the columns stay the library's, only what a person reads is set here.
+for _field, _label in {
+    "id": _("ID"),
+    "prefix": _("prefix"),
+    "hashed_key": _("hashed key"),
+    "created": _("created"),
+    "name": _("name"),
+    "revoked": _("revoked"),
+    "expiry_date": _("expires"),
+}.items():
+    IntegrationKey._meta.get_field(_field).verbose_name = _label
+for _field, _help in {
+    "name": _("A free-form name for the key. Need not be unique. 50 characters max."),
+    "revoked": _("A revoked key cannot be used any more. This cannot be undone."),
+    "expiry_date": _("Once the key expires, it cannot be used any more."),
+}.items():
+    IntegrationKey._meta.get_field(_field).help_text = _help
+
+
 class IdempotencyRecord(models.Model):
     """The first answer to one (integration, Idempotency-Key). A row without a status is a
     request still being worked on: a second request with the key gets 409 until it is done."""
 
-    integration = models.CharField(max_length=50)
-    key = models.CharField(max_length=255)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    body_sha256 = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    integration = models.CharField(verbose_name=_("integration"), max_length=50)
+    key = models.CharField(verbose_name=_("idempotency key"), max_length=255)
+    method = models.CharField(verbose_name=_("HTTP method"), max_length=10)
+    path = models.CharField(verbose_name=_("path"), max_length=500)
+    body_sha256 = models.CharField(verbose_name=_("request body (SHA-256)"), max_length=64)
+    status = models.PositiveSmallIntegerField(verbose_name=_("HTTP status"), null=True, blank=True)
+    response_body = models.JSONField(
+        verbose_name=_("response body"), null=True, blank=True, encoder=DjangoJSONEncoder
+    )
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now, db_index=True
+    )
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [
             models.UniqueConstraint(
                 fields=["integration", "key"], name="one_idempotency_record_per_key"
@@ -66,4 +101,5 @@ class IdempotencyRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.integration} {self.key} ({self.status or 'in progress'})"
+        status = self.status or gettext("in progress")
+        return f"{self.integration} {self.key} ({status})"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
@@ -45,31 +46,66 @@ class CallLog(models.Model):
         BANKRUPTCY = "bankruptcy", _("Reports bankruptcy")
         DECEASED = "deceased", _("Reports the borrower deceased")
 
-    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="calls")
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="calls")
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls"
+    case = models.ForeignKey(
+        CollectionCase, verbose_name=_("case"), on_delete=models.PROTECT, related_name="calls"
     )
-    direction = models.CharField(max_length=8, choices=Direction.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    number = models.CharField(max_length=20, help_text=_("The number dialled or calling, E.164."))
+    borrower = models.ForeignKey(
+        Borrower, verbose_name=_("borrower"), on_delete=models.PROTECT, related_name="calls"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    direction = models.CharField(
+        verbose_name=_("direction"), max_length=8, choices=Direction.choices
+    )
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    number = models.CharField(
+        verbose_name=_("phone number"),
+        max_length=20,
+        help_text=_("The number dialled or calling, E.164."),
+    )
     # The gate's answer (outbound) and the attempt it reserved; the logged result completes it.
     decision = models.ForeignKey(
-        ContactDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+        ContactDecision,
+        verbose_name=_("contact decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
     )
     attempt = models.ForeignKey(
-        ContactAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+        ContactAttempt,
+        verbose_name=_("contact attempt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
     )
-    started_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    wrap_up = models.CharField(max_length=16, choices=WrapUp.choices, blank=True)
-    note = models.TextField(blank=True)
-    right_party_verified = models.BooleanField(default=False)
-    right_party_verified_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"), default=timezone.now)
+    ended_at = models.DateTimeField(verbose_name=_("ended at"), null=True, blank=True)
+    wrap_up = models.CharField(
+        verbose_name=_("wrap-up code"), max_length=16, choices=WrapUp.choices, blank=True
+    )
+    note = models.TextField(verbose_name=_("note"), blank=True)
+    right_party_verified = models.BooleanField(
+        verbose_name=_("right party verified"), default=False
+    )
+    right_party_verified_at = models.DateTimeField(
+        verbose_name=_("right party verified at"), null=True, blank=True
+    )
     # Click-to-call: the provider's id of the call that rang the agent and bridged the borrower.
-    bridge_provider_id = models.CharField(max_length=64, blank=True)
+    bridge_provider_id = models.CharField(
+        verbose_name=_("provider's bridge call ID"), max_length=64, blank=True
+    )
 
     class Meta:
+        verbose_name = _("call log")
+        verbose_name_plural = _("call logs")
         indexes = [
             models.Index(fields=["case", "started_at"], name="calllog_case_started_idx"),
             models.Index(fields=["agent", "started_at"], name="calllog_agent_started_idx"),
@@ -77,28 +113,42 @@ class CallLog(models.Model):
         permissions = [("log_call", "Can make and log calls from a case")]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} call {self.pk} to {mask_address(self.number)}"
+        return gettext("%(direction)s call %(id)s to %(number)s") % {
+            "direction": self.get_direction_display(),
+            "id": self.pk,
+            "number": mask_address(self.number),
+        }
 
 
 class RightPartyCheck(models.Model):
     """One try at verifying the person on a call is the borrower (date of birth or ID digits,
     compared server-side with the lender's digests; the values are never stored)."""
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="rpv_checks")
-    call = models.ForeignKey(CallLog, on_delete=models.CASCADE, related_name="rpv_checks")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    checked_at = models.DateTimeField(default=timezone.now)
+    borrower = models.ForeignKey(
+        Borrower, verbose_name=_("borrower"), on_delete=models.CASCADE, related_name="rpv_checks"
+    )
+    call = models.ForeignKey(
+        CallLog, verbose_name=_("call"), on_delete=models.CASCADE, related_name="rpv_checks"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT
+    )
+    checked_at = models.DateTimeField(verbose_name=_("checked at"), default=timezone.now)
     # What was offered, not its value: "date_of_birth", "id_last_digits", or both.
-    offered = models.CharField(max_length=40)
-    succeeded = models.BooleanField()
+    offered = models.CharField(verbose_name=_("checked with"), max_length=40)
+    succeeded = models.BooleanField(verbose_name=_("passed"))
 
     class Meta:
+        verbose_name_plural = _("right-party checks")
         verbose_name = _("right-party check")
         indexes = [models.Index(fields=["borrower", "checked_at"], name="rpvcheck_borrower_at_idx")]
 
     def __str__(self) -> str:
-        verdict = "passed" if self.succeeded else "failed"
-        return f"right-party check {verdict} for borrower {self.borrower_id}"
+        if self.succeeded:
+            text = gettext("right-party check passed for borrower %(borrower)s")
+        else:
+            text = gettext("right-party check failed for borrower %(borrower)s")
+        return text % {"borrower": self.borrower_id}
 
 
 class CallScript(models.Model):
@@ -106,18 +156,30 @@ class CallScript(models.Model):
     syntax, the message templates' variables). `opening` is for whoever answers and must say
     nothing about a debt; `disclosure` and `body` are read only once the borrower is verified."""
 
-    jurisdiction = models.CharField(max_length=16, help_text=_("Profile code: US, CN, ..."))
-    stage = models.CharField(max_length=20, help_text=_("Case stage it is written for."))
-    language = models.CharField(max_length=10, choices=Language.choices)
-    opening = models.TextField(help_text=_("To whoever answers: no word about a debt."))
-    disclosure = models.TextField(
-        blank=True, help_text=_("Said first once verified, when the profile requires it.")
+    jurisdiction = models.CharField(
+        verbose_name=_("jurisdiction"), max_length=16, help_text=_("Profile code: US, CN, ...")
     )
-    body = models.TextField(help_text=_("The talk track after verification."))
-    is_active = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    stage = models.CharField(
+        verbose_name=_("stage"), max_length=20, help_text=_("Case stage it is written for.")
+    )
+    language = models.CharField(verbose_name=_("language"), max_length=10, choices=Language.choices)
+    opening = models.TextField(
+        verbose_name=_("opening"), help_text=_("To whoever answers: no word about a debt.")
+    )
+    disclosure = models.TextField(
+        verbose_name=_("disclosure"),
+        blank=True,
+        help_text=_("Said first once verified, when the profile requires it."),
+    )
+    body = models.TextField(
+        verbose_name=_("body"), help_text=_("The talk track after verification.")
+    )
+    is_active = models.BooleanField(verbose_name=_("active"), default=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("call script")
+        verbose_name_plural = _("call scripts")
         constraints = [
             models.UniqueConstraint(
                 fields=["jurisdiction", "stage", "language"], name="one_call_script_per_stage"
@@ -125,4 +187,8 @@ class CallScript(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"call script {self.jurisdiction}/{self.stage} [{self.language}]"
+        return gettext("call script %(jurisdiction)s/%(stage)s [%(language)s]") % {
+            "jurisdiction": self.jurisdiction,
+            "stage": self.stage,
+            "language": self.language,
+        }

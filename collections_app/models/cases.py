@@ -6,6 +6,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from collections_app.models.choices import Segment
@@ -36,34 +38,53 @@ def _fsm(name: str, target: object | None = None) -> Callable[[Callable], Callab
 class CollectionCase(ConcurrentTransitionMixin, models.Model):
     """One overdue loan being collected. Change it only through services.case_* functions."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="cases")
-    state = FSMField(
-        max_length=20, choices=CaseState.choices, default=CaseState.REMINDER, protected=True
+    loan = models.ForeignKey(
+        Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="cases"
     )
-    paused_from = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
-    pause_reason = models.CharField(max_length=30, choices=PauseReason.choices, blank=True)
-    close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
-    amount_overdue = models.DecimalField(**MONEY)
-    overdue_since = models.DateField(help_text="First day the loan was past due.")
+    state = FSMField(
+        verbose_name=_("state"),
+        max_length=20,
+        choices=CaseState.choices,
+        default=CaseState.REMINDER,
+        protected=True,
+    )
+    paused_from = models.CharField(
+        verbose_name=_("paused from"), max_length=20, choices=CaseState.choices, blank=True
+    )
+    pause_reason = models.CharField(
+        verbose_name=_("pause reason"), max_length=30, choices=PauseReason.choices, blank=True
+    )
+    close_reason = models.CharField(
+        verbose_name=_("close reason"), max_length=30, choices=CloseReason.choices, blank=True
+    )
+    amount_overdue = models.DecimalField(verbose_name=_("amount overdue"), **MONEY)
+    overdue_since = models.DateField(
+        verbose_name=_("overdue since"), help_text=_("First day the loan was past due.")
+    )
     assigned_agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned agent"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="assigned_cases",
     )
-    segment = models.CharField(max_length=20, choices=Segment.choices, blank=True, default="")
-    next_action_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    segment = models.CharField(
+        verbose_name=_("segment"), max_length=20, choices=Segment.choices, blank=True, default=""
+    )
+    next_action_at = models.DateTimeField(verbose_name=_("next action"), null=True, blank=True)
+    opened_at = models.DateTimeField(verbose_name=_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
     # Set by the nightly run (services/escalation): why the case has its segment, and which
     # policy variant it was assigned (stable per case, so champion and challenger can be compared).
-    segment_reasons = models.JSONField(default=list, blank=True)
-    policy_key = models.CharField(max_length=64, blank=True)
-    policy_variant = models.CharField(max_length=32, blank=True)
+    segment_reasons = models.JSONField(verbose_name=_("segment reasons"), default=list, blank=True)
+    policy_key = models.CharField(verbose_name=_("policy"), max_length=64, blank=True)
+    policy_variant = models.CharField(verbose_name=_("policy variant"), max_length=32, blank=True)
 
     class Meta:
+        verbose_name = _("collection case")
+        verbose_name_plural = _("collection cases")
         constraints = [
             models.UniqueConstraint(
                 fields=["loan"],
@@ -92,7 +113,10 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Case {self.pk} ({self.get_state_display()})"
+        return gettext("Case %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }
 
     @property
     def is_open(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
 from collections_app.models.borrowers import Borrower
@@ -19,58 +21,101 @@ class JurisdictionProfile(models.Model):
     decision records the version it applied. Empty caps mean "no such cap in this jurisdiction".
     """
 
-    code = models.CharField(max_length=16, help_text="CN, US, or a custom code.")
-    version = models.PositiveIntegerField(default=1)
-    name = models.CharField(max_length=100)
-    is_current = models.BooleanField(default=True)
-    window_start = models.TimeField(help_text="Earliest local time a contact may start.")
-    window_end = models.TimeField(help_text="Contacts must start before this local time.")
+    code = models.CharField(
+        verbose_name=_("code"), max_length=16, help_text=_("CN, US, or a custom code.")
+    )
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    is_current = models.BooleanField(verbose_name=_("current"), default=True)
+    window_start = models.TimeField(
+        verbose_name=_("allowed hours from"),
+        help_text=_("Earliest local time a contact may start."),
+    )
+    window_end = models.TimeField(
+        verbose_name=_("allowed hours until"),
+        help_text=_("Contacts must start before this local time."),
+    )
     max_call_attempts_per_debt_7d = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Call attempts per debt in any 7 consecutive days."
+        verbose_name=_("call attempts per debt in 7 days (cap)"),
+        null=True,
+        blank=True,
+        help_text=_("Call attempts per debt in any 7 consecutive days."),
     )
     call_cooldown_after_conversation_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Days without calls after a phone conversation."
+        verbose_name=_("days without calls after a conversation"),
+        null=True,
+        blank=True,
+        help_text=_("Days without calls after a phone conversation."),
     )
     max_connected_calls_per_day = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Connected calls per borrower per local day."
+        verbose_name=_("connected calls per day (cap)"),
+        null=True,
+        blank=True,
+        help_text=_("Connected calls per borrower per local day."),
     )
     max_unanswered_calls_per_number_day = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Unanswered call attempts per number per local day."
+        verbose_name=_("unanswered calls per number per day (cap)"),
+        null=True,
+        blank=True,
+        help_text=_("Unanswered call attempts per number per local day."),
     )
     max_messages_per_day = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="SMS + email per borrower per local day (custom rule)."
+        verbose_name=_("messages per day (cap)"),
+        null=True,
+        blank=True,
+        help_text=_("SMS + email per borrower per local day (custom rule)."),
     )
     requires_opt_out_notice = models.BooleanField(
-        default=True, help_text="Every SMS and email must say how to opt out."
+        verbose_name=_("opt-out notice required"),
+        default=True,
+        help_text=_("Every SMS and email must say how to opt out."),
     )
     opt_out_keywords = models.JSONField(
-        default=list, help_text="Reply words that end the channel (case-insensitive)."
+        verbose_name=_("opt-out keywords"),
+        default=list,
+        help_text=_("Reply words that end the channel (case-insensitive)."),
     )
     blackout_dates = models.JSONField(
-        default=list, blank=True, help_text="Local dates (YYYY-MM-DD) with no contact at all."
+        verbose_name=_("no-contact dates"),
+        default=list,
+        blank=True,
+        help_text=_("Local dates (YYYY-MM-DD) with no contact at all."),
     )
-    third_party_contact_allowed = models.BooleanField(default=False)
+    third_party_contact_allowed = models.BooleanField(
+        verbose_name=_("third-party contact allowed"), default=False
+    )
     # US: 15 USC 1692g(b) / Reg F 12 CFR 1006.34 set no deadline for the answer, only that
     # collection of a disputed debt stops until verification is mailed: 30 days is a business
     # SLA. CN: no collection rule sets one; 15 days follows the complaint-handling deadline
     # financial institutions apply (a default, set per profile).
     dispute_response_days = models.PositiveSmallIntegerField(
+        verbose_name=_("days to answer a dispute"),
         default=30,
-        help_text="Days after a dispute is received by which it must be answered (the SLA).",
+        help_text=_("Days after a dispute is received by which it must be answered (the SLA)."),
     )
     # Read on every agent's call once the borrower is verified (US: 15 U.S.C. 1692e(11)).
     requires_call_disclosure = models.BooleanField(
+        verbose_name=_("call disclosure required"),
         default=False,
-        help_text="Calls must say they are an attempt to collect a debt (the call script's "
-        "disclosure).",
+        help_text=_(
+            "Calls must say they are an attempt to collect a debt (the call script's disclosure)."
+        ),
     )
-    sources = models.TextField(blank=True, help_text="Where each number comes from.")
+    sources = models.TextField(
+        verbose_name=_("sources"), blank=True, help_text=_("Where each number comes from.")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("jurisdiction profile")
+        verbose_name_plural = _("jurisdiction profiles")
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="one_profile_per_version"),
             models.UniqueConstraint(
@@ -88,28 +133,49 @@ class ContactHold(models.Model):
     """Something that stops or limits contact, with where and when it came from."""
 
     class Kind(models.TextChoices):
-        CEASE_COMMUNICATION = "cease_communication", "Cease communication"
-        DISPUTE = "dispute", "Dispute (until answered)"
-        BANKRUPTCY = "bankruptcy", "Bankruptcy"
-        DECEASED = "deceased", "Deceased"
-        ATTORNEY = "attorney", "Represented by an attorney"
-        NO_CALLS_AT_WORK = "no_calls_at_work", "Do not call at work"
+        CEASE_COMMUNICATION = "cease_communication", _("Cease communication")
+        DISPUTE = "dispute", _("Dispute (until answered)")
+        BANKRUPTCY = "bankruptcy", _("Bankruptcy")
+        DECEASED = "deceased", _("Deceased")
+        ATTORNEY = "attorney", _("Represented by an attorney")
+        NO_CALLS_AT_WORK = "no_calls_at_work", _("Do not call at work")
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="holds")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    source = models.CharField(max_length=100, help_text="Who told us: borrower, agent, court...")
-    note = models.TextField(blank=True)
-    attorney_contact = models.CharField(max_length=300, blank=True)
-    bankruptcy_case_number = models.CharField(max_length=60, blank=True)
-    work_phone = models.CharField(max_length=20, blank=True, help_text="For do-not-call-at-work.")
-    recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    borrower = models.ForeignKey(
+        Borrower, verbose_name=_("borrower"), on_delete=models.CASCADE, related_name="holds"
     )
-    released_at = models.DateTimeField(null=True, blank=True)
-    released_reason = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=30, choices=Kind.choices)
+    source = models.CharField(
+        verbose_name=_("source"),
+        max_length=100,
+        help_text=_("Who told us: borrower, agent, court..."),
+    )
+    note = models.TextField(verbose_name=_("note"), blank=True)
+    attorney_contact = models.CharField(
+        verbose_name=_("attorney's contact details"), max_length=300, blank=True
+    )
+    bankruptcy_case_number = models.CharField(
+        verbose_name=_("bankruptcy case number"), max_length=60, blank=True
+    )
+    work_phone = models.CharField(
+        verbose_name=_("work phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("For do-not-call-at-work."),
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    released_at = models.DateTimeField(verbose_name=_("released at"), null=True, blank=True)
+    released_reason = models.CharField(verbose_name=_("release reason"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("contact hold")
+        verbose_name_plural = _("contact holds")
         indexes = [models.Index(fields=["borrower", "released_at"])]
         permissions = [
             # Agents record what the borrower tells them from the case, without the holds admin.
@@ -118,54 +184,75 @@ class ContactHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for borrower {self.borrower_id}"
+        return gettext("%(kind)s for borrower %(borrower)s") % {
+            "kind": self.get_kind_display(),
+            "borrower": self.borrower_id,
+        }
 
 
 class ContactLedger(models.Model):
     """One row per borrower. Sends lock it (SELECT ... FOR UPDATE) so that two workers sending to
     the same borrower at the same moment decide one after the other, and caps hold."""
 
-    borrower = models.OneToOneField(Borrower, on_delete=models.CASCADE, related_name="ledger")
-    last_contact_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    borrower = models.OneToOneField(
+        Borrower, verbose_name=_("borrower"), on_delete=models.CASCADE, related_name="ledger"
+    )
+    last_contact_at = models.DateTimeField(verbose_name=_("last contact"), null=True, blank=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact ledger")
+        verbose_name_plural = _("contact ledgers")
 
     def __str__(self) -> str:
-        return f"ledger of borrower {self.borrower_id}"
+        return gettext("ledger of borrower %(borrower)s") % {"borrower": self.borrower_id}
 
 
 class ContactAttempt(models.Model):
     """Every contact attempt and how it ended: what the caps and the segmentation count."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
-        CONNECTED = "connected", "Connected conversation"
-        UNANSWERED = "unanswered", "Unanswered"
-        VOICEMAIL = "voicemail", "Voicemail left"
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        CONNECTED = "connected", _("Connected conversation")
+        UNANSWERED = "unanswered", _("Unanswered")
+        VOICEMAIL = "voicemail", _("Voicemail left")
         # Reserved by the gate but never handed to the provider (error before sending).
-        NOT_SENT = "not_sent", "Not sent"
+        NOT_SENT = "not_sent", _("Not sent")
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="contacts")
+    borrower = models.ForeignKey(
+        Borrower, verbose_name=_("borrower"), on_delete=models.CASCADE, related_name="contacts"
+    )
     case = models.ForeignKey(
-        CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        CollectionCase,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     # A message retried after a failure has one attempt per try.
     message = models.ForeignKey(
         "collections_app.OutboundMessage",
+        verbose_name=_("message"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="contacts",
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    address = models.CharField(max_length=254)
-    occurred_at = models.DateTimeField()
-    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    channel = models.CharField(verbose_name=_("channel"), max_length=10, choices=Channel.choices)
+    address = models.CharField(verbose_name=_("address"), max_length=254)
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    outcome = models.CharField(
+        verbose_name=_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+    )
     # A notice the law requires (it may pass a cease-communication or dispute hold).
-    legally_required = models.BooleanField(default=False)
+    legally_required = models.BooleanField(verbose_name=_("required by law"), default=False)
 
     class Meta:
+        verbose_name = _("contact attempt")
+        verbose_name_plural = _("contact attempts")
         indexes = [
             models.Index(fields=["borrower", "occurred_at"]),
             models.Index(fields=["occurred_at"]),
@@ -173,34 +260,48 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         # Masked: a record's name appears in page titles, links and logs, to anyone.
-        to = mask_address(self.address)
-        return f"{self.channel} to {to} at {self.occurred_at} ({self.outcome})"
+        return gettext("%(channel)s to %(to)s at %(at)s (%(outcome)s)") % {
+            "channel": self.get_channel_display(),
+            "to": mask_address(self.address),
+            "at": self.occurred_at,
+            "outcome": self.get_outcome_display(),
+        }
 
 
 class ContactDecision(models.Model):
     """Every decision of the gate, allowed and denied, with the rule and the profile version."""
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="decisions")
+    borrower = models.ForeignKey(
+        Borrower, verbose_name=_("borrower"), on_delete=models.CASCADE, related_name="decisions"
+    )
     case = models.ForeignKey(
-        CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+        CollectionCase,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
     )
     message = models.ForeignKey(
         "collections_app.OutboundMessage",
+        verbose_name=_("message"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="decisions",
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    decided_at = models.DateTimeField()
-    allowed = models.BooleanField()
-    rule = models.CharField(max_length=60, blank=True)
-    detail = models.CharField(max_length=300, blank=True)
-    next_allowed_at = models.DateTimeField(null=True, blank=True)
-    profile_code = models.CharField(max_length=16)
-    profile_version = models.PositiveIntegerField()
+    channel = models.CharField(verbose_name=_("channel"), max_length=10, choices=Channel.choices)
+    decided_at = models.DateTimeField(verbose_name=_("decided at"))
+    allowed = models.BooleanField(verbose_name=_("allowed"))
+    rule = models.CharField(verbose_name=_("rule"), max_length=60, blank=True)
+    detail = models.CharField(verbose_name=_("detail"), max_length=300, blank=True)
+    next_allowed_at = models.DateTimeField(verbose_name=_("next allowed at"), null=True, blank=True)
+    profile_code = models.CharField(verbose_name=_("contact rules profile"), max_length=16)
+    profile_version = models.PositiveIntegerField(verbose_name=_("profile version"))
 
     class Meta:
+        verbose_name = _("contact decision")
+        verbose_name_plural = _("contact decisions")
         indexes = [
             models.Index(fields=["decided_at"]),
             models.Index(fields=["borrower", "decided_at"]),
@@ -208,5 +309,12 @@ class ContactDecision(models.Model):
         permissions = [("view_compliance_report", "Can view the compliance report")]
 
     def __str__(self) -> str:
-        verdict = "allowed" if self.allowed else f"denied by {self.rule}"
-        return f"{self.channel} to borrower {self.borrower_id}: {verdict}"
+        if self.allowed:
+            text = gettext("%(channel)s to borrower %(borrower)s: allowed")
+        else:
+            text = gettext("%(channel)s to borrower %(borrower)s: denied by %(rule)s")
+        return text % {
+            "channel": self.get_channel_display(),
+            "borrower": self.borrower_id,
+            "rule": self.rule,
+        }

@@ -43,45 +43,60 @@ class Dispute(models.Model):
         PORTAL = "portal", _("Web portal")
         LENDER = "lender", _("Through the lender")
 
-    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="disputes")
+    case = models.ForeignKey(
+        CollectionCase, verbose_name=_("case"), on_delete=models.PROTECT, related_name="disputes"
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
     received_on = models.DateField(_("received on"))
     received_via = models.CharField(_("received by"), max_length=10, choices=ReceivedVia.choices)
     details = models.TextField(_("what the borrower says"), blank=True)
     # received_on + the borrower's profile's dispute_response_days, fixed when recorded.
     response_due_on = models.DateField(_("response due"))
     # Whether recording it paused the case (it may have been paused already, for a hold).
-    paused_case = models.BooleanField(default=False)
-    verification_channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    paused_case = models.BooleanField(verbose_name=_("paused the case"), default=False)
+    verification_channel = models.CharField(
+        verbose_name=_("verification channel"), max_length=10, choices=Channel.choices, blank=True
+    )
     verification_message = models.ForeignKey(
         "collections_app.OutboundMessage",
+        verbose_name=_("verification message"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    verification_sent_at = models.DateTimeField(null=True, blank=True)
+    verification_sent_at = models.DateTimeField(
+        verbose_name=_("verification sent at"), null=True, blank=True
+    )
     response = models.TextField(_("our response"), blank=True)
     response_message = models.ForeignKey(
         "collections_app.OutboundMessage",
+        verbose_name=_("response message"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    response_sent_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    response_sent_at = models.DateTimeField(
+        verbose_name=_("response sent at"), null=True, blank=True
+    )
+    outcome = models.CharField(
+        verbose_name=_("outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         indexes = [
@@ -115,14 +130,21 @@ class DisputeDocument(models.Model):
     """A file the borrower sent or we sent (a letter, a receipt, a police report), stored through
     Django's default storage and handed out only by the dispute admin (never by a public URL)."""
 
-    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="documents")
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("dispute"), on_delete=models.PROTECT, related_name="documents"
+    )
     file = models.FileField(_("file"), upload_to="disputes/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("dispute document")

@@ -6,9 +6,19 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.cases import CollectionCase
+from collections_app.states import CaseState
+
+
+def _stage(value: str) -> str:
+    """A stage by its label, in the reader's language (a value we do not know, as it is)."""
+    try:
+        return str(CaseState(value).label)
+    except ValueError:
+        return value
 
 
 class AppendOnlyError(Exception):
@@ -25,17 +35,17 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):
-        OPENED = "opened", "Case opened"
-        TRANSITION = "transition", "Transition"
-        NOTE = "note", "Note"
-        CONTACT = "contact", "Contact"
-        REPLY = "reply", "Borrower reply"
-        PAYMENT = "payment", "Payment"
-        PROMISE = "promise", "Promise to pay"
-        PLAN = "plan", "Payment plan"
-        ASSIGNMENT = "assignment", "Assignment"
-        COMPLIANCE = "compliance", "Compliance"
-        CONSENT = "consent", "Consent / hold"
+        OPENED = "opened", _("Case opened")
+        TRANSITION = "transition", _("Transition")
+        NOTE = "note", _("Note")
+        CONTACT = "contact", _("Contact")
+        REPLY = "reply", _("Borrower reply")
+        PAYMENT = "payment", _("Payment")
+        PROMISE = "promise", _("Promise to pay")
+        PLAN = "plan", _("Payment plan")
+        ASSIGNMENT = "assignment", _("Assignment")
+        COMPLIANCE = "compliance", _("Compliance")
+        CONSENT = "consent", _("Consent / hold")
         LEGAL = "legal", _("Legal referral proposal")
         # What the lender's systems changed: contact details, the amount overdue, a charge-off.
         LENDER = "lender", _("Lender's data")
@@ -46,21 +56,31 @@ class CaseEvent(models.Model):
         SETTLEMENT = "settlement", _("Settlement")
         PAYMENT_LINK = "payment_link", _("Payment link")
 
-    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
+    case = models.ForeignKey(
+        CollectionCase, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    from_state = models.CharField(verbose_name=_("from state"), max_length=20, blank=True)
+    to_state = models.CharField(verbose_name=_("to state"), max_length=20, blank=True)
     # Null actor means the system (nightly run, webhook, worker).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    data = models.JSONField(
+        verbose_name=_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
         indexes = [
             models.Index(fields=["case", "created_at"]),
             # The "new replies" queue reads recent replies across all cases.
@@ -70,7 +90,7 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         if self.kind == self.Kind.TRANSITION:
-            return f"{self.from_state} → {self.to_state}"
+            return f"{_stage(self.from_state)} → {_stage(self.to_state)}"
         return self.get_kind_display()
 
     def save(self, *args: object, **kwargs: object) -> None:
@@ -83,4 +103,4 @@ class CaseEvent(models.Model):
 
     @property
     def actor_label(self) -> str:
-        return self.actor.get_username() if self.actor_id else "system"
+        return self.actor.get_username() if self.actor_id else gettext("system")

@@ -106,7 +106,9 @@ class ImportProblem(models.Model):
     """One reason one row of an import was rejected: the error report is these rows, in line
     order. Written in the same transaction as the chunk the row was in."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
+    job = models.ForeignKey(
+        ImportJob, verbose_name=_("import job"), on_delete=models.CASCADE, related_name="problems"
+    )
     line = models.PositiveIntegerField(verbose_name=_("line"))
     # The CSV column (`phone2_consent_at`) or JSON path (`borrower.contact_points[1].address`).
     path = models.CharField(max_length=200, blank=True, verbose_name=_("field"))
@@ -118,4 +120,8 @@ class ImportProblem(models.Model):
         indexes = [models.Index(fields=["job", "line"])]
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.path}: {self.message}"
+        return gettext("line %(line)s: %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.path,
+            "message": self.message,
+        }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.masking import mask_address
@@ -27,9 +28,9 @@ class ContactPoint(models.Model):
         EMAIL = "email", _("Email")
 
     class Type(models.TextChoices):
-        MOBILE = "mobile", _("Mobile")
-        HOME = "home", _("Home")
-        WORK = "work", _("Work")
+        MOBILE = "mobile", pgettext_lazy("contact point type", "Mobile")
+        HOME = "home", pgettext_lazy("contact point type", "Home")
+        WORK = "work", pgettext_lazy("contact point type", "Work")
         OTHER = "other", _("Other")
 
     class Consent(models.TextChoices):
@@ -40,21 +41,39 @@ class ContactPoint(models.Model):
         PRIOR_EXPRESS_WRITTEN = "prior_express_written_consent", _("Prior express written consent")
         REVOKED = "revoked", _("Revoked")
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="contact_points")
-    kind = models.CharField(max_length=5, choices=Kind.choices)
-    address = models.CharField(max_length=254, help_text=_("E.164 number or lower-case email."))
-    type = models.CharField(max_length=6, choices=Type.choices, default=Type.OTHER)
-    source = models.CharField(
-        max_length=64, blank=True, help_text=_("Where the lender got it (application, ...).")
+    borrower = models.ForeignKey(
+        Borrower,
+        verbose_name=_("borrower"),
+        on_delete=models.CASCADE,
+        related_name="contact_points",
     )
-    consent = models.CharField(max_length=32, choices=Consent.choices, blank=True)
-    consent_at = models.DateTimeField(null=True, blank=True)
-    is_primary = models.BooleanField(default=False)
+    kind = models.CharField(verbose_name=_("kind"), max_length=5, choices=Kind.choices)
+    address = models.CharField(
+        verbose_name=_("address"), max_length=254, help_text=_("E.164 number or lower-case email.")
+    )
+    type = models.CharField(
+        verbose_name=_("type"), max_length=6, choices=Type.choices, default=Type.OTHER
+    )
+    source = models.CharField(
+        verbose_name=_("source"),
+        max_length=64,
+        blank=True,
+        help_text=_("Where the lender got it (application, ...)."),
+    )
+    consent = models.CharField(
+        verbose_name=_("consent"), max_length=32, choices=Consent.choices, blank=True
+    )
+    consent_at = models.DateTimeField(verbose_name=_("consent given at"), null=True, blank=True)
+    is_primary = models.BooleanField(verbose_name=_("primary"), default=False)
     # Which upsert wrote it, and when.
-    recorded_source = models.CharField(max_length=SOURCE_MAX, blank=True)
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_source = models.CharField(
+        verbose_name=_("recorded from"), max_length=SOURCE_MAX, blank=True
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
         constraints = [
             models.UniqueConstraint(
                 fields=["borrower", "kind", "address"], name="one_contact_point_per_address"
@@ -75,15 +94,26 @@ class PaymentReversal(models.Model):
         CHARGEBACK = "chargeback", _("Chargeback")
         OTHER = "other", _("Other")
 
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="reversal")
-    reason = models.CharField(max_length=12, choices=Reason.choices)
-    reversed_at = models.DateTimeField(help_text=_("When the lender reversed it."))
-    note = models.CharField(max_length=500, blank=True)
-    source = models.CharField(max_length=SOURCE_MAX, blank=True)
-    recorded_at = models.DateTimeField(default=timezone.now)
+    payment = models.OneToOneField(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="reversal"
+    )
+    reason = models.CharField(verbose_name=_("reason"), max_length=12, choices=Reason.choices)
+    reversed_at = models.DateTimeField(
+        verbose_name=_("reversed at"), help_text=_("When the lender reversed it.")
+    )
+    note = models.CharField(verbose_name=_("note"), max_length=500, blank=True)
+    source = models.CharField(verbose_name=_("source"), max_length=SOURCE_MAX, blank=True)
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment reversal")
+        verbose_name_plural = _("payment reversals")
 
     def __str__(self) -> str:
-        return f"{self.payment} reversed ({self.reason})"
+        return gettext("%(payment)s reversed (%(reason)s)") % {
+            "payment": self.payment,
+            "reason": self.get_reason_display(),
+        }
 
 
 class AbilitySignal(models.Model):
@@ -109,22 +139,36 @@ class AbilitySignal(models.Model):
             _("Repayment to another of the lender's products"),
         )
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="signals")
+    borrower = models.ForeignKey(
+        Borrower, verbose_name=_("borrower"), on_delete=models.CASCADE, related_name="signals"
+    )
     loan = models.ForeignKey(
-        Loan, on_delete=models.CASCADE, null=True, blank=True, related_name="signals"
+        Loan,
+        verbose_name=_("loan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signals",
     )
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    value = models.JSONField()
+    kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices)
+    value = models.JSONField(verbose_name=_("value"))
     # A digest of `value` (canonical JSON): the same fact sent twice is one row.
-    value_digest = models.CharField(max_length=64, editable=False)
-    observed_at = models.DateTimeField(help_text=_("When the lender learnt it."))
-    source = models.CharField(max_length=SOURCE_MAX, blank=True)
-    lender_source = models.CharField(
-        max_length=64, blank=True, help_text=_("Where the lender learnt it.")
+    value_digest = models.CharField(verbose_name=_("value digest"), max_length=64, editable=False)
+    observed_at = models.DateTimeField(
+        verbose_name=_("observed at"), help_text=_("When the lender learnt it.")
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(verbose_name=_("source"), max_length=SOURCE_MAX, blank=True)
+    lender_source = models.CharField(
+        verbose_name=_("lender's source"),
+        max_length=64,
+        blank=True,
+        help_text=_("Where the lender learnt it."),
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("ability signal")
+        verbose_name_plural = _("ability signals")
         constraints = [
             # Its index, led by (borrower, kind, observed_at), is the one the segmentation reads
             # signals by ("this borrower's bureau refreshes, newest first").
@@ -135,4 +179,8 @@ class AbilitySignal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} for borrower {self.borrower_id} at {self.observed_at:%Y-%m-%d}"
+        return gettext("%(kind)s for borrower %(borrower)s on %(date)s") % {
+            "kind": self.get_kind_display(),
+            "borrower": self.borrower_id,
+            "date": f"{self.observed_at:%Y-%m-%d}",
+        }

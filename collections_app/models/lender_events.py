@@ -39,11 +39,17 @@ class WebhookEndpoint(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     url = models.URLField(_("URL"), max_length=500)
     # HMAC needs the secret itself, so it is stored as it is; admin shows it once, when made.
-    secret = models.CharField(max_length=200, editable=False)
+    secret = models.CharField(verbose_name=_("secret"), max_length=200, editable=False)
     # During a rotation the old secret signs too (a second v1=), until this time.
-    previous_secret = models.CharField(max_length=200, blank=True, editable=False)
-    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
-    secret_created_at = models.DateTimeField(default=timezone.now, editable=False)
+    previous_secret = models.CharField(
+        verbose_name=_("previous secret"), max_length=200, blank=True, editable=False
+    )
+    previous_secret_until = models.DateTimeField(
+        verbose_name=_("previous secret valid until"), null=True, blank=True, editable=False
+    )
+    secret_created_at = models.DateTimeField(
+        verbose_name=_("secret created at"), default=timezone.now, editable=False
+    )
     event_kinds = models.JSONField(
         _("event kinds"),
         default=list,
@@ -51,15 +57,24 @@ class WebhookEndpoint(models.Model):
         help_text=_("The kinds of event sent to this endpoint; none ticked: every kind."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    disabled_at = models.DateTimeField(null=True, blank=True)
-    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_at = models.DateTimeField(verbose_name=_("disabled at"), null=True, blank=True)
+    disabled_reason = models.CharField(
+        verbose_name=_("disabled reason"), max_length=300, blank=True
+    )
     # The receiver looks down (5xx, timeouts): nothing is tried before `blocked_until`, so a
     # night's thousands of deliveries wait together instead of each timing out in turn.
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    blocked_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    consecutive_failures = models.PositiveIntegerField(
+        verbose_name=_("consecutive failures"), default=0
+    )
+    blocked_until = models.DateTimeField(verbose_name=_("blocked until"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -80,19 +95,32 @@ class LenderEvent(models.Model):
     Kind = LenderEventKind
 
     # The id the receiver sees (X-Event-Id, "id"): the same on every try and every replay.
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=40, choices=LenderEventKind.choices)
-    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    uuid = models.UUIDField(
+        verbose_name=_("event ID"), default=uuid.uuid4, unique=True, editable=False
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=40, choices=LenderEventKind.choices)
+    payload = models.JSONField(verbose_name=_("payload"), default=dict, encoder=DjangoJSONEncoder)
     case = models.ForeignKey(
-        CollectionCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        CollectionCase,
+        verbose_name=_("case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Not indexed: nothing looks events up by loan, and a night writes tens of thousands.
     loan = models.ForeignKey(
-        Loan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        Loan,
+        verbose_name=_("loan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # One fact, one event: the same fact told twice (a retried service) is stored once.
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    occurred_at = models.DateTimeField(default=timezone.now)
+    dedupe_key = models.CharField(verbose_name=_("deduplication key"), max_length=200, unique=True)
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("lender event")
@@ -115,24 +143,39 @@ class LenderEventDelivery(models.Model):
     # Indexed by the unique (event, endpoint) and the (endpoint, ...) indexes below: an index of
     # each foreign key alone would only slow the night's inserts.
     event = models.ForeignKey(
-        LenderEvent, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        LenderEvent,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        WebhookEndpoint,
+        verbose_name=_("endpoint"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     # Claims so far: the attempt number of the latest try, and the claim's fencing token.
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
     # Tries allowed up to this attempt number (a replay gives a fresh allowance).
-    attempt_limit = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    replayed_at = models.DateTimeField(null=True, blank=True)
+    attempt_limit = models.PositiveSmallIntegerField(verbose_name=_("attempt limit"), default=0)
+    next_attempt_at = models.DateTimeField(verbose_name=_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(verbose_name=_("claimed at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(verbose_name=_("delivered at"), null=True, blank=True)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+    replayed_at = models.DateTimeField(verbose_name=_("replayed at"), null=True, blank=True)
     replayed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replayed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -171,14 +214,20 @@ class LenderEventAttempt(models.Model):
     left unfinished is a worker that died mid-send (the sweeper says so on it)."""
 
     delivery = models.ForeignKey(  # indexed by the unique (delivery, number)
-        LenderEventDelivery, on_delete=models.CASCADE, related_name="attempt_rows", db_index=False
+        LenderEventDelivery,
+        verbose_name=_("delivery"),
+        on_delete=models.CASCADE,
+        related_name="attempt_rows",
+        db_index=False,
     )
-    number = models.PositiveSmallIntegerField()
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_excerpt = models.TextField(blank=True)
-    error = models.TextField(blank=True)
+    number = models.PositiveSmallIntegerField(verbose_name=_("attempt number"))
+    started_at = models.DateTimeField(verbose_name=_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
+    http_status = models.PositiveSmallIntegerField(
+        verbose_name=_("HTTP status"), null=True, blank=True
+    )
+    response_excerpt = models.TextField(verbose_name=_("response (excerpt)"), blank=True)
+    error = models.TextField(verbose_name=_("error"), blank=True)
 
     class Meta:
         verbose_name = _("lender event attempt")

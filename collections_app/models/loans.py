@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.lender.balances import Balance
@@ -31,52 +32,95 @@ class LoanStatus(models.TextChoices):
 
 
 class Loan(models.Model):
-    external_id = models.CharField(max_length=64, unique=True, help_text="The lender's loan id.")
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
-    product = models.CharField(max_length=64, blank=True, help_text="Lender's product code.")
-    currency = models.CharField(max_length=3, validators=[validate_currency])
-    principal = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    external_id = models.CharField(
+        verbose_name=_("lender's loan ID"),
+        max_length=64,
+        unique=True,
+        help_text=_("The lender's loan id."),
+    )
+    borrower = models.ForeignKey(
+        Borrower, verbose_name=_("borrower"), on_delete=models.PROTECT, related_name="loans"
+    )
+    product = models.CharField(
+        verbose_name=_("product"), max_length=64, blank=True, help_text=_("Lender's product code.")
+    )
+    currency = models.CharField(
+        verbose_name=_("currency"), max_length=3, validators=[validate_currency]
+    )
+    principal = models.DecimalField(
+        verbose_name=_("principal"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     # What is owed now, broken down; `outstanding_balance` is their sum (set_balance is the one
     # place that computes it, and a database constraint holds it). The lender's report sets
     # them as of `balance_as_of`; payments and reversals move them in between.
-    balance_principal = models.DecimalField(**MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE)
-    balance_interest = models.DecimalField(**MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE)
-    balance_fees = models.DecimalField(**MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE)
+    balance_principal = models.DecimalField(
+        verbose_name=_("principal owed"), **MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE
+    )
+    balance_interest = models.DecimalField(
+        verbose_name=_("interest owed"), **MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE
+    )
+    balance_fees = models.DecimalField(
+        verbose_name=_("fees owed"), **MONEY, **ZERO_DEFAULT, validators=NON_NEGATIVE
+    )
     outstanding_balance = models.DecimalField(
-        **MONEY, validators=NON_NEGATIVE, help_text=_("Principal + interest + fees.")
+        verbose_name=_("outstanding balance"),
+        **MONEY,
+        validators=NON_NEGATIVE,
+        help_text=_("Principal + interest + fees."),
     )
     balance_as_of = models.DateField(
-        null=True, blank=True, help_text=_("The date of the lender's last balance report.")
+        verbose_name=_("balance as of"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the lender's last balance report."),
     )
-    status = models.CharField(max_length=12, choices=LoanStatus.choices, **BLANK_DEFAULT)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=12, choices=LoanStatus.choices, **BLANK_DEFAULT
+    )
     amount_past_due = models.DecimalField(
+        verbose_name=_("amount past due"),
         **MONEY,
         **ZERO_DEFAULT,
         validators=NON_NEGATIVE,
         help_text=_("As the lender last reported it; the case's amount overdue is what we quote."),
     )
     due_date = models.DateField(
-        null=True, blank=True, help_text="When the (first missed) payment was due."
+        verbose_name=_("due date"),
+        null=True,
+        blank=True,
+        help_text=_("When the (first missed) payment was due."),
     )
     days_past_due_reported = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Days past due as the lender counts them.")
+        verbose_name=_("days past due (lender's count)"),
+        null=True,
+        blank=True,
+        help_text=_("Days past due as the lender counts them."),
     )
-    charge_off_date = models.DateField(null=True, blank=True)
-    origination_date = models.DateField(null=True, blank=True)
+    charge_off_date = models.DateField(verbose_name=_("charge-off date"), null=True, blank=True)
+    origination_date = models.DateField(verbose_name=_("origination date"), null=True, blank=True)
     origination_state = models.CharField(
-        max_length=8, **BLANK_DEFAULT, help_text=_("State or province the loan was made in.")
+        verbose_name=_("origination state"),
+        max_length=8,
+        **BLANK_DEFAULT,
+        help_text=_("State or province the loan was made in."),
     )
     # Where the last change came from: "api:<integration>", "import:<job>", "admin:<user>".
-    last_source = models.CharField(max_length=100, **BLANK_DEFAULT)
+    last_source = models.CharField(
+        verbose_name=_("source of the last change"), max_length=100, **BLANK_DEFAULT
+    )
     # A keyed digest of the last record the lender sent (services/lender.py): the same record
     # again is recognised without comparing every field, and changes nothing.
-    reported_digest = models.CharField(max_length=64, **BLANK_DEFAULT, editable=False)
+    reported_digest = models.CharField(
+        verbose_name=_("digest of the last report"), max_length=64, **BLANK_DEFAULT, editable=False
+    )
     # Ability-to-pay signals the lender shares (income band, other loans current, ...).
-    lender_data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    lender_data = models.JSONField(verbose_name=_("lender's data"), default=dict, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
@@ -89,7 +133,7 @@ class Loan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Loan {self.external_id}"
+        return gettext("Loan %(id)s") % {"id": self.external_id}
 
     @property
     def balance(self) -> Balance:

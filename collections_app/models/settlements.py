@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collections_app.models.cases import CollectionCase
@@ -38,55 +39,102 @@ class Settlement(models.Model):
         LUMP_SUM = "lump_sum", _("One payment")
         PLAN = "plan", _("Instalments")
 
-    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="settlements")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    currency = models.CharField(max_length=3, validators=[validate_currency])
-    balance = models.DecimalField(**MONEY, help_text=_("What was owed when it was offered."))
-    amount = models.DecimalField(**MONEY, validators=POSITIVE, help_text=_("The settled amount."))
-    discount_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    method = models.CharField(max_length=10, choices=Method.choices, default=Method.LUMP_SUM)
-    installment_count = models.PositiveSmallIntegerField(null=True, blank=True)
-    frequency = models.CharField(max_length=12, blank=True)
-    first_due = models.DateField(
-        null=True, blank=True, help_text=_("One payment: pay by; instalments: the first is due.")
+    case = models.ForeignKey(
+        CollectionCase, verbose_name=_("case"), on_delete=models.PROTECT, related_name="settlements"
     )
-    offer_valid_until = models.DateField()
-    amount_paid = models.DecimalField(**MONEY, **ZERO_DEFAULT)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    currency = models.CharField(
+        verbose_name=_("currency"), max_length=3, validators=[validate_currency]
+    )
+    balance = models.DecimalField(
+        verbose_name=_("balance when offered"),
+        **MONEY,
+        help_text=_("What was owed when it was offered."),
+    )
+    amount = models.DecimalField(
+        verbose_name=_("amount"), **MONEY, validators=POSITIVE, help_text=_("The settled amount.")
+    )
+    discount_percent = models.DecimalField(
+        verbose_name=_("discount (%)"), max_digits=5, decimal_places=2
+    )
+    method = models.CharField(
+        verbose_name=_("how it is paid"),
+        max_length=10,
+        choices=Method.choices,
+        default=Method.LUMP_SUM,
+    )
+    installment_count = models.PositiveSmallIntegerField(
+        verbose_name=_("number of instalments"), null=True, blank=True
+    )
+    frequency = models.CharField(verbose_name=_("frequency"), max_length=12, blank=True)
+    first_due = models.DateField(
+        verbose_name=_("first due date"),
+        null=True,
+        blank=True,
+        help_text=_("One payment: pay by; instalments: the first is due."),
+    )
+    offer_valid_until = models.DateField(verbose_name=_("offer valid until"))
+    amount_paid = models.DecimalField(verbose_name=_("amount paid"), **MONEY, **ZERO_DEFAULT)
     plan = models.ForeignKey(
-        PaymentPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="settlements"
+        PaymentPlan,
+        verbose_name=_("payment plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlements",
     )
     # Who offered it, with what limit, and whether a second person had to approve.
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="settlements_proposed"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="settlements_proposed",
     )
-    proposed_at = models.DateTimeField(default=timezone.now)
-    proposer_limit_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    needs_approval = models.BooleanField(default=False)
+    proposed_at = models.DateTimeField(verbose_name=_("proposed at"), default=timezone.now)
+    proposer_limit_percent = models.DecimalField(
+        verbose_name=_("proposer's discount limit (%)"), max_digits=5, decimal_places=2
+    )
+    needs_approval = models.BooleanField(verbose_name=_("needs approval"), default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="settlements_decided",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(verbose_name=_("decision note"), max_length=300, blank=True)
+    accepted_at = models.DateTimeField(verbose_name=_("accepted at"), null=True, blank=True)
+    paid_at = models.DateTimeField(verbose_name=_("paid at"), null=True, blank=True)
+    ended_at = models.DateTimeField(verbose_name=_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(verbose_name=_("end reason"), max_length=300, blank=True)
     # What was forgiven when it was paid: the loan's balance then, in its parts (fees,
     # interest, principal), taken off the loan with this record.
-    forgiven_amount = models.DecimalField(**MONEY, null=True, blank=True)
-    forgiven_principal = models.DecimalField(**MONEY, null=True, blank=True)
-    forgiven_interest = models.DecimalField(**MONEY, null=True, blank=True)
-    forgiven_fees = models.DecimalField(**MONEY, null=True, blank=True)
+    forgiven_amount = models.DecimalField(
+        verbose_name=_("forgiven amount"), **MONEY, null=True, blank=True
+    )
+    forgiven_principal = models.DecimalField(
+        verbose_name=_("forgiven principal"), **MONEY, null=True, blank=True
+    )
+    forgiven_interest = models.DecimalField(
+        verbose_name=_("forgiven interest"), **MONEY, null=True, blank=True
+    )
+    forgiven_fees = models.DecimalField(
+        verbose_name=_("forgiven fees"), **MONEY, null=True, blank=True
+    )
     # The case's amount overdue forgiven with it (owed again if a payment is reversed).
-    forgiven_overdue = models.DecimalField(**MONEY, null=True, blank=True)
+    forgiven_overdue = models.DecimalField(
+        verbose_name=_("forgiven amount overdue"), **MONEY, null=True, blank=True
+    )
     # The payments counted towards it (ids), so a reversal takes back exactly those.
-    payment_ids = models.JSONField(default=list, blank=True)
+    payment_ids = models.JSONField(verbose_name=_("payment IDs"), default=list, blank=True)
 
     class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
         indexes = [models.Index(fields=["status", "proposed_at"])]
         constraints = [
             # One settlement in play per case: a new offer replaces the open one explicitly.
@@ -102,7 +150,12 @@ class Settlement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Settlement {self.pk}: {self.amount} {self.currency} ({self.status})"
+        return gettext("Settlement %(id)s: %(amount)s %(currency)s (%(status)s)") % {
+            "id": self.pk,
+            "amount": self.amount,
+            "currency": self.currency,
+            "status": self.get_status_display(),
+        }
 
     @property
     def forgiven_planned(self) -> Decimal:
@@ -117,27 +170,52 @@ class PaymentLink(models.Model):
     """A signed link to the lender's checkout for one amount, sent through the outbox. Card
     details are typed on the lender's page; nothing of them reaches this system."""
 
-    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="payment_links")
-    reference = models.CharField(max_length=32, unique=True)
-    amount = models.DecimalField(**MONEY, validators=POSITIVE)
-    currency = models.CharField(max_length=3, validators=[validate_currency])
-    expires_at = models.DateTimeField()
-    url = models.TextField()
-    channel = models.CharField(max_length=10)
+    case = models.ForeignKey(
+        CollectionCase,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="payment_links",
+    )
+    reference = models.CharField(verbose_name=_("reference"), max_length=32, unique=True)
+    amount = models.DecimalField(verbose_name=_("amount"), **MONEY, validators=POSITIVE)
+    currency = models.CharField(
+        verbose_name=_("currency"), max_length=3, validators=[validate_currency]
+    )
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    url = models.TextField(verbose_name=_("URL"))
+    channel = models.CharField(verbose_name=_("channel"), max_length=10)
     message = models.OneToOneField(
         OutboundMessage,
+        verbose_name=_("message"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="payment_link",
     )
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+        Settlement,
+        verbose_name=_("settlement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="links",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment link")
+        verbose_name_plural = _("payment links")
 
     def __str__(self) -> str:
-        return f"Payment link {self.reference} ({self.amount} {self.currency})"
+        return gettext("Payment link %(reference)s (%(amount)s %(currency)s)") % {
+            "reference": self.reference,
+            "amount": self.amount,
+            "currency": self.currency,
+        }
