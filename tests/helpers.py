@@ -1,4 +1,5 @@
 from collections_app.models import CollectionCase
+from collections_app.phrases import STORED_KEY
 from collections_app.services.cases import case_transition
 from collections_app.states import CaseState
 
@@ -19,3 +20,8 @@ def bring_to(case: CollectionCase, state: str) -> CollectionCase:
         case_transition(case=case, name=name, reason="test setup")
     assert case.state == state
     return case
+
+
+def without_phrase(data: dict) -> dict:
+    """An event's data without the phrase its reason keeps there (phrases.py, "i18n")."""
+    return {k: v for k, v in data.items() if k != STORED_KEY}
