@@ -164,12 +164,15 @@ def with_stored(data: dict[str, Any] | None, text: object) -> dict[str, Any]:
 
 def shown(text: str, stored: dict[str, Any] | None) -> str:
     """The stored sentence in the active language: from its message id when the row kept one
-    (and the catalogue still has it), else the text as stored."""
+    (and the catalogue translates it), else the text as stored."""
     if isinstance(stored, dict) and isinstance(stored.get("parts"), list):
         return _shown_joined(text, stored)
     if not isinstance(stored, dict) or not isinstance(stored.get("msgid"), str):
         return text
-    params = dict(stored.get("params") or {})
+    raw = stored.get("params") or {}
+    if not isinstance(raw, dict):
+        return text
+    params = dict(raw)
     contexts = stored.get("contexts") or {}
     for key in stored.get("translate") or ():
         if isinstance(params.get(key), str):
@@ -181,6 +184,10 @@ def shown(text: str, stored: dict[str, Any] | None) -> str:
             params[key] = shown(params[key], inner)
     context, msgid = stored.get("context"), stored["msgid"]
     template = pgettext(context, msgid) if context else gettext(msgid)
+    if template == msgid:
+        # Not (or no longer) in the catalogue, or the engine's own language: the text as stored
+        # is the sentence as it was written.
+        return text
     try:
         return template % params if params else template
     except (KeyError, TypeError, ValueError):
