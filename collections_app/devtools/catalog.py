@@ -143,7 +143,13 @@ def update() -> None:
     template = extracted()
     for locale in LOCALES:
         catalog = read_catalog(locale)
+        template.creation_date = catalog.creation_date  # no header churn on each refresh
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        catalog.version = "1"
+        catalog.msgid_bugs_address = "the project's issue tracker"
+        catalog.last_translator = "the collections team (docs/i18n-glossary.md)"
+        catalog.language_team = "Simplified Chinese"
+        catalog.revision_date = catalog.creation_date
         catalog.obsolete.clear()  # what no code uses any more goes (git keeps the history)
         write_catalog(catalog, locale)
         mo_path(locale).write_bytes(compiled(read_catalog(locale)))
