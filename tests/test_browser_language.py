@@ -9,9 +9,10 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from collections_app.models import AgentProfile, CollectionCase
+from collections_app.services.payments import payment_record
 from tests.browser import chromium, log_in, page, snap  # noqa: F401  (fixtures)
 from tests.factories import BorrowerFactory, CaseFactory, LoanFactory, make_user
 
@@ -54,7 +55,18 @@ def test_a_chinese_agent_finds_no_english_in_the_queue_the_case_and_a_move(
         assigned_agent=agent,
         next_action_at=timezone.now() - dt.timedelta(hours=1),
     )
+    # ... and a timeline written by a worker, in the engine's language: a partial payment
+    with translation.override("en"):
+        payment_record(
+            loan=loan,
+            external_id="P900001",
+            amount=Decimal("100.00"),
+            currency="CNY",
+            received_at=timezone.now() - dt.timedelta(hours=2),
+            source="webhook:payments",
+        )
     data = set(WORD.findall(f"{borrower.email} {borrower.external_id} {loan.external_id}"))
+    data |= {"P900001"}
     data |= set(WORD.findall(loan.product)) | {"agent-zh", "agent"}
 
     # when: the agent signs in and opens the queue
@@ -64,7 +76,7 @@ def test_a_chinese_agent_finds_no_english_in_the_queue_the_case_and_a_move(
 
     # then: the queue is in Chinese, amounts with their currency, the zone named
     assert english_on(page, data) == [], " ".join(english_on(page, data))
-    assert "1,234.50 CNY" in page.inner_text("#result_list")
+    assert "1,134.50 CNY" in page.inner_text("#result_list")  # after the payment
     assert "时区：Asia/Shanghai" in page.locator("#user-tools").text_content()
 
     # ... the case page too
@@ -72,6 +84,7 @@ def test_a_chinese_agent_finds_no_english_in_the_queue_the_case_and_a_move(
     page.wait_for_selector("#case-timeline")
     snap(page, "language-2-case-zh")
     assert english_on(page, data) == [], " ".join(english_on(page, data))
+    assert "P900001" in page.inner_text("#case-timeline")  # the worker's entry, in Chinese
 
     # ... and a move: the negotiation button, in Chinese, and the page after it
     button = page.locator("button[name=_fsm_transition_to][value=start_negotiation]")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from collections_app.models import Borrower, ChannelConsent, CollectionCase, ContactHold, Dispute
 from collections_app.services.disputes import UNRESOLVED
@@ -78,7 +78,7 @@ def active_restrictions(
             )
         if hold.work_phone:
             details.append(_("Work number: %(phone)s") % {"phone": hold.work_phone})
-        detail = "; ".join(details)
+        detail = pgettext("between parts of a sentence", "; ").join(details)
         if not show_pii:
             detail = mask_text(detail, (*known, hold.work_phone))
         out.append(

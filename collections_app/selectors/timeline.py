@@ -37,6 +37,11 @@ class TimelineEntry:
     also_cases: tuple[int, ...] = ()
 
 
+def _separator() -> str:
+    """Between the parts of one entry: "; " in English, "；" in Chinese."""
+    return pgettext("between parts of a sentence", "; ")
+
+
 def _money_text(event: CaseEvent, currency: str) -> str | None:
     """Payments and promises said from their data, with the currency (events written before
     reasons carried it read the same)."""
@@ -50,7 +55,7 @@ def _money_text(event: CaseEvent, currency: str) -> str | None:
         }
         text = _("Payment %(payment)s of %(amount)s received") % values
         if data.get("amount_overdue_after") is not None:
-            text += "; " + _("%(overdue)s still overdue") % values
+            text += _separator() + _("%(overdue)s still overdue") % values
         reason = event_reason(event)
         return f"{text}: {reason}" if reason else text
     if event.kind == CaseEvent.Kind.PROMISE and "amount" in data and "due_date" in data:
@@ -76,7 +81,7 @@ def _event_text(event: CaseEvent, currency: str = "") -> str:
     for key in ("channel", "outcome", "digits", "body"):
         if data.get(key) and str(data[key]) not in reason:
             extra.append(f"{words[key]}: {data[key]}")
-    return "; ".join([reason, *extra]) if reason else "; ".join(extra)
+    return _separator().join([reason, *extra]) if reason else _separator().join(extra)
 
 
 def event_reason(event: CaseEvent) -> str:
