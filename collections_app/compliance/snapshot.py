@@ -18,6 +18,7 @@ from collections_app.models import (
     CollectionCase,
     ContactAttempt,
     ContactHold,
+    ContactPoint,
     Dispute,
     JurisdictionProfile,
 )
@@ -61,6 +62,8 @@ def profile_from_row(row: JurisdictionProfile) -> Profile:
         window_end=row.window_end,
         max_call_attempts_per_debt_7d=row.max_call_attempts_per_debt_7d,
         call_cooldown_after_conversation_days=row.call_cooldown_after_conversation_days,
+        max_call_attempts_per_person_7d=row.max_call_attempts_per_person_7d,
+        call_counting=row.call_counting,
         max_connected_calls_per_day=row.max_connected_calls_per_day,
         max_unanswered_calls_per_number_day=row.max_unanswered_calls_per_number_day,
         max_messages_per_day=row.max_messages_per_day,
@@ -86,10 +89,12 @@ class BorrowerState:
     holds: tuple[Hold, ...]
     bad_points: frozenset[tuple[str, str]]
     entries: list[LedgerEntry] = field(default_factory=list)
+    # Every phone number the lender gave for the borrower (their contact points).
+    numbers: frozenset[str] = frozenset()
 
 
 def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int, BorrowerState]:
-    """Four queries for any number of borrowers (call it with their ledger rows locked)."""
+    """Five queries for any number of borrowers (call it with their ledger rows locked)."""
     ids = [b.pk for b in borrowers]
     profiles = {p.code: p for p in JurisdictionProfile.objects.filter(is_current=True)}
     opted_out: dict[int, set[str]] = defaultdict(set)
@@ -107,6 +112,11 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
         borrower_id__in=ids
     ).values_list("borrower_id", "channel", "address"):
         bad[borrower_id].add((channel, address))
+    numbers: dict[int, set[str]] = defaultdict(set)
+    for borrower_id, address in ContactPoint.objects.filter(
+        borrower_id__in=ids, kind=ContactPoint.Kind.PHONE
+    ).values_list("borrower_id", "address"):
+        numbers[borrower_id].add(address)
     entries: dict[int, list[LedgerEntry]] = defaultdict(list)
     for borrower_id, c, a, o, out, cid in ContactAttempt.objects.filter(
         borrower_id__in=ids, occurred_at__gt=at - LOOKBACK
@@ -121,6 +131,7 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
             holds=tuple(holds[b.pk]),
             bad_points=frozenset(bad[b.pk]),
             entries=entries[b.pk],
+            numbers=frozenset(numbers[b.pk]),
         )
         for b in borrowers
     }
@@ -156,13 +167,19 @@ def snapshot_for(
             )
         )
     addresses = own_addresses(state.borrower)
+    zones = state.zones
+    to = addresses.get(channel, "") if address is None else address
+    if not state.borrower.time_zone and channel in ("voice", "sms") and to != addresses[channel]:
+        # Another of the borrower's numbers: they may be in its region as well as the first's.
+        zones = tuple(dict.fromkeys((*zones, *phone_zones(to))))
     return Snapshot(
         profile=profile_from_row(state.profile_row),
-        zones=state.zones,
+        zones=zones,
         case_id=case.pk,
         case_active=case.state in ACTIVE_STATES,
         own_addresses=addresses,
-        address=addresses.get(channel, "") if address is None else address,
+        own_numbers=frozenset(n for n in (*state.numbers, state.borrower.phone) if n),
+        address=to,
         opted_out=state.opted_out,
         holds=state.holds,
         entries=tuple(state.entries),

@@ -6,7 +6,14 @@ import datetime as dt
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
+from collections_app.compliance.rules import (
+    CALENDAR_DAYS,
+    ROLLING_HOURS,
+    Hold,
+    LedgerEntry,
+    Profile,
+    Snapshot,
+)
 
 US = Profile(
     code="US",
@@ -15,7 +22,10 @@ US = Profile(
     window_end=dt.time(21),
     max_call_attempts_per_debt_7d=7,
     call_cooldown_after_conversation_days=7,
+    call_counting=CALENDAR_DAYS,  # 12 CFR 1006.14(b)(2), (b)(3)(ii): as the rule counts
 )
+# The conservative counting a profile may choose instead.
+US_ROLLING = replace(US, call_counting=ROLLING_HOURS)
 CN = Profile(
     code="CN",
     version=1,
@@ -23,6 +33,8 @@ CN = Profile(
     window_end=dt.time(22),
     max_connected_calls_per_day=3,
     max_unanswered_calls_per_number_day=6,
+    # The shipped row keeps the counting it had: it has no 7-day call rule to count.
+    call_counting=ROLLING_HOURS,
 )
 PHONE = "+14155550100"
 EMAIL = "b@example.com"
