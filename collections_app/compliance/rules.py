@@ -3,7 +3,10 @@
 Rule sources (numbers live in JurisdictionProfile rows; see migration 0002):
 - US, Regulation F (12 CFR 1006): §1006.6(b)(1)(i) no contact before 08:00 or after 21:00 local;
   §1006.14(b)(2) more than 7 calls in 7 consecutive days, or a call within 7 days after a
-  telephone conversation about the debt, is presumed harassment; §1006.6(e) opt-out notice in
+  telephone conversation about the debt (its date the first of the 7), is presumed harassment;
+  §1006.14(b)(3)(ii) calls that do not connect to the dialed number are not counted. Counted by
+  date in the borrower's zone (`calendar_days`), or, where a profile says so, over a rolling
+  7 x 24 h with every call counted (`rolling_hours`, stricter); §1006.6(e) opt-out notice in
   every electronic communication; §1006.14(h) a medium the consumer asked us not to use.
 - CN, China Banking Association consumer-loan collection guideline (2026) and NIFA post-loan
   collection guideline (2024): no contact 22:00-08:00 local; at most 3 connected calls per
