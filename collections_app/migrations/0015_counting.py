@@ -7,7 +7,8 @@
   was), in place on a new installation, where none did.
 - `JurisdictionProfile.max_call_attempts_per_person_7d`: an optional cap across all of a
   borrower's debts.
-- `ContactAttempt.outcome`: `busy` and `not_connected` (longer values, so a longer column).
+- `ContactAttempt.outcome`: `busy` and `not_connected` (longer values, so a longer column);
+  the agent's wrap-up codes `busy` and `not_in_service` that record them.
 
 Literals on purpose (see 0002): live code changes, a migration must not.
 """
@@ -110,6 +111,31 @@ class Migration(migrations.Migration):
                 default="pending",
                 max_length=16,
                 verbose_name="outcome",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="calllog",
+            name="wrap_up",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("right_party", "Right-party contact"),
+                    ("third_party", "Third party"),
+                    ("no_answer", "No answer"),
+                    ("busy", "Busy signal"),
+                    ("not_in_service", "Number not in service"),
+                    ("voicemail", "Voicemail"),
+                    ("wrong_number", "Wrong number"),
+                    ("refused_to_pay", "Refused to pay"),
+                    ("promise", "Promise to pay"),
+                    ("callback", "Callback requested"),
+                    ("dispute", "Dispute"),
+                    ("attorney", "Reports an attorney"),
+                    ("bankruptcy", "Reports bankruptcy"),
+                    ("deceased", "Reports the borrower deceased"),
+                ],
+                max_length=16,
+                verbose_name="wrap-up code",
             ),
         ),
         migrations.RunPython(us_counts_by_calendar_date, migrations.RunPython.noop),

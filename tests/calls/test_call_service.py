@@ -169,6 +169,9 @@ def test_an_agent_cannot_log_another_agents_call(case, agent):
     [
         (W.NO_ANSWER, Outcome.UNANSWERED),
         (W.VOICEMAIL, Outcome.VOICEMAIL),
+        # Never connected to the number: told apart, so the 7-in-7 count can leave them out.
+        (W.BUSY, Outcome.BUSY),
+        (W.NOT_IN_SERVICE, Outcome.NOT_CONNECTED),
         (W.THIRD_PARTY, Outcome.CONNECTED),
         (W.RIGHT_PARTY, Outcome.CONNECTED),
         (W.REFUSED_TO_PAY, Outcome.CONNECTED),
