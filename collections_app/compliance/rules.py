@@ -270,15 +270,23 @@ def _check_cooldown(s: Snapshot, calls: list[LedgerEntry], at: dt.datetime, days
     ]
     if not talks:
         return ALLOWED
-    detail = phrase(
-        "A telephone conversation about this debt took place in the last %(days)s days.",
-        days=days,
-    )
+
+    def deny(not_before: dt.datetime) -> Decision:
+        # Built only when denied: a phrase costs more than the check.
+        return _deny(
+            "conversation_cooldown",
+            phrase(
+                "A telephone conversation about this debt took place in the last %(days)s days.",
+                days=days,
+            ),
+            not_before,
+        )
+
     if s.profile.call_counting == ROLLING_HOURS:
         cooldown = dt.timedelta(days=days)
         recent = [t for t in talks if at - cooldown < t]
         if recent:
-            return _deny("conversation_cooldown", detail, max(recent) + cooldown)
+            return deny(max(recent) + cooldown)
         return ALLOWED
     for zone in s.zones:
         today = _local(at, zone).date()
@@ -286,11 +294,7 @@ def _check_cooldown(s: Snapshot, calls: list[LedgerEntry], at: dt.datetime, days
             d for d in (_local(t, zone).date() for t in talks) if (today - d).days < days
         ]
         if recent_days:
-            return _deny(
-                "conversation_cooldown",
-                detail,
-                _local_day_start(max(recent_days) + dt.timedelta(days=days), zone),
-            )
+            return deny(_local_day_start(max(recent_days) + dt.timedelta(days=days), zone))
     return ALLOWED
 
 
