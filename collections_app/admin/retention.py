@@ -42,7 +42,8 @@ class PurgeRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("rows per table"))
     def per_table(self, run: PurgeRun) -> str:
-        return format_html_join("", "<div>{}: {}</div>", sorted(run.counts.items())) or "—"
+        rows = sorted((step_label(key), n) for key, n in run.counts.items())
+        return format_html_join("", "<div>{}: {}</div>", rows) or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
