@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.expressions import Func
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ from collections_app.models import (
     ChannelConsent,
     CollectionCase,
     ContactAttempt,
+    ContactDecision,
     ContactHold,
     ContactPoint,
     DeliveryAttempt,
@@ -76,6 +78,7 @@ STEP_LABELS = {
     "outbound messages": _("outbound messages"),
     "delivery attempts": _("delivery attempts"),
     "contact attempts": _("contact attempts"),
+    "contact decisions": _("contact decisions"),
     "calls": _("calls"),
     "case events (sentence)": _("case events (sentence)"),
     "case events (details)": _("case events (details)"),
@@ -228,6 +231,10 @@ def _fully_past(case_ids: list[int], eligible: models.QuerySet) -> models.QueryS
             )
         )
         .exclude(Exists(Loan.objects.filter(borrower_id=borrower, cases__isnull=True)))
+        # Once, in the batch of their last case (a dry run would count them in each batch).
+        .exclude(
+            Exists(CollectionCase.objects.filter(loan__borrower_id=borrower, pk__gt=max(case_ids)))
+        )
         .distinct()
     )
 
@@ -258,6 +265,7 @@ def _case_steps(case_ids: list[int]) -> list[Step]:
         | Q(**{f"data__{STORED_KEY}__params__has_any_keys": list(PHRASE_PII_PARAMS)})
     )
     events = CaseEvent.objects.filter(case_id__in=case_ids)
+    sentences = events.exclude(reason="").exclude(reason=str(redacted)).filter(pii_reason)
     return [
         (
             "outbound messages",
@@ -277,13 +285,18 @@ def _case_steps(case_ids: list[int]) -> list[Step]:
             _blank("address"),
         ),
         (
+            "contact decisions",
+            ContactDecision.objects.filter(case_id__in=case_ids).exclude(detail=""),
+            _blank("detail"),
+        ),
+        (
             "calls",
             CallLog.objects.filter(case_id__in=case_ids).filter(_not_blank("number", "note")),
             _blank("number", "note"),
         ),
         (
             "case events (sentence)",
-            events.exclude(reason="").exclude(reason=str(redacted)).filter(pii_reason),
+            sentences,
             {
                 "reason": str(redacted),
                 "data": JSONWithout("data", EVENT_PII_KEYS, STORED_KEY, redacted.stored()),
@@ -291,7 +304,10 @@ def _case_steps(case_ids: list[int]) -> list[Step]:
         ),
         (
             "case events (details)",
-            events.filter(data__has_any_keys=list(EVENT_PII_KEYS)),
+            # Disjoint from the sentences (which lose these keys too): a dry run counts each once.
+            events.filter(data__has_any_keys=list(EVENT_PII_KEYS)).exclude(
+                pk__in=sentences.values("pk")
+            ),
             {"data": JSONWithout("data", EVENT_PII_KEYS)},
         ),
         (
@@ -310,6 +326,7 @@ def _case_steps(case_ids: list[int]) -> list[Step]:
 def _borrower_steps(borrowers: models.QuerySet) -> list[Step]:
     ids = list(borrowers.values_list("pk", flat=True))
     people = ("name", "phone", "email", "date_of_birth_digest", "id_digits_digest")
+    hold_texts = ("note", "attorney_contact", "work_phone", "released_reason")
     return [
         (
             "borrowers",
@@ -321,10 +338,8 @@ def _borrower_steps(borrowers: models.QuerySet) -> list[Step]:
         ("ability-to-pay signals", AbilitySignal.objects.filter(borrower_id__in=ids), None),
         (
             "contact holds",
-            ContactHold.objects.filter(borrower_id__in=ids).filter(
-                _not_blank("note", "attorney_contact", "work_phone")
-            ),
-            _blank("note", "attorney_contact", "work_phone"),
+            ContactHold.objects.filter(borrower_id__in=ids).filter(_not_blank(*hold_texts)),
+            _blank(*hold_texts),
         ),
         (
             "channel consents",
@@ -337,6 +352,13 @@ def _borrower_steps(borrowers: models.QuerySet) -> list[Step]:
                 address=""
             ),
             _blank("address"),
+        ),
+        (
+            "contact decisions",
+            ContactDecision.objects.filter(borrower_id__in=ids, case__isnull=True).exclude(
+                detail=""
+            ),
+            _blank("detail"),
         ),
     ]
 
@@ -416,7 +438,12 @@ def purge_personal_data(
                 done = (
                     WebhookEvent.objects.filter(pk__in=ids)
                     .exclude(payload=PURGED)
-                    .update(payload=PURGED)
+                    .update(
+                        payload=PURGED,
+                        error="",
+                        # The provider's ids and numbers are in it; unique, so the row's own id.
+                        dedupe_key=Concat(Value("purged:"), Cast("pk", models.CharField())),
+                    )
                 )
                 _save_progress(run, _added(run.counts, "webhook bodies", done), cases=0)
     except Exception as error:

@@ -191,7 +191,15 @@ def test_the_profiles_period_is_what_counts() -> None:
 
 def test_a_dry_run_counts_what_would_go_and_changes_nothing() -> None:
     case = _case()
-    later = _period_end(case) + dt.timedelta(days=1)
+    # A second debt of the same borrower, in another batch; an event with typed text and a
+    # number in its details: each row counted once, as the real run changes it once.
+    second = CaseFactory(loan__borrower=case.loan.borrower)
+    case_event_record(
+        case=second, kind=CaseEvent.Kind.CALL, reason="rang her", data={"number": SECRET}
+    )
+    bring_to(second, "written_off")
+    second.refresh_from_db()
+    later = max(_period_end(case), _period_end(second)) + dt.timedelta(days=1)
     WebhookEvent.objects.create(
         provider="twilio",
         kind="sms.inbound",
@@ -201,13 +209,15 @@ def test_a_dry_run_counts_what_would_go_and_changes_nothing() -> None:
         processed_at=timezone.now(),
     )
     before = _snapshot()
-    dry = purge_personal_data(now=later, dry_run=True)
+    dry = purge_personal_data(now=later, dry_run=True, batch_size=1)
     assert _snapshot() == before
-    assert dry.dry_run and dry.cases == 1
-    real = purge_personal_data(now=later)
+    assert dry.dry_run and dry.cases == 2
+    real = purge_personal_data(now=later, batch_size=1)
     assert real.counts == dry.counts
-    assert real.counts["webhook bodies"] == 1
-    assert WebhookEvent.objects.get(dedupe_key="x1").payload == {"purged": True}
+    assert (real.counts["webhook bodies"], real.counts["borrowers"]) == (1, 1)
+    assert not _has_pii(case) and not _has_pii(second)
+    hook = WebhookEvent.objects.get()
+    assert hook.payload == {"purged": True} and hook.dedupe_key == f"purged:{hook.pk}"
 
 
 def test_a_second_run_changes_nothing() -> None:
