@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.expressions import Func
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -218,25 +218,34 @@ def past_retention(periods: list[Period]) -> models.QuerySet:
     )
 
 
-def _fully_past(case_ids: list[int], eligible: models.QuerySet) -> models.QuerySet:
-    """Borrowers of these cases every debt of whom is past its period."""
+def _fully_past(case_ids: list[int], eligible: models.QuerySet) -> list[int]:
+    """Borrowers of these cases every debt of whom is past its period, each once: in the batch
+    of their last case (else a dry run would count them in each batch). Compared by counts over
+    the batch's borrowers only, so the eligibility is evaluated for their cases alone."""
     borrower = OuterRef("pk")
-    return (
+    candidates = list(
         Borrower.objects.filter(loans__cases__in=case_ids)
-        .exclude(
-            Exists(
-                CollectionCase.objects.filter(loan__borrower_id=borrower).exclude(
-                    pk__in=eligible.values("pk")
-                )
-            )
-        )
         .exclude(Exists(Loan.objects.filter(borrower_id=borrower, cases__isnull=True)))
-        # Once, in the batch of their last case (a dry run would count them in each batch).
         .exclude(
             Exists(CollectionCase.objects.filter(loan__borrower_id=borrower, pk__gt=max(case_ids)))
         )
+        .values_list("pk", flat=True)
         .distinct()
     )
+    if not candidates:
+        return []
+
+    def per_borrower(cases: models.QuerySet) -> dict[int, int]:
+        rows = (
+            cases.filter(loan__borrower_id__in=candidates)
+            .order_by()
+            .values("loan__borrower_id")
+            .annotate(n=Count("pk"))
+        )
+        return {row["loan__borrower_id"]: row["n"] for row in rows}
+
+    every, past = per_borrower(CollectionCase.objects.all()), per_borrower(eligible)
+    return [b for b in candidates if past.get(b) == every.get(b)]
 
 
 # --- The steps: (label, queryset of rows still holding personal data, what to write) -------------
@@ -323,8 +332,7 @@ def _case_steps(case_ids: list[int]) -> list[Step]:
     ]
 
 
-def _borrower_steps(borrowers: models.QuerySet) -> list[Step]:
-    ids = list(borrowers.values_list("pk", flat=True))
+def _borrower_steps(ids: list[int]) -> list[Step]:
     people = ("name", "phone", "email", "date_of_birth_digest", "id_digits_digest")
     hold_texts = ("note", "attorney_contact", "work_phone", "released_reason")
     return [
