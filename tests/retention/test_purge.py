@@ -301,3 +301,30 @@ def test_amounts_and_stages_are_not_personal_data() -> None:
         "delivered",
         "reminder-day0",
     )
+
+
+def test_beat_ticks_the_purge_task() -> None:
+    from django.conf import settings
+
+    from collections_app import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-personal-data"]
+    assert entry["task"] == tasks.purge_personal_data.name == "collections.purge_personal_data"
+
+
+def test_compliance_reads_a_run_per_table_in_admin(client) -> None:
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    run = PurgeRun.objects.create(
+        trigger="command", dry_run=True, counts={"outbound messages": 3, "borrowers": 1}
+    )
+    client.force_login(make_user("officer", "compliance"))
+    page = client.get(reverse("admin:collections_app_purgerun_change", args=[run.pk]))
+    assert page.status_code == 200
+    assert "outbound messages: 3" in page.content.decode()
+    listing = client.get(reverse("admin:collections_app_purgerun_changelist"))
+    assert listing.status_code == 200
+    client.force_login(make_user("agent", "agent"))
+    assert client.get(reverse("admin:collections_app_purgerun_changelist")).status_code == 403
