@@ -414,8 +414,10 @@ def purge_personal_data(
     periods = retention_periods(now)
     if run is None:
         run = PurgeRun.objects.create(trigger=trigger, dry_run=dry_run, started_at=now)
-    run.profiles = {p.code: p.described() for p in periods}
-    run.save(update_fields=["profiles"])
+    # A run taken over scans again from the start: `cases` is what this scan found past its
+    # period; the rows per table add up (each row is changed once, by whichever attempt).
+    run.profiles, run.cases = {p.code: p.described() for p in periods}, 0
+    run.save(update_fields=["profiles", "cases"])
     eligible = past_retention(periods)
     try:
         last = 0

@@ -264,6 +264,7 @@ def test_the_scheduled_run_is_once_a_day_and_a_dead_workers_run_is_taken_over() 
     taken = purge_scheduled(now=tomorrow + dt.timedelta(hours=1))
     assert taken is not None and taken.pk == dead.pk
     assert (taken.status, taken.attempts) == ("done", 2)
+    assert taken.cases == 1  # found past its period again, counted once
 
 
 def test_the_command_reports_per_table_and_stores_the_run(capsys) -> None:
