@@ -51,7 +51,7 @@ _MONEY = [
 _OUTBOX_READ = [f"{APP}.view_outboundmessage", f"{APP}.view_deliveryattempt"]
 _COMPLIANCE_CONFIG = [
     f"{APP}.{action}_{model}"
-    for model in ("jurisdictionprofile", "contacthold")
+    for model in ("jurisdictionprofile", "contacthold", "retentionhold")
     for action in ("view", "add", "change")
 ]
 # The compliance report and what it is made of.
@@ -61,6 +61,8 @@ _COMPLIANCE_REPORT = [
     f"{APP}.view_contactattempt",
     # What providers told us (opt-outs, replies, delivery): evidence when a contact is questioned.
     f"{APP}.view_webhookevent",
+    # What the retention purge removed, when, under which profile versions (dry runs too).
+    f"{APP}.view_purgerun",
 ]
 
 # The nightly run, as supervisors steer it: policies (edited by new versions), the runs and their

@@ -112,3 +112,14 @@ def sweep_import_jobs() -> int:
 from collections_app.api import tasks as api_tasks  # noqa: E402, F401
 from collections_app.lender import tasks as lender_tasks  # noqa: E402, F401
 from collections_app.webhooks import tasks as webhook_tasks  # noqa: E402, F401
+
+# --- Retention (services/retention.py) ----------------------------------------------------------
+
+
+@shared_task(name="collections.purge_personal_data")
+def purge_personal_data() -> int | None:
+    """Beat's hourly tick: today's purge once, or the one a dead worker left, finished."""
+    from collections_app.services.retention import purge_scheduled
+
+    run = purge_scheduled()
+    return run.pk if run else None

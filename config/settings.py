@@ -392,3 +392,12 @@ LENDER_WEBHOOK_ALLOW_HTTP = envbool("LENDER_WEBHOOK_ALLOW_HTTP", DEBUG)
 # A lender reached over a private network or VPN: its networks here, comma-separated CIDRs,
 # e.g. "10.20.0.0/16,fd00:1::/64". Loopback is allowed when LENDER_WEBHOOK_ALLOW_HTTP is on.
 LENDER_WEBHOOK_PRIVATE_NETWORKS = envlist("LENDER_WEBHOOK_PRIVATE_NETWORKS")
+# --- Retention (services/retention.py) ----------------------------------------------------------
+# Beat ticks hourly; the run is due once a day (its row, one per date, is the due time). A run
+# with no heartbeat for this long lost its worker and is taken over. Cases per transaction.
+CELERY_BEAT_SCHEDULE["purge-personal-data"] = {
+    "task": "collections.purge_personal_data",
+    "schedule": 3600.0,
+}
+RETENTION_PURGE_STALE_SECONDS = envint("RETENTION_PURGE_STALE_SECONDS", 900)
+RETENTION_PURGE_BATCH_SIZE = envint("RETENTION_PURGE_BATCH_SIZE", 2000)

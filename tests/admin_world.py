@@ -44,6 +44,8 @@ from collections_app.models import (
     PiiAccessLog,
     PlanInstallment,
     PromiseToPay,
+    PurgeRun,
+    RetentionHold,
     RightPartyCheck,
     WebhookEndpoint,
     WebhookEvent,
@@ -224,6 +226,12 @@ def build_world() -> World:
         "collections_app.webhookevent": inbound,
         "collections_app.escalationrun": run,
         "collections_app.escalationchunk": chunk,
+        "collections_app.purgerun": PurgeRun.objects.create(
+            trigger="command", dry_run=True, counts={"outbound messages": 3}
+        ),
+        "collections_app.retentionhold": RetentionHold.objects.create(
+            case=case, reason="complaint to the regulator"
+        ),
         "collections_app.agentprofile": profile,
         "collections_app.piiaccesslog": log,
         "collections_app.legalproposal": proposal,

@@ -179,3 +179,18 @@ def test_the_import_benchmark_imports_next_to_a_bare_copy(scratch_database) -> N
     assert first["loans"] == {"created": 1990, "updated": 0, "unchanged": 0}
     assert again["loans"] == {"created": 0, "updated": 0, "unchanged": 1990}
     assert result["copy_seconds"] > 0 and first["peak_rss_mb"] > 0
+
+
+@smoke_test_of("retention.py")
+def test_the_retention_benchmark_purges_what_is_past_its_period_then_nothing(
+    scratch_database,
+) -> None:
+    result = _run(
+        ["benchmarks/retention.py", "--cases", "200"],
+        DATABASE_URL=f"{_server_url()}/{scratch_database}",
+    )
+    # A tenth closed a year ago: still in their period, counted nowhere.
+    assert result["purge"]["cases"] == 180
+    assert result["purge"]["counts"]["outbound messages"] == 180
+    assert result["dry_run"]["counts"] == result["purge"]["counts"]
+    assert result["again"]["rows"] == 0

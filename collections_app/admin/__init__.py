@@ -9,6 +9,7 @@ from collections_app.admin import (  # noqa: F401  (registers the pages)
     lender_events,
     outreach,
     parties,
+    retention,
     settlements,
     webhooks,
     workspace,

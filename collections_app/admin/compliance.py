@@ -64,6 +64,7 @@ class ProfileForm(forms.ModelForm):
             "third_party_contact_allowed",
             "dispute_response_days",
             "requires_call_disclosure",
+            "retention_years",
             "sources",
         )
 

@@ -35,6 +35,8 @@ class LawLimits:
     third_party_contact_allowed: bool = False
     # Agents' calls must say they are an attempt to collect a debt.
     requires_call_disclosure: bool = False
+    # Records kept at least this many years after the last collection activity.
+    min_retention_years: int = 0
 
 
 LAW_LIMITS: dict[str, LawLimits] = {
@@ -46,6 +48,7 @@ LAW_LIMITS: dict[str, LawLimits] = {
         min_waits={"call_cooldown_after_conversation_days": 7},  # 1006.14(b)(2)(i)(B)
         requires_opt_out_notice=True,  # 1006.6(e)
         requires_call_disclosure=True,  # 15 U.S.C. 1692e(11), 12 CFR 1006.18(e)
+        min_retention_years=3,  # 12 CFR 1006.100(a)
     ),
     "CN": LawLimits(
         name="CBA 2026 / NIFA 2024",
@@ -129,6 +132,15 @@ def _limits(values: Mapping[str, object], law: LawLimits) -> list[Problem]:
             Problem(
                 "requires_opt_out_notice",
                 _("%(law)s requires an opt-out notice in every SMS and email.") % {"law": law.name},
+            )
+        )
+    years = values.get("retention_years")
+    if law.min_retention_years and isinstance(years, int) and years < law.min_retention_years:
+        problems.append(
+            Problem(
+                "retention_years",
+                _("%(law)s requires records to be kept %(least)s years; set %(least)s or more.")
+                % {"law": law.name, "least": law.min_retention_years},
             )
         )
     if law.requires_call_disclosure and not values.get("requires_call_disclosure"):

@@ -128,6 +128,17 @@ class JurisdictionProfile(models.Model):
             "Calls must say they are an attempt to collect a debt (the call script's disclosure)."
         ),
     )
+    # US: 12 CFR 1006.100(a), records kept three years after the last collection activity on
+    # the debt. CN: three years too, the general limitation period (Civil Code art. 188) within
+    # which a complaint or a claim about the collection can come, and no longer than needed
+    # (PIPL art. 19). After it, services/retention.py removes the personal data.
+    retention_years = models.PositiveSmallIntegerField(
+        verbose_name=_("years records are kept"),
+        default=3,
+        help_text=_(
+            "Years after a debt's last collection activity before its personal data is removed."
+        ),
+    )
     sources = models.TextField(
         verbose_name=_("sources"), blank=True, help_text=_("Where each number comes from.")
     )

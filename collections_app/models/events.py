@@ -32,6 +32,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("CaseEvent rows are append-only")
 
+    def redact(self, **kwargs: object) -> int:
+        """The one change audit rows allow: the retention purge (services/retention.py) blanks
+        the personal data in them once their retention period is over. The row, its kind, its
+        stages and its time stay, so the timeline still says what happened."""
+        return super().update(**kwargs)
+
 
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):

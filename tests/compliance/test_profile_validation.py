@@ -44,6 +44,10 @@ def test_the_shipped_rules_and_stricter_ones_have_no_problems() -> None:
     assert profile_problems(CN) == []
     stricter = {**US, "window_start": T(9, 0), "window_end": T(20, 0)}
     assert profile_problems({**stricter, "max_call_attempts_per_debt_7d": 3}) == []
+    # 12 CFR 1006.100(a): three years or longer; CN's law sets no minimum period.
+    assert profile_problems({**US, "retention_years": 3}) == []
+    assert profile_problems({**US, "retention_years": 7}) == []
+    assert profile_problems({**CN, "retention_years": 1}) == []
     # a code of no known regime: consistency only
     assert profile_problems({**US, "code": "ACME", "window_end": T(23, 0)}) == []
 
@@ -87,6 +91,10 @@ BAD = [
     (
         {**CN, "max_connected_calls_per_day": 5},
         "max_connected_calls_per_day: CBA 2026 / NIFA 2024 allows at most 3; set 3 or fewer.",
+    ),
+    (
+        {**US, "code": "US-CA", "retention_years": 2},
+        "retention_years: Regulation F requires records to be kept 3 years; set 3 or more.",
     ),
     (
         {**US, "requires_opt_out_notice": False},
