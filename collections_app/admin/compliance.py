@@ -62,6 +62,7 @@ class ProfileForm(forms.ModelForm):
             "third_party_contact_allowed",
             "dispute_response_days",
             "requires_call_disclosure",
+            "limitation_rules",
             "sources",
         )
 
