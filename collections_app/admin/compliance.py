@@ -121,6 +121,8 @@ class HoldForm(forms.ModelForm):
             "source",
             "note",
             "attorney_contact",
+            "attorney_phone",
+            "attorney_email",
             "bankruptcy_case_number",
             "work_phone",
         )
