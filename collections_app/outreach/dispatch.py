@@ -18,7 +18,7 @@ from collections_app.outreach.combined import loans_totals
 from collections_app.outreach.gate import ContactRequest, gate_many
 from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
 from collections_app.phrases import phrase
-from collections_app.selectors.debt_status import cases_debt_status
+from collections_app.selectors.debt_status import messages_debt_status
 from collections_app.services.events import case_event_record
 from collections_app.services.messages import MessageBatch, messages_claim_due
 
@@ -77,7 +77,7 @@ def dispatch_batch(
         rendered: dict[int, Rendered] = {}
         combined = loans_totals(messages)  # one message for several loans: their totals
         # Time-barred debts (no suit threats, the state's disclosure): the batch's at once.
-        debts = cases_debt_status({m.case_id for m in messages}, timezone.localdate(now))
+        debts = messages_debt_status(messages, combined, timezone.localdate(now))
         for message in messages:
             try:
                 rendered[message.pk] = render_template(
@@ -85,7 +85,7 @@ def dispatch_batch(
                     message.case,
                     message=message,
                     loans=combined.get(message.pk),
-                    debt=debts.get(message.case_id),
+                    debt=debts.get(message.pk),
                 )
             except TemplateRenderError as exc:
                 moves.fail(message, code="template", detail=str(exc))

@@ -15,8 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
-from collections_app.compliance.limitations import DebtDates, DebtStatus, debt_status
+from collections_app.compliance.limitations import (
+    TIME_BARRED,
+    UNKNOWN,
+    WITHIN,
+    DebtDates,
+    DebtStatus,
+    debt_status,
+)
 from collections_app.models import CollectionCase, JurisdictionProfile, Payment
+from collections_app.states import ACTIVE_STATES
 
 # The events a limitation period runs from, as a sentence names them.
 EVENT_LABELS = {
@@ -81,15 +89,12 @@ def cases_debt_status(
 
 def case_debt_status(case: CollectionCase, today: dt.date | None = None) -> DebtStatus:
     if case.pk is None:  # an admin preview's unsaved sample case: not a real debt
-        from collections_app.compliance.limitations import WITHIN
-
         return DebtStatus(WITHIN)
     return cases_debt_status([case.pk], today)[case.pk]
 
 
 def suit_refusal(status: DebtStatus) -> str:
     """Why no suit (legal referral, threat of suit) is allowed for this debt: a stored phrase."""
-    from collections_app.compliance.limitations import TIME_BARRED
     from collections_app.phrases import phrase
 
     if status.status == TIME_BARRED:
@@ -143,3 +148,40 @@ def suit_forbidden_among(
         for pk, status in cases_debt_status(case_ids, today).items()
         if status.suit_forbidden
     }
+
+
+def _worse(a: DebtStatus, b: DebtStatus) -> DebtStatus:
+    """The status a message about both debts must obey: time-barred (with its disclosure)
+    before unknown before within."""
+    rank = {TIME_BARRED: 0, UNKNOWN: 1, WITHIN: 2}
+    return a if rank[a.status] <= rank[b.status] else b
+
+
+def messages_debt_status(
+    messages: Collection, combined: Collection[int], today: dt.date
+) -> dict[int, DebtStatus]:
+    """{message id: the debt status its words must obey}. A message for one loan: its case's.
+    A message for several of the borrower's loans (`combined`: their message ids, outreach per
+    borrower): the worst of those loans' (active cases in the anchor case's stage, as
+    outreach/combined.py counts them), so no loan of it is threatened with a suit it is
+    barred from."""
+    messages = list(messages)
+    shared = [m for m in messages if m.pk in combined]
+    related: list[tuple[int, int, str]] = []
+    if shared:
+        related = list(
+            CollectionCase.objects.filter(
+                loan__borrower_id__in={m.borrower_id for m in shared}, state__in=ACTIVE_STATES
+            ).values_list("pk", "loan__borrower_id", "state")
+        )
+    statuses = cases_debt_status({m.case_id for m in messages} | {r[0] for r in related}, today)
+    worst: dict[tuple[int, str], DebtStatus] = {}
+    for pk, borrower_id, state in related:
+        key = (borrower_id, state)
+        worst[key] = _worse(worst[key], statuses[pk]) if key in worst else statuses[pk]
+    out = {}
+    for m in messages:
+        own = statuses[m.case_id]
+        group = worst.get((m.borrower_id, m.case.state)) if m.pk in combined else None
+        out[m.pk] = _worse(own, group) if group is not None else own
+    return out

@@ -11,7 +11,7 @@ from django.utils import timezone
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
 from collections_app.outreach import copy
 from collections_app.outreach.dispatch import dispatch_batch
-from collections_app.outreach.outbox import outbox_enqueue
+from collections_app.outreach.outbox import borrower_idempotency_key, outbox_enqueue
 from collections_app.outreach.rendering import TemplateRenderError, render_template
 from collections_app.states import CaseState
 from tests.factories import BorrowerFactory, CaseFactory, LoanFactory
@@ -118,3 +118,30 @@ def test_a_cn_time_barred_debt_gets_no_suit_threat_and_no_disclosure() -> None:
     body = render_template(_template("escalation-notice", "sms", "zh-Hans"), barred).body
     assert copy.CONSEQUENCES["escalation"]["zh-Hans"] not in body
     assert DISCLOSURE["zh-Hans"] not in body
+
+
+def test_one_message_for_several_loans_obeys_the_time_barred_one(daytime_zone) -> None:
+    """Outreach per borrower: the message is attached to the lowest case id, which is within
+    its period; another loan it speaks for is time-barred, so it threatens no suit and
+    carries the disclosure."""
+    borrower = BorrowerFactory(time_zone=daytime_zone, region="NY")
+    within, barred = (
+        bring_to(CaseFactory(loan=LoanFactory(borrower=borrower)), CaseState.ESCALATION)
+        for _ in range(2)
+    )
+    barred.overdue_since = BARRED_SINCE
+    barred.save(update_fields=["overdue_since"])
+    step = "escalation:0:sms"
+    message, _ = outbox_enqueue(
+        case=within,
+        channel="sms",
+        template_key="escalation-notice",
+        step=step,
+        scheduled_at=timezone.now(),
+        key=borrower_idempotency_key(borrower.pk, step, "sms", TODAY),
+    )
+    assert dispatch_batch(ids=[message.pk]).allowed == [message.pk]
+    message.refresh_from_db()
+    assert "on 2 loans" in message.body
+    assert copy.CONSEQUENCES["escalation"]["en"] not in message.body
+    assert DISCLOSURE["en"] in message.body
