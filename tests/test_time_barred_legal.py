@@ -149,3 +149,15 @@ def test_approving_a_proposal_whose_debt_became_time_barred_refuses_it() -> None
     assert "time-barred" in proposal.decision_reason
     case.refresh_from_db()
     assert case.state == CaseState.ESCALATION
+
+
+def test_the_case_page_shows_a_time_barred_debt(client) -> None:
+    from collections_app.selectors.holds import active_restrictions
+
+    within = _case(overdue_since=TODAY - dt.timedelta(days=100))
+    assert active_restrictions(within.loan.borrower, within) == []
+    barred = _case(overdue_since=NY_START)
+    (shown,) = active_restrictions(barred.loan.borrower, barred)
+    assert (shown.kind, shown.code, shown.severe) == ("debt", "time_barred", False)
+    assert shown.since == _last_day(NY_START) + dt.timedelta(days=1)
+    assert "time-barred" in shown.detail

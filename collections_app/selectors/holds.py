@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from collections_app.models import Borrower, ChannelConsent, CollectionCase, ContactHold, Dispute
+from collections_app.phrases import shown, stored_of
 from collections_app.services.disputes import UNRESOLVED
 from collections_app.services.pii import can_view_pii, mask_text
 
@@ -170,5 +171,29 @@ def active_restrictions(
                 severe=False,
             )
         )
+    if case is not None and case.pk is not None:
+        out += _time_barred(case)
     out.sort(key=lambda r: not r.severe)  # stable: severe first, each group in its order
     return out
+
+
+def _time_barred(case: CollectionCase) -> list[Restriction]:
+    """A time-barred debt limits what may be said (12 CFR 1006.26(b)): shown on its case."""
+    from collections_app.compliance.limitations import TIME_BARRED
+    from collections_app.selectors.debt_status import case_debt_status, suit_refusal
+
+    status = case_debt_status(case)
+    if status.status != TIME_BARRED or status.last_day is None:
+        return []
+    return [
+        Restriction(
+            kind="debt",
+            code=TIME_BARRED,
+            label=_("Time-barred debt"),
+            since=status.last_day + dt.timedelta(days=1),
+            recorded_by=_("the statute of limitations"),
+            stops=_("Any referral to legal and any threat of suit; messages carry the disclosure."),
+            detail=shown(str(text := suit_refusal(status)), stored_of(text)),
+            severe=False,
+        )
+    ]
