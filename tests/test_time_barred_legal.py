@@ -161,3 +161,30 @@ def test_the_case_page_shows_a_time_barred_debt(client) -> None:
     assert (shown.kind, shown.code, shown.severe) == ("debt", "time_barred", False)
     assert shown.since == _last_day(NY_START) + dt.timedelta(days=1)
     assert "time-barred" in shown.detail
+
+
+def test_cn_a_payment_reported_or_recorded_restarts_the_three_years() -> None:
+    from decimal import Decimal
+
+    from collections_app.models import Payment
+
+    old = TODAY - dt.timedelta(days=4 * 366)
+    reported = _case(overdue_since=old, loan__borrower__jurisdiction="CN")
+    with pytest.raises(SuitForbidden):
+        case_transition(case=reported, name="refer_to_legal")
+    reported.loan.last_payment_date = TODAY - dt.timedelta(days=366)  # the lender's report
+    reported.loan.save(update_fields=["last_payment_date"])
+    case_transition(case=reported, name="refer_to_legal")
+    assert reported.state == CaseState.LEGAL
+
+    recorded = _case(overdue_since=old, loan__borrower__jurisdiction="CN")
+    Payment.objects.create(
+        external_id="P-1",
+        loan=recorded.loan,
+        case=recorded,
+        amount=Decimal("10.00"),
+        currency="USD",
+        received_at=timezone.now() - dt.timedelta(days=30),
+    )
+    case_transition(case=recorded, name="refer_to_legal")
+    assert recorded.state == CaseState.LEGAL
