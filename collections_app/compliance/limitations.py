@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TIME_BARRED = "time_barred"
 WITHIN = "within"
@@ -144,7 +144,7 @@ def debt_status(rules: Mapping[str, object] | None, dates: DebtDates, today: dt.
     if status.status == TIME_BARRED:
         entry = regions_table.get(status.region) or {}
         key = entry.get("disclosure", rules.get("disclosure", ""))
-        status = DebtStatus(**{**status.__dict__, "disclosure": str(key or "")})
+        status = replace(status, disclosure=str(key or ""))
     return status
 
 
