@@ -22,6 +22,9 @@ class BorrowerFactory(factory.django.DjangoModelFactory):
     time_zone = "America/Los_Angeles"
     preferred_language = "en"
     jurisdiction = "US"
+    # A state with a statute-of-limitations rule in the shipped US profile (an unknown state
+    # may not be referred to legal).
+    region = "CA"
 
 
 class LoanFactory(factory.django.DjangoModelFactory):

@@ -48,6 +48,7 @@ def describe_result(action: BulkAction) -> str:
         "not_allowed": _("%(count)s not allowed from their stage"),
         "changed_meanwhile": _("%(count)s changed meanwhile"),
         "denied": _("%(count)s denied"),
+        "time_barred": _("%(count)s refused: time-barred debt"),
         "missing": _("%(count)s missing"),
     }
     counts = [

@@ -44,7 +44,9 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.money import format_money
+from collections_app.phrases import shown, stored_of
 from collections_app.policies.reason_sentences import reason_sentence
+from collections_app.selectors.debt_status import SuitForbidden
 from collections_app.selectors.queues import PRIORITY_LABELS, with_expected_recovery
 from collections_app.selectors.timeline import event_reason
 from collections_app.services.cases import case_transition
@@ -218,6 +220,11 @@ class CollectionCaseAdmin(
             )
         except PermissionDenied:
             self.message_user(request, gettext("You are not allowed to do that."), messages.ERROR)
+            return False
+        except SuitForbidden as refused:
+            self.message_user(
+                request, shown(str(refused.reason), stored_of(refused.reason)), messages.ERROR
+            )
             return False
         except TransitionNotAllowed:
             self.message_user(

@@ -65,6 +65,7 @@ class ProfileForm(forms.ModelForm):
             "dispute_response_days",
             "requires_call_disclosure",
             "retention_years",
+            "limitation_rules",
             "sources",
         )
 
@@ -123,6 +124,8 @@ class HoldForm(forms.ModelForm):
             "source",
             "note",
             "attorney_contact",
+            "attorney_phone",
+            "attorney_email",
             "bankruptcy_case_number",
             "work_phone",
         )

@@ -182,6 +182,7 @@ class LegalProposalAdmin(ReadOnlyAdmin):
             "already_decided": _("already decided"),
             "not_in_escalation": _("no longer in escalation"),
             "changed_meanwhile": _("changed meanwhile: try again"),
+            "time_barred": _("refused: time-barred or not shown within the limitation period"),
         }
         parts = [f"{counts[k]} {label}" for k, label in labels.items() if counts.get(k)]
         level = messages.SUCCESS if counts.get("referred") else messages.WARNING

@@ -70,6 +70,7 @@ TEMPLATE_FIELDS = (
     "subject",
     "body",
     "html_body",
+    "threatens_suit",
     "is_active",
 )
 

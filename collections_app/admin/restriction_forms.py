@@ -83,6 +83,17 @@ class RecordHoldForm(forms.Form):
         required=False,
         help_text=_("Required for an attorney hold: firm, name, phone or email."),
     )
+    attorney_phone = forms.CharField(
+        label=_("Attorney's phone"),
+        max_length=20,
+        required=False,
+        help_text=_("Where agents call instead of the borrower, in international format (+1...)."),
+    )
+    attorney_email = forms.EmailField(
+        label=_("Attorney's email"),
+        required=False,
+        help_text=_("Where agents write instead of the borrower."),
+    )
     bankruptcy_case_number = forms.CharField(
         label=_("Bankruptcy case number"),
         max_length=60,
@@ -110,9 +121,10 @@ class RecordHoldForm(forms.Form):
         needed = self.REQUIRED_FOR.get(data.get("kind", ""))
         if needed and not (data.get(needed) or "").strip():
             self.add_error(needed, _("Required for this hold."))
-        work_phone = (data.get("work_phone") or "").strip()
-        if work_phone and not (work_phone.startswith("+") and work_phone[1:].isdigit()):
-            self.add_error("work_phone", _("Write the number as +country code and digits."))
+        for field in ("work_phone", "attorney_phone"):
+            number = (data.get(field) or "").strip()
+            if number and not (number.startswith("+") and number[1:].isdigit()):
+                self.add_error(field, _("Write the number as +country code and digits."))
         return data
 
 

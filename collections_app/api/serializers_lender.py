@@ -86,6 +86,11 @@ class LoanInSerializer(serializers.Serializer):
     )
     days_past_due = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     charge_off_date = serializers.DateField(required=False, allow_null=True)
+    last_payment_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The borrower's last payment on the loan (the statute of limitations)."),
+    )
     origination_date = serializers.DateField(required=False, allow_null=True)
     origination_state = serializers.CharField(required=False, allow_blank=True, max_length=3)
 

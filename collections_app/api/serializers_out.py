@@ -88,6 +88,7 @@ class LoanOutSerializer(serializers.Serializer):
     due_date = serializers.DateField(allow_null=True)
     days_past_due = serializers.IntegerField(source="days_past_due_reported", allow_null=True)
     charge_off_date = serializers.DateField(allow_null=True)
+    last_payment_date = serializers.DateField(allow_null=True)
     origination_date = serializers.DateField(allow_null=True)
     origination_state = serializers.CharField(allow_blank=True)
     open_case = CaseRefSerializer(allow_null=True, help_text=_("The loan's open case, if any."))

@@ -191,6 +191,24 @@ def _opt_out_keywords(words: object) -> list[Problem]:
     ]
 
 
+def _limitation_rules(rules: object) -> list[Problem]:
+    from collections_app.compliance.limitations import EVENTS, REGION_FROM, rules_problems
+    from collections_app.outreach.copy import TIME_BARRED_DISCLOSURES
+
+    says = {
+        "not_object": _('must be an object like {"years": 3, "from": ["default"]}'),
+        "years": _("must be a whole number of years from 1 to 30"),
+        "from": _("must be a non-empty list of: %(events)s") % {"events": ", ".join(EVENTS)},
+        "region_from": _("must be one of: %(choices)s") % {"choices": ", ".join(REGION_FROM)},
+        "disclosure": _("must be empty or one of: %(keys)s")
+        % {"keys": ", ".join(TIME_BARRED_DISCLOSURES)},
+    }
+    return [
+        Problem(f"limitation_rules.{path}" if path else "limitation_rules", says[what])
+        for path, what in rules_problems(rules, list(TIME_BARRED_DISCLOSURES))
+    ]
+
+
 def profile_problems(values: Mapping[str, object]) -> list[Problem]:
     """Everything wrong with a profile's field values (as a form cleans them); empty when the
     gate can apply it as written and its regime's law allows it."""
@@ -200,4 +218,5 @@ def profile_problems(values: Mapping[str, object]) -> list[Problem]:
         problems += _limits(values, law)
     problems += _blackout_dates(values.get("blackout_dates", []))
     problems += _opt_out_keywords(values.get("opt_out_keywords", []))
+    problems += _limitation_rules(values.get("limitation_rules", {}))
     return problems

@@ -40,6 +40,7 @@ def queue_due_sms(n: int, *, prefix: str, phone_base: int) -> list[CollectionCas
             email=f"{prefix.lower()}{i}@example.com",
             time_zone=zone,
             jurisdiction="US",
+            region="CA",  # a state with a statute-of-limitations rule (a 415 number)
         )
         for i in range(n)
     )

@@ -57,6 +57,7 @@ LOAN_COLUMNS = {
     "due_date": "due_date",
     "days_past_due": "days_past_due",
     "charge_off_date": "charge_off_date",
+    "last_payment_date": "last_payment_date",
     "origination_date": "origination_date",
     "origination_state": "origination_state",
 }

@@ -146,6 +146,8 @@ class LoanRecord:
     due_date: dt.date | None = None  # the oldest unpaid due date
     days_past_due: int | None = None  # as the lender counts them
     charge_off_date: dt.date | None = None
+    # The statute of limitations may run from it (compliance/limitations.py).
+    last_payment_date: dt.date | None = None
     origination_date: dt.date | None = None
     origination_state: str = ""
 
@@ -209,6 +211,7 @@ LOAN_FIELDS = (
     "due_date",
     "days_past_due",
     "charge_off_date",
+    "last_payment_date",
     "origination_date",
     "origination_state",
 )
@@ -700,6 +703,7 @@ def parse_loan(data: Mapping[str, Any]) -> tuple[LoanRecord | None, list[Problem
         due_date=r.date("due_date"),
         days_past_due=r.read("days_past_due", _count, required=False, default=None),
         charge_off_date=r.date("charge_off_date"),
+        last_payment_date=r.date("last_payment_date"),
         origination_date=r.date("origination_date"),
         origination_state=r.read("origination_state", _region("US"), required=False, default=""),
     )

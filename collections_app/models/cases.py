@@ -145,6 +145,10 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
 
     @_fsm("refer_to_legal")
     def refer_to_legal(self) -> None:
+        # 12 CFR 1006.26(b): a time-barred debt (or one not shown not to be) is never sued on.
+        from collections_app.selectors.debt_status import legal_entry_check
+
+        legal_entry_check(self)
         self._enter("refer_to_legal")
 
     @_fsm("pause")
@@ -154,6 +158,10 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
     @_fsm("resume", target=RETURN_VALUE(*ACTIVE_STATES))
     def resume(self) -> str:
         previous = self.paused_from or CaseState.REMINDER
+        if previous == CaseState.LEGAL:
+            from collections_app.selectors.debt_status import legal_entry_check
+
+            legal_entry_check(self)
         self._enter("resume")
         return previous
 

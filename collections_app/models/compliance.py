@@ -12,6 +12,7 @@ from collections_app.masking import mask_address
 from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
 from collections_app.models.choices import Channel
+from collections_app.validators import validate_e164
 
 
 class JurisdictionProfile(models.Model):
@@ -139,6 +140,16 @@ class JurisdictionProfile(models.Model):
             "Years after a debt's last collection activity before its personal data is removed."
         ),
     )
+    # Statute of limitations (compliance/limitations.py reads it; profile_validation checks it).
+    limitation_rules = models.JSONField(
+        verbose_name=_("statute of limitations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Years a debt may be sued on, per state or region and by default, and the event the "
+            "period runs from (JSON). A debt no rule covers is treated as time-barred for suits."
+        ),
+    )
     sources = models.TextField(
         verbose_name=_("sources"), blank=True, help_text=_("Where each number comes from.")
     )
@@ -191,6 +202,16 @@ class ContactHold(models.Model):
     attorney_contact = models.CharField(
         verbose_name=_("attorney's contact details"), max_length=300, blank=True
     )
+    # Where communication about the debt goes instead of the borrower (12 CFR 1006.6(b)(2)):
+    # the agent desktop shows them on every case of the borrower; the gate refuses the borrower.
+    attorney_phone = models.CharField(
+        verbose_name=_("attorney's phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_e164],
+        help_text=_("E.164, e.g. +14155550100"),
+    )
+    attorney_email = models.EmailField(verbose_name=_("attorney's email"), blank=True)
     bankruptcy_case_number = models.CharField(
         verbose_name=_("bankruptcy case number"), max_length=60, blank=True
     )

@@ -97,6 +97,14 @@ class Loan(models.Model):
         help_text=_("Days past due as the lender counts them."),
     )
     charge_off_date = models.DateField(verbose_name=_("charge-off date"), null=True, blank=True)
+    # As the lender reports it (payments made before the case was placed with us); payments
+    # recorded here count too (selectors/debt_status.py takes the later).
+    last_payment_date = models.DateField(
+        verbose_name=_("last payment date"),
+        null=True,
+        blank=True,
+        help_text=_("The borrower's last payment on the loan, as the lender reports it."),
+    )
     origination_date = models.DateField(verbose_name=_("origination date"), null=True, blank=True)
     origination_state = models.CharField(
         verbose_name=_("origination state"),

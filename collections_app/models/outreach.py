@@ -38,6 +38,16 @@ class MessageTemplate(models.Model):
     html_body = models.TextField(
         verbose_name=_("HTML body"), blank=True, help_text=_("Email only: the HTML part.")
     )
+    # 12 CFR 1006.26(b): no suit or threat of suit on a time-barred debt. A flagged template
+    # is refused for a debt not shown to be within its limitation period.
+    threatens_suit = models.BooleanField(
+        verbose_name=_("mentions legal action"),
+        default=False,
+        help_text=_(
+            "Says or implies the borrower may be sued (a law firm, court, legal proceedings). "
+            "Never sent for a time-barred debt."
+        ),
+    )
     is_active = models.BooleanField(verbose_name=_("active"), default=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 

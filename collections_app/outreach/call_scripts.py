@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from collections_app.models import CallScript, CollectionCase, JurisdictionProfile
 from collections_app.outreach.call_script_defaults import DISCLOSURE
-from collections_app.outreach.rendering import message_context, render_text
+from collections_app.outreach.rendering import (
+    message_context,
+    render_text,
+    time_barred_disclosure,
+)
+from collections_app.selectors.debt_status import case_debt_status
 from collections_app.web.voice import (
     THIRD_PARTY_SAFE,
     THIRD_PARTY_SAFE_NO_NUMBER,
@@ -80,7 +85,12 @@ def _disclosure_required(case: CollectionCase) -> bool:
 def render_call_script(case: CollectionCase, agent: AbstractBaseUser) -> RenderedScript:
     """Raises outreach.rendering.TemplateRenderError for a script that cannot render."""
     borrower = case.loan.borrower
-    context = message_context(case) | {"agent_name": agent.get_full_name() or agent.get_username()}
+    # A time-barred debt: consequences without a threat of suit, and the state's disclosure
+    # read after the call disclosure (12 CFR 1006.26(b)).
+    debt = case_debt_status(case)
+    context = message_context(case, debt=debt) | {
+        "agent_name": agent.get_full_name() or agent.get_username()
+    }
     script = script_for(case)
     required = _disclosure_required(case)
     language = script.language if script else _language(case)
@@ -89,6 +99,7 @@ def render_call_script(case: CollectionCase, agent: AbstractBaseUser) -> Rendere
         disclosure_source = (
             DISCLOSURE.get((borrower.jurisdiction, language)) or DISCLOSURE[("US", language)]
         )
+    barred_text = time_barred_disclosure(debt, language)
     opening_source = script.opening if script else ""
     if not opening_source:
         opening_source = _("Hello, may I speak with {{ name }}?")
@@ -98,7 +109,14 @@ def render_call_script(case: CollectionCase, agent: AbstractBaseUser) -> Rendere
     return RenderedScript(
         opening=render_text(opening_source, safe_context, "call script opening"),
         safe_message=safe_message(case),
-        disclosure=render_text(disclosure_source, context, "call script disclosure"),
+        disclosure=" ".join(
+            part
+            for part in (
+                render_text(disclosure_source, context, "call script disclosure"),
+                barred_text,
+            )
+            if part
+        ),
         body=render_text(script.body, context, "call script body") if script else "",
-        disclosure_required=required,
+        disclosure_required=required or bool(barred_text),
     )

@@ -49,6 +49,34 @@ CONSEQUENCES = {
     },
 }
 
+# For a debt that may not be sued on (time-barred, or not shown within its limitation period:
+# compliance/limitations.py): the consequences said as facts without any threat of suit.
+# 12 CFR 1006.26(b), 1006.18(c).
+CONSEQUENCES_NO_SUIT = {
+    "escalation": {
+        "en": "The balance is still unpaid. Contact us to agree a way to pay it that suits you.",
+        "zh-Hans": "欠款仍未结清。请联系我们，商定适合您的还款方式。",
+    },
+    "legal": {
+        "en": "The balance is still unpaid. You can settle it by paying the amount due.",
+        "zh-Hans": "欠款仍未结清。您可还清应还金额结清账户。",
+    },
+}
+
+# Added to every message about a time-barred debt where the borrower's profile names the
+# disclosure (its `limitation_rules`, "disclosure", per region or for all). The wording is the
+# one the CFPB tested and California requires (Civ. Code 1788.14(d)) for a debt that is not
+# reported to credit bureaus; a state whose law prescribes other words gets its own key here.
+TIME_BARRED_DISCLOSURES = {
+    "time_barred": {
+        "en": (
+            "The law limits how long you can be sued on a debt. Because of the age of your debt, "
+            "we will not sue you for it."
+        ),
+        "zh-Hans": "法律对就债务起诉的期限有限制。由于您这笔债务的时间已久，我们不会就此起诉您。",
+    },
+}
+
 # Appended to every SMS (US: 12 CFR 1006.6(e); CN: SMS unsubscribe convention).
 SMS_OPT_OUT = {
     "US": {"en": "Reply STOP to opt out.", "zh-Hans": "回复STOP退订。"},

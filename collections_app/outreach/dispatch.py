@@ -18,6 +18,7 @@ from collections_app.outreach.combined import loans_totals
 from collections_app.outreach.gate import ContactRequest, gate_many
 from collections_app.outreach.rendering import Rendered, TemplateRenderError, render_template
 from collections_app.phrases import phrase
+from collections_app.selectors.debt_status import messages_debt_status
 from collections_app.services.events import case_event_record
 from collections_app.services.messages import MessageBatch, messages_claim_due
 
@@ -75,6 +76,8 @@ def dispatch_batch(
         moves = MessageBatch()
         rendered: dict[int, Rendered] = {}
         combined = loans_totals(messages)  # one message for several loans: their totals
+        # Time-barred debts (no suit threats, the state's disclosure): the batch's at once.
+        debts = messages_debt_status(messages, combined, timezone.localdate(now))
         for message in messages:
             try:
                 rendered[message.pk] = render_template(
@@ -82,6 +85,7 @@ def dispatch_batch(
                     message.case,
                     message=message,
                     loans=combined.get(message.pk),
+                    debt=debts.get(message.pk),
                 )
             except TemplateRenderError as exc:
                 moves.fail(message, code="template", detail=str(exc))

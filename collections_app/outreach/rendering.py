@@ -16,6 +16,7 @@ from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.limitations import DebtStatus
 from collections_app.models import (
     Borrower,
     CollectionCase,
@@ -27,6 +28,7 @@ from collections_app.outreach import copy
 from collections_app.outreach.combined import LoansTotal, amount_due_text, balance_text
 from collections_app.outreach.links import payment_url, unsubscribe_url
 from collections_app.outreach.sms import SmsParts, sms_parts
+from collections_app.selectors.debt_status import case_debt_status, suit_refusal
 from collections_app.states import CaseState
 
 # Unknown variables render as this marker, so a typo is an error instead of a silent blank.
@@ -143,6 +145,7 @@ def message_context(
     stage: str = "",
     message: OutboundMessage | None = None,
     loans: LoansTotal | None = None,
+    debt: DebtStatus | None = None,
 ) -> dict[str, object]:
     """Everything a template may use. Keep README's template section in step with this.
     `stage`: the stage the template is written for (its consequences), else the case's.
@@ -174,9 +177,7 @@ def message_context(
         "repayment_steps": copy.pick(copy.REPAYMENT_STEPS, language).format(
             payment_link=link, amount_due=amount_due
         ),
-        "consequences": copy.pick(
-            copy.CONSEQUENCES.get(stage, copy.CONSEQUENCES["reminder"]), language
-        ),
+        "consequences": copy.pick(_consequences(stage, debt), language),
         "company_name": settings.COMPANY_NAME,
         "callback_number": settings.COMPANY_CALLBACK_NUMBER,
         # The broken-promise follow-up: what was promised, by when, and what was paid towards
@@ -191,6 +192,18 @@ def message_context(
         "checkout_amount": lambda: checkout().amount,
         "checkout_expires": lambda: checkout().expires,
     }
+
+
+def _consequences(stage: str, debt: DebtStatus | None) -> dict[str, str]:
+    if debt is not None and debt.suit_forbidden and stage in copy.CONSEQUENCES_NO_SUIT:
+        return copy.CONSEQUENCES_NO_SUIT[stage]
+    return copy.CONSEQUENCES.get(stage, copy.CONSEQUENCES["reminder"])
+
+
+def time_barred_disclosure(debt: DebtStatus, language: str) -> str:
+    """The disclosure the debt's rule requires, in the borrower's language ("" for none)."""
+    table = copy.TIME_BARRED_DISCLOSURES.get(debt.disclosure) if debt.disclosure else None
+    return copy.pick(table, language) if table else ""
 
 
 def _dispute_response(case: CollectionCase) -> str:
@@ -247,18 +260,34 @@ def render_template(
     today: dt.date | None = None,
     message: OutboundMessage | None = None,
     loans: LoansTotal | None = None,
+    debt: DebtStatus | None = None,
 ) -> Rendered:
+    """`debt`: the case's debt status (selectors/debt_status.py), read here when not given (the
+    dispatcher reads a batch's at once)."""
     if not wording_fits(template.stage, case):
         raise TemplateRenderError(
             _("%(template)s is %(stage)s wording; case %(case)s is in %(state)s, not %(stage)s")
             % {"template": template, "stage": template.stage, "case": case.pk, "state": case.state}
         )
+    debt = debt or case_debt_status(case, today)
+    if template.threatens_suit and debt.suit_forbidden:
+        # 12 CFR 1006.26(b): no threat of suit on a time-barred debt. The reason is the
+        # message's failure detail and the case's timeline entry (outreach/dispatch.py).
+        raise TemplateRenderError(
+            _("%(template)s mentions legal action and may not be sent for this debt: %(reason)s")
+            % {"template": template, "reason": suit_refusal(debt)}
+        )
     borrower = case.loan.borrower
-    context = message_context(case, today=today, stage=template.stage, message=message, loans=loans)
+    context = message_context(
+        case, today=today, stage=template.stage, message=message, loans=loans, debt=debt
+    )
+    disclosure = time_barred_disclosure(debt, borrower.preferred_language)
     if template.channel == "voice":
         # Said by text-to-speech: a number digit by digit, not as one large number.
         context["callback_number"] = spoken_digits(str(context["callback_number"]))
     body = _render(_TEXT, template.body, context, f"{template} body")
+    if disclosure and disclosure not in body:
+        body = f"{body} {disclosure}" if template.channel != "email" else f"{body}\n\n{disclosure}"
     if template.channel == "sms":
         line = sms_opt_out_line(borrower)
         if line not in body:
@@ -275,6 +304,10 @@ def render_template(
             if (template.html_body)
             else ""
         )
+        if html and disclosure:
+            html += _render(
+                _HTML, "<p>{{ disclosure }}</p>", {"disclosure": disclosure}, "disclosure"
+            )
         footer_html = _render(
             _HTML,
             '<p style="color:#666;font-size:12px">{{ footer }}</p>',

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from collections_app.models import Borrower, ChannelConsent, CollectionCase, ContactHold, Dispute
+from collections_app.phrases import shown, stored_of
 from collections_app.services.disputes import UNRESOLVED
 from collections_app.services.pii import can_view_pii, mask_text
 
@@ -48,6 +49,30 @@ class Restriction:
     overdue: bool = False
 
 
+_ATTORNEY_SLOT = "\x00attorney\x00"
+
+
+def _attorney_line(hold: ContactHold) -> str:
+    """12 CFR 1006.6(b)(2): while a borrower is represented, the attorney is who we talk to.
+    The free text (which may hold anything) is masked like every detail; the firm's phone and
+    email go in the slot after masking (_attorney_reach)."""
+    if not (hold.attorney_contact or hold.attorney_phone or hold.attorney_email):
+        return _("Attorney: no contact recorded yet; record the firm's name and phone or email.")
+    slot = _ATTORNEY_SLOT if hold.attorney_phone or hold.attorney_email else ""
+    contact = ", ".join(p for p in (hold.attorney_contact, slot) if p)
+    return _("Contact the attorney, not the borrower: %(contact)s") % {"contact": contact}
+
+
+def _attorney_reach(hold: ContactHold, known: tuple[str, str]) -> str:
+    """The firm's structured phone and email, unless one is the borrower's own (then masked)."""
+    parts = [
+        mask_text(value, known) if value in known else value
+        for value in (hold.attorney_phone, hold.attorney_email)
+        if value
+    ]
+    return ", ".join(parts)
+
+
 def _who(user: AbstractBaseUser | None, fallback: str) -> str:
     return user.get_username() if user is not None else fallback
 
@@ -70,7 +95,9 @@ def active_restrictions(
         .order_by("recorded_at", "pk")
     ):
         details = []
-        if hold.attorney_contact:
+        if hold.kind == ContactHold.Kind.ATTORNEY:
+            details.append(_attorney_line(hold))
+        elif hold.attorney_contact:
             details.append(_("Attorney: %(contact)s") % {"contact": hold.attorney_contact})
         if hold.bankruptcy_case_number:
             details.append(
@@ -81,6 +108,9 @@ def active_restrictions(
         detail = pgettext("between parts of a sentence", "; ").join(details)
         if not show_pii:
             detail = mask_text(detail, (*known, hold.work_phone))
+        if hold.kind == ContactHold.Kind.ATTORNEY:
+            # The firm's own phone and email, shown to every role: the agent must reach them.
+            detail = detail.replace(_ATTORNEY_SLOT, _attorney_reach(hold, known))
         out.append(
             Restriction(
                 kind="hold",
@@ -141,5 +171,29 @@ def active_restrictions(
                 severe=False,
             )
         )
+    if case is not None and case.pk is not None:
+        out += _time_barred(case)
     out.sort(key=lambda r: not r.severe)  # stable: severe first, each group in its order
     return out
+
+
+def _time_barred(case: CollectionCase) -> list[Restriction]:
+    """A time-barred debt limits what may be said (12 CFR 1006.26(b)): shown on its case."""
+    from collections_app.compliance.limitations import TIME_BARRED
+    from collections_app.selectors.debt_status import case_debt_status, suit_refusal
+
+    status = case_debt_status(case)
+    if status.status != TIME_BARRED or status.last_day is None:
+        return []
+    return [
+        Restriction(
+            kind="debt",
+            code=TIME_BARRED,
+            label=_("Time-barred debt"),
+            since=status.last_day + dt.timedelta(days=1),
+            recorded_by=_("the statute of limitations"),
+            stops=_("Any referral to legal and any threat of suit; messages carry the disclosure."),
+            detail=shown(str(text := suit_refusal(status)), stored_of(text)),
+            severe=False,
+        )
+    ]

@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from collections_app import claims
 from collections_app.models import BulkAction, CollectionCase
 from collections_app.phrases import phrase
+from collections_app.selectors.debt_status import SuitForbidden
 from collections_app.services.cases import case_transition
 from collections_app.states import TRANSITIONS
 
@@ -110,6 +111,8 @@ def _apply(action: BulkAction, case: CollectionCase, actor: AbstractBaseUser | N
             data={"bulk_action": action.pk},
             **action.kwargs,
         )
+    except SuitForbidden:
+        return "time_barred"
     except TransitionNotAllowed:
         return "not_allowed"
     except ConcurrentTransition:

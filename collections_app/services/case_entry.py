@@ -27,6 +27,11 @@ from django_fsm import TransitionNotAllowed
 from collections_app.lender.emitters import case_moves_emit
 from collections_app.models import Borrower, CaseEvent, CollectionCase, ContactHold
 from collections_app.phrases import choice_label, english, phrase, with_stored
+from collections_app.selectors.debt_status import (
+    SuitForbidden,
+    suit_forbidden_among,
+    suit_refusal,
+)
 from collections_app.services.consents import STOPPING_HOLDS
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.states import (
@@ -92,6 +97,15 @@ def cases_move(
     for move in moves:
         if not is_allowed(move.transition, move.source):
             raise TransitionNotAllowed(f"{move.transition} not allowed from {move.source}")
+    # 12 CFR 1006.26(b): the django-fsm methods refuse legal for a time-barred debt; so does
+    # the bulk path (callers drop such moves first: selectors.debt_status.suit_forbidden_among).
+    barred = suit_forbidden_among(
+        [m.case_id for m in moves if m.target == CaseState.LEGAL], timezone.localdate(now)
+    )
+    if barred:
+        status = next(iter(barred.values()))
+        raise SuitForbidden(suit_refusal(status), status)
+    for move in moves:
         fields = entry_fields(move.transition, source=move.source, now=now, **move.params)
         groups[(move.source, move.target, tuple(sorted(fields.items())))].append(move.case_id)
     for (source, target, fields), ids in groups.items():

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from collections_app.db import insert_models
 from collections_app.lender.emitters import cases_opened_emit
 from collections_app.models import CaseEvent, CollectionCase, Loan
-from collections_app.phrases import with_stored
+from collections_app.phrases import phrase, with_stored
+from collections_app.selectors.debt_status import SuitForbidden
 from collections_app.services.case_entry import CaseMove, cases_enter
 from collections_app.services.escalation_writes import bulk_insert
 from collections_app.services.events import case_event_record, case_event_transition
@@ -184,13 +185,31 @@ def case_transition(
             )
             if case.pk in entered.assigned:
                 case.assigned_agent_id = entered.assigned[case.pk]
-    except Exception:
+    except Exception as error:
         # Leave the in-memory object as the database still has it.
         CollectionCase.state.field.set_state(case, from_state)
         for field, value in snapshot.items():
             setattr(case, field, value)
+        if isinstance(error, SuitForbidden):
+            _record_suit_refusal(case, name, actor, error)
         raise
     return case
+
+
+def _record_suit_refusal(
+    case: CollectionCase, name: str, actor: AbstractBaseUser | None, error: SuitForbidden
+) -> None:
+    """A refused move into legal is a decision: the timeline keeps it with its reason."""
+    text = phrase(
+        "%(action)s refused: %(reason)s", action=TRANSITIONS[name].label, reason=error.reason
+    )
+    case_event_record(
+        case=case,
+        kind=CaseEvent.Kind.COMPLIANCE,
+        actor=actor,
+        reason=text,
+        data={"transition": name, "refused": "time_barred", **error.status.as_data()},
+    )
 
 
 def case_assign(

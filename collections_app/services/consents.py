@@ -131,8 +131,13 @@ def hold_place(
     attorney_contact: str = "",
     work_phone: str = "",
     bankruptcy_case_number: str = "",
+    attorney_phone: str = "",
+    attorney_email: str = "",
     actor: AbstractBaseUser | None = None,
 ) -> ContactHold:
+    """`attorney_*`: for an attorney hold, the firm and where to reach it. Communication about
+    the debt goes to the attorney, by an agent (12 CFR 1006.6(b)(2)); the gate refuses the
+    borrower, and every case of theirs shows the attorney's contact (selectors/holds.py)."""
     with transaction.atomic():
         hold = ContactHold.objects.create(
             borrower=borrower,
@@ -140,6 +145,8 @@ def hold_place(
             source=source,
             note=note,
             attorney_contact=attorney_contact,
+            attorney_phone=attorney_phone.strip(),
+            attorney_email=attorney_email.strip(),
             work_phone=work_phone,
             bankruptcy_case_number=bankruptcy_case_number,
             recorded_by=actor,

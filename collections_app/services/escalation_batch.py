@@ -41,6 +41,7 @@ from collections_app.policies.promises import (
 from collections_app.policies.reach import was_reached
 from collections_app.policies.selection import PolicySnapshot
 from collections_app.policies.timezones import borrower_zone
+from collections_app.selectors.debt_status import suit_forbidden_among
 from collections_app.selectors.reach import reach_facts
 from collections_app.services.case_entry import CaseMove, CasesChangedMeanwhile, cases_move
 from collections_app.services.escalation_signals import (
@@ -50,9 +51,9 @@ from collections_app.services.escalation_signals import (
     case_signals,
 )
 from collections_app.services.escalation_writes import bulk_insert
-from collections_app.services.legal import legal_proposals_record
+from collections_app.services.legal import legal_proposals_record, legal_proposals_refuse
 from collections_app.services.settlements import settlements_lapse
-from collections_app.states import ACTIVE_STATES, is_allowed
+from collections_app.states import ACTIVE_STATES, CaseState, is_allowed
 
 # A guarded update touched fewer rows than expected: the batch rolls back and is retried.
 ConcurrentBatchChange = CasesChangedMeanwhile
@@ -336,8 +337,15 @@ def _write_cases(
     through case_entry.cases_move: the same entry effects as a person's move (assignment...)."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     moves = []
+    # No move into legal for a time-barred debt (the FSM refuses it too; cases_move would raise).
+    barred = suit_forbidden_among(
+        [row["id"] for row, d in decisions if d.move and d.move.target == CaseState.LEGAL],
+        timezone.localdate(now),
+    )
     for row, d in decisions:
-        if d.move is not None:
+        if d.move is not None and row["id"] in barred:
+            counts["legal_time_barred"] += 1
+        elif d.move is not None:
             # The same table django-fsm's decorators come from (tests assert they agree); the
             # bulk path refuses what the FSM would refuse, and the batch rolls back.
             if not is_allowed(d.move.transition, row["state"]):
@@ -438,6 +446,29 @@ def _write_proposals(
         if status == LegalProposal.Status.PROPOSED or proposed_at >= since_entry[case_id]
     }
     fresh = [(row, d) for row, d in wanted if row["id"] not in already]
+    # 12 CFR 1006.26(b): a time-barred debt (or one not shown within its period) is never
+    # proposed; the refusal is recorded as a decided proposal, once per stay in escalation.
+    barred = suit_forbidden_among([row["id"] for row, _ in fresh], today)
+    if barred:
+        counts["legal_time_barred"] += legal_proposals_refuse(
+            refusals=[
+                dict(
+                    case_id=row["id"],
+                    rule=d.proposal.rule,
+                    policy_key=d.policy.key,
+                    policy_version=d.policy.version,
+                    policy_variant=d.policy.variant,
+                    run_date=today,
+                    reasons={**_proposal_facts(d), **barred[row["id"]].as_data()},
+                    event_data=_policy_data(d.policy, d.proposal.rule, run),
+                    status=barred[row["id"]],
+                )
+                for row, d in fresh
+                if row["id"] in barred
+            ],
+            now=now,
+        )
+        fresh = [(row, d) for row, d in fresh if row["id"] not in barred]
     reach = reach_facts({row["loan__borrower_id"] for row, _ in fresh})
     proposals = []
     for row, d in fresh:

@@ -24,6 +24,7 @@ from collections_app.outreach.outbox import outbox_enqueue
 from collections_app.phrases import phrase, with_stored
 from collections_app.policies.evaluate import PolicyBook, scheduled_steps, stage_policy
 from collections_app.policies.timezones import borrower_zone
+from collections_app.selectors.debt_status import SuitForbidden, suit_refusal
 from collections_app.selectors.timeline import stage_in_sentence
 from collections_app.services.escalation_signals import current_policies
 from collections_app.services.escalation_writes import bulk_insert
@@ -67,6 +68,52 @@ def legal_proposals_record(*, proposals: Sequence[dict[str, Any]], now: dt.datet
         now,
     )
     return len(proposals)
+
+
+def legal_proposals_refuse(*, refusals: Sequence[dict[str, Any]], now: dt.datetime) -> int:
+    """The proposals tonight's rules would make for time-barred debts (12 CFR 1006.26(b)), as
+    proposals decided at once by the system: rejected, with the reason, and one timeline entry
+    each. The run does not try again during this stay in escalation (legal_proposals_record's
+    caller skips a case with a proposal since it entered its stage)."""
+    if not refusals:
+        return 0
+    reason_of = {r["case_id"]: suit_refusal(r["status"]) for r in refusals}
+    rows = [
+        {
+            **{k: v for k, v in r.items() if k not in ("event_data", "status")},
+            "status": Status.REJECTED,
+            "proposed_at": now,
+            "decided_at": now,
+            "decision_reason": str(reason_of[r["case_id"]]),
+        }
+        for r in refusals
+    ]
+    bulk_insert(LegalProposal, rows, now)
+    bulk_insert(
+        CaseEvent,
+        [
+            dict(
+                case_id=r["case_id"],
+                kind=CaseEvent.Kind.LEGAL,
+                from_state=CaseState.ESCALATION,
+                to_state=CaseState.ESCALATION,
+                reason=str(
+                    text := phrase(
+                        "Nightly run does not propose a legal referral (rule %(rule)s): %(reason)s",
+                        rule=r["rule"],
+                        reason=reason_of[r["case_id"]],
+                    )
+                ),
+                data=with_stored(
+                    {"status": Status.REJECTED, **r["event_data"], **r["status"].as_data()}, text
+                ),
+                created_at=now,
+            )
+            for r in refusals
+        ],
+        now,
+    )
+    return len(refusals)
 
 
 def legal_proposals_settle(
@@ -155,6 +202,16 @@ def legal_proposals_approve(
                 reason=reason,
                 data={"legal_proposal": proposal.pk, "rule": proposal.rule},
             )
+        except SuitForbidden as refused:
+            # The decision is the law's: the proposal is closed with the reason (the refusal
+            # is on the case's timeline too, services/cases.py).
+            LegalProposal.objects.filter(pk=proposal.pk, status=Status.PROPOSED).update(
+                status=Status.REJECTED,
+                decided_by_id=actor.pk,
+                decided_at=timezone.now(),
+                decision_reason=str(refused.reason),
+            )
+            counts["time_barred"] += 1
         except TransitionNotAllowed:
             counts["not_in_escalation"] += 1
         except ConcurrentTransition:

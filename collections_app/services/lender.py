@@ -499,6 +499,7 @@ _LOAN_FIELDS = (
     "due_date",
     "days_past_due_reported",
     "charge_off_date",
+    "last_payment_date",
     "origination_date",
     "origination_state",
     "last_source",
@@ -663,6 +664,7 @@ def _loan_apply(
     loan.due_date = record.due_date
     loan.days_past_due_reported = record.days_past_due
     loan.charge_off_date = record.charge_off_date
+    loan.last_payment_date = record.last_payment_date
     loan.origination_date = record.origination_date
     loan.origination_state = record.origination_state
     loan.last_source = source

@@ -102,6 +102,8 @@ def create_portfolio(
             time_zone="Asia/Shanghai" if chinese else "America/New_York",
             preferred_language="zh-Hans" if chinese else "en",
             jurisdiction="CN" if chinese else "US",
+            # The state its statute of limitations is read from (a New York number and zone).
+            region="" if chinese else "NY",
         )
         principal = Decimal(brng.randrange(2000, 20000))
         overdue = (principal / Decimal(brng.choice([3, 6]))).quantize(Decimal("0.01"))

@@ -71,6 +71,7 @@ def loan(**changes: Any) -> dict[str, Any]:
         "due_date": "2026-02-01",
         "days_past_due": "28",
         "charge_off_date": "",
+        "last_payment_date": "",
         "origination_date": "2025-03-01",
         "origination_state": "CA",
     }
@@ -370,7 +371,14 @@ def test_a_loan_reads_from_strings():
     assert record.due_date == dt.date(2026, 2, 1)
     assert record.days_past_due == 28
     assert record.charge_off_date is None
+    assert record.last_payment_date is None
     assert set(loan()) == set(LOAN_FIELDS)
+
+
+def test_a_loan_carries_the_last_payment_date_the_limitation_period_may_run_from():
+    record, found = parse_loan(loan(last_payment_date="2025-11-30"))
+    assert found == []
+    assert record.last_payment_date == dt.date(2025, 11, 30)
 
 
 def test_a_loan_reads_from_json_numbers():
