@@ -38,6 +38,13 @@ class MessageTemplate(models.Model):
     html_body = models.TextField(
         verbose_name=_("HTML body"), blank=True, help_text=_("Email only: the HTML part.")
     )
+    # A demand for payment or a statement of consequences: during a debt's validation period
+    # it waits (12 CFR 1006.38(b): nothing may overshadow the consumer's right to dispute).
+    overshadows_validation = models.BooleanField(
+        verbose_name=_("demands payment or states consequences"),
+        default=False,
+        help_text=_("Held back until the validation period of the debt has ended."),
+    )
     is_active = models.BooleanField(verbose_name=_("active"), default=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 

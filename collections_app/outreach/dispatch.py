@@ -13,6 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.rules import (
+    DISPUTE_RESPONSE,
+    DISPUTE_VERIFICATION,
+    VALIDATION_NOTICE,
+)
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
 from collections_app.outreach.combined import loans_totals
 from collections_app.outreach.gate import ContactRequest, gate_many
@@ -20,6 +25,10 @@ from collections_app.outreach.rendering import Rendered, TemplateRenderError, re
 from collections_app.phrases import phrase
 from collections_app.services.events import case_event_record
 from collections_app.services.messages import MessageBatch, messages_claim_due
+from collections_app.services.validation_notices import (
+    VALIDATION_KEY,
+    validation_notice_provided,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +66,20 @@ def _template_for(
     return found
 
 
+def required_notice_for(message: OutboundMessage) -> str:
+    """Which notice the law requires a message is (compliance/rules.py NOTICE_PASSES), from its
+    template; blank for any other message, or one not queued as required."""
+    from collections_app.services.dispute_notices import RESPONSE_KEY, VERIFICATION_KEY
+
+    if not message.legally_required:
+        return ""
+    return {
+        VALIDATION_KEY: VALIDATION_NOTICE,
+        VERIFICATION_KEY: DISPUTE_VERIFICATION,
+        RESPONSE_KEY: DISPUTE_RESPONSE,
+    }.get(message.template_key, "")
+
+
 def dispatch_batch(
     *, now: dt.datetime | None = None, limit: int | None = None, ids: list[int] | None = None
 ) -> DispatchResult:
@@ -74,12 +97,16 @@ def dispatch_batch(
         templates = _templates()
         moves = MessageBatch()
         rendered: dict[int, Rendered] = {}
+        overshadows: dict[int, bool] = {}
         combined = loans_totals(messages)  # one message for several loans: their totals
         for message in messages:
             try:
+                template = _template_for(templates, message)
+                overshadows[message.pk] = template.overshadows_validation
                 rendered[message.pk] = render_template(
-                    _template_for(templates, message),
+                    template,
                     message.case,
+                    today=timezone.localdate(now),
                     message=message,
                     loans=combined.get(message.pk),
                 )
@@ -105,6 +132,8 @@ def dispatch_batch(
                     message=m,
                     has_opt_out_notice=rendered[m.pk].has_opt_out_notice,
                     legally_required=m.legally_required,
+                    required_notice=required_notice_for(m),
+                    overshadows_validation=overshadows[m.pk],
                 )
                 for m in to_gate
             ],
@@ -124,6 +153,10 @@ def dispatch_batch(
                     html_body=text.html_body,
                 )
                 result.allowed.append(message.pk)
+                if message.template_key == VALIDATION_KEY:
+                    # Rendered dated today: its validation period counts from today.
+                    for notice in message.validation_notices.all():
+                        validation_notice_provided(notice, timezone.localdate(now))
             elif decision.next_allowed_at is not None:
                 moves.defer(
                     message,
