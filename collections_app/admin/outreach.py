@@ -70,6 +70,7 @@ TEMPLATE_FIELDS = (
     "subject",
     "body",
     "html_body",
+    "overshadows_validation",
     "is_active",
 )
 
@@ -96,8 +97,16 @@ class TemplateForm(forms.ModelForm):
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     form = TemplateForm
-    list_display = ("key", "channel", "language", "stage", "is_active", "updated_at")
-    list_filter = ("channel", "language", "stage", "is_active")
+    list_display = (
+        "key",
+        "channel",
+        "language",
+        "stage",
+        "overshadows_validation",
+        "is_active",
+        "updated_at",
+    )
+    list_filter = ("channel", "language", "stage", "overshadows_validation", "is_active")
     search_fields = ("key", "body")
     readonly_fields = ("preview",)
 

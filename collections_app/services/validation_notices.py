@@ -238,6 +238,18 @@ def validation_notice_queue(
         )
 
 
+def validation_notice_ensure(case: CollectionCase) -> ValidationNotice | None:
+    """A third-party debt's first message brings its validation notice along (1006.34(a)(1):
+    in the initial communication or within five days of it): queued by email when the borrower
+    has an address; without one, nothing is queued and the letter is to be mailed (admin:
+    Validation notices). Demands wait meanwhile (compliance/rules.py `validation_period`)."""
+    if case.validation_notices.exists() or not is_third_party(case):
+        return None
+    if not case.loan.borrower.email:
+        return None
+    return validation_notice_queue(case)
+
+
 def stored_itemization(notice: ValidationNotice) -> Itemization:
     return Itemization(
         currency=notice.currency,

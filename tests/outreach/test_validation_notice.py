@@ -147,3 +147,18 @@ def _streams(pdf: bytes) -> str:
         except zlib.error:
             out.append(chunk.decode("latin-1"))
     return "".join(out).upper()
+
+
+def test_a_third_party_debts_first_message_brings_its_notice_along(daytime_zone: str) -> None:
+    third_party()
+    case = make_case(daytime_zone)
+    enqueue(case, "sms")
+    enqueue(case, "sms", step="s2")
+    notices = list(case.validation_notices.all())
+    assert len(notices) == 1
+    assert notices[0].message.template_key == "validation-notice"
+    assert notices[0].message.legally_required is True
+    # First party: nothing is added.
+    first = make_case(daytime_zone, jurisdiction="CN")
+    enqueue(first, "sms")
+    assert not first.validation_notices.exists()
