@@ -28,6 +28,7 @@ from collections_app.services.messages import MessageBatch, messages_claim_due
 from collections_app.services.validation_notices import (
     VALIDATION_KEY,
     validation_notice_provided,
+    validation_notices_ensure,
 )
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def dispatch_batch(
                     ),
                     data={"message": message.pk, "error": "template"},
                 )
+        validation_notices_ensure([m.case for m in messages if not m.legally_required])
         to_gate = [m for m in messages if m.pk in rendered]
         results = gate_many(
             [

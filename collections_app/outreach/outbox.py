@@ -63,10 +63,6 @@ def outbox_enqueue(
             )
     except IntegrityError:
         return OutboundMessage.objects.get(idempotency_key=key), False
-    if not legally_required:
-        from collections_app.services.validation_notices import validation_notice_ensure
-
-        validation_notice_ensure(case)
     return message, True
 
 

@@ -238,16 +238,29 @@ def validation_notice_queue(
         )
 
 
-def validation_notice_ensure(case: CollectionCase) -> ValidationNotice | None:
+def validation_notices_ensure(cases: list[CollectionCase]) -> list[ValidationNotice]:
     """A third-party debt's first message brings its validation notice along (1006.34(a)(1):
-    in the initial communication or within five days of it): queued by email when the borrower
-    has an address; without one, nothing is queued and the letter is to be mailed (admin:
-    Validation notices). Demands wait meanwhile (compliance/rules.py `validation_period`)."""
-    if case.validation_notices.exists() or not is_third_party(case):
-        return None
-    if not case.loan.borrower.email:
-        return None
-    return validation_notice_queue(case)
+    in the initial communication or within five days of it): the dispatcher calls this for each
+    batch, and the notice is queued by email when the borrower has an address (the next batch
+    sends it). Without one nothing is queued: the letter is to be mailed (admin: Validation
+    notices). Demands wait meanwhile (compliance/rules.py `validation_period`). Two queries for
+    a batch of first-party debts."""
+    third = set(
+        JurisdictionProfile.objects.filter(
+            is_current=True, collector_role=CollectorRole.THIRD_PARTY
+        ).values_list("code", flat=True)
+    )
+    due = {c.pk: c for c in cases if c.loan.borrower.jurisdiction in third}
+    if not due:
+        return []
+    have = set(
+        ValidationNotice.objects.filter(case_id__in=list(due)).values_list("case_id", flat=True)
+    )
+    return [
+        validation_notice_queue(case)
+        for pk, case in due.items()
+        if pk not in have and case.loan.borrower.email
+    ]
 
 
 def stored_itemization(notice: ValidationNotice) -> Itemization:

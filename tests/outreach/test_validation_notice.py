@@ -152,13 +152,13 @@ def _streams(pdf: bytes) -> str:
 def test_a_third_party_debts_first_message_brings_its_notice_along(daytime_zone: str) -> None:
     third_party()
     case = make_case(daytime_zone)
-    enqueue(case, "sms")
-    enqueue(case, "sms", step="s2")
+    dispatch_batch(ids=[enqueue(case, "sms").pk])
+    dispatch_batch(ids=[enqueue(case, "sms", step="s2").pk])
     notices = list(case.validation_notices.all())
     assert len(notices) == 1
     assert notices[0].message.template_key == "validation-notice"
     assert notices[0].message.legally_required is True
     # First party: nothing is added.
     first = make_case(daytime_zone, jurisdiction="CN")
-    enqueue(first, "sms")
+    dispatch_batch(ids=[enqueue(first, "sms").pk])
     assert not first.validation_notices.exists()
