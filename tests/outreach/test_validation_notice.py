@@ -16,12 +16,17 @@ from collections_app.models import (
     JurisdictionProfile,
     MessageTemplate,
     OutboundMessage,
+    ValidationNotice,
 )
 from collections_app.models.compliance import CollectorRole
 from collections_app.outreach.dispatch import dispatch_batch
 from collections_app.outreach.gate import gate_contact
 from collections_app.services.validation_letter import validation_letter_pdf
-from collections_app.services.validation_notices import validation_notice_queue
+from collections_app.services.validation_notices import (
+    validation_notice_queue,
+    validation_notices_ensure,
+    within_five_days,
+)
 from tests.outreach.conftest import enqueue, make_case
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +58,8 @@ def test_the_notice_goes_out_with_its_itemization_and_dates_and_starts_the_perio
     assert "This is a communication from a debt collector" in body
     decision = ContactDecision.objects.get(message=message)
     assert (decision.legally_required, decision.required_notice) == (True, "validation_notice")
+    # It went out in the initial communication (1006.34(a)(1)).
+    assert within_five_days(case, notice) is True
 
 
 def test_a_demand_waits_until_the_period_ends(daytime_zone: str) -> None:
@@ -162,3 +169,33 @@ def test_a_third_party_debts_first_message_brings_its_notice_along(daytime_zone:
     first = make_case(daytime_zone, jurisdiction="CN")
     dispatch_batch(ids=[enqueue(first, "sms").pk])
     assert not first.validation_notices.exists()
+
+
+def test_compliance_downloads_the_letter_and_it_is_recorded_mailed(client, daytime_zone) -> None:
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    third_party()
+    case = make_case(daytime_zone, email="")
+    notice = validation_notices_ensure([case])
+    assert notice == []  # no email: nothing queued, the letter is to be mailed
+    notice = ValidationNotice.objects.create(
+        case=case, language="en", currency="USD", itemization_date=dt.date(2026, 1, 1),
+        itemization_amount=1200, interest_since=0, fees_since=0, payments_since=0,
+        credits_since=0, current_amount=1200,
+    )  # fmt: skip
+    client.force_login(make_user("officer", "compliance"))
+    url = reverse("admin:collections_app_validationnotice_changelist")
+    response = client.post(url, {"action": "mail_letter", "_selected_action": [notice.pk]})
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    notice.refresh_from_db()
+    assert notice.provided_on == timezone.localdate()
+    assert notice.period_ends_on == validation_period_end(timezone.localdate(), "US")
+    # An agent may not.
+    client.force_login(make_user("agent1", "agent"))
+    assert (
+        client.post(url, {"action": "mail_letter", "_selected_action": [notice.pk]}).status_code
+        == 403
+    )
