@@ -98,3 +98,37 @@ def test_other_messages_and_required_notices_are_not_held_by_the_period() -> Non
     assert contact_decision(plain, "sms", at).allowed
     no_period = snap(channel="sms", overshadows_validation=True, validation_period_ends=None)
     assert contact_decision(no_period, "sms", at).allowed
+
+
+@pytest.mark.parametrize(
+    ("hold", "legally_required", "template_key", "violation"),
+    [
+        ("cease_communication", True, "dispute-verification", False),
+        ("cease_communication", True, "validation-notice", True),
+        ("dispute", True, "validation-notice", True),
+        ("dispute", True, "dispute-response", False),
+        ("attorney", True, "dispute-verification", True),
+        ("bankruptcy", True, "dispute-verification", True),
+        ("deceased", True, "dispute-verification", True),
+        ("cease_communication", False, "reminder-notice", True),
+    ],
+)
+def test_the_independent_audit_knows_which_holds_a_notice_passes(
+    hold: str, legally_required: bool, template_key: str, violation: bool
+) -> None:
+    from collections_app.compliance.audit import BorrowerRules, Contact, audit
+    from tests.compliance.builders import US
+
+    start = local(NY, 2026, 6, 1, 9, 0)
+    sent = Contact(
+        borrower_id=1,
+        case_id=1,
+        channel="email",
+        address="b@example.com",
+        occurred_at=local(NY, 2026, 6, 2, 12, 0),
+        outcome="delivered",
+        legally_required=legally_required,
+        template_key=template_key,
+    )
+    rules = BorrowerRules(profile=US, zones=(NY,), holds=[(hold, start, None)])
+    assert bool([v for v in audit([sent], {1: rules}) if v.rule == hold]) is violation
