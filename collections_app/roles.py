@@ -53,6 +53,10 @@ _COMPLIANCE_CONFIG = [
     f"{APP}.{action}_{model}"
     for model in ("jurisdictionprofile", "contacthold", "retentionhold")
     for action in ("view", "add", "change")
+] + [
+    # The validation notices generated: read, and a letter recorded as mailed (its one change).
+    f"{APP}.view_validationnotice",
+    f"{APP}.change_validationnotice",
 ]
 # The compliance report and what it is made of.
 _COMPLIANCE_REPORT = [

@@ -188,6 +188,10 @@ PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET")
 # Named in messages and in the voicemail-safe call script.
 COMPANY_NAME = env("COMPANY_NAME", "Example Lending")
 COMPANY_CALLBACK_NUMBER = env("COMPANY_CALLBACK_NUMBER", "+14155550000")
+# The validation notice (third-party profiles, 12 CFR 1006.34): where disputes are mailed, and
+# the creditor the debt is owed to (the lender; a loan's lender_data "creditor" overrides it).
+COMPANY_MAILING_ADDRESS = env("COMPANY_MAILING_ADDRESS", "")
+CREDITOR_NAME = env("CREDITOR_NAME", "")
 # The lender's payment page for a loan; {loan_id} is the lender's loan id.
 PAYMENT_URL_TEMPLATE = env("PAYMENT_URL_TEMPLATE", "https://pay.example.com/loans/{loan_id}")
 # Payment links an agent sends during a call (lender/checkout.py has the scheme): the lender's

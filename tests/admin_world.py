@@ -110,6 +110,8 @@ def build_world() -> World:
         borrower=borrower, case=case, message=email, channel="email", address=EMAIL,
         occurred_at=now, outcome=ContactAttempt.Outcome.DELIVERED,
     )  # fmt: skip
+    from collections_app.services.validation_notices import validation_notice_queue
+
     decision = ContactDecision.objects.create(
         borrower=borrower, case=case, message=message, channel="sms", decided_at=now,
         allowed=False, rule="contact_point_unusable",
@@ -216,6 +218,7 @@ def build_world() -> World:
         "collections_app.outboundmessage": message,
         "collections_app.contactattempt": attempt,
         "collections_app.contactdecision": decision,
+        "collections_app.validationnotice": validation_notice_queue(case),
         "collections_app.contacthold": hold,
         "collections_app.channelconsent": ChannelConsent.objects.get(borrower=borrower),
         "collections_app.caseevent": CaseEvent.objects.filter(case=case).latest("id"),

@@ -13,10 +13,12 @@ from django.db.migrations.loader import MigrationLoader
 
 from collections_app.models import CollectionPolicy, MessageTemplate
 from collections_app.outreach.default_templates import (
+    OVERSHADOWING_STAGES,
     default_templates,
     dispute_templates,
     payment_link_templates,
     policy_step_templates,
+    validation_notice_templates,
 )
 from collections_app.policies.defaults import DEFAULT_POLICIES, DEFAULT_TEMPLATE_KEYS
 from collections_app.roles import ROLE_PERMISSIONS
@@ -84,12 +86,18 @@ def test_the_shipped_templates_are_the_live_default_wording() -> None:
         + policy_step_templates(DEFAULT_TEMPLATE_KEYS)
         + dispute_templates()
         + payment_link_templates()
+        + validation_notice_templates()
     }
     shipped = {
         (t.key, t.channel, t.language): {f: getattr(t, f) for f in fields}
         for t in MessageTemplate.objects.filter(is_active=True)
     }
     assert shipped == live
+    # The wording that states consequences waits out a validation period (migration 0015).
+    flagged = set(
+        MessageTemplate.objects.filter(overshadows_validation=True).values_list("stage", flat=True)
+    )
+    assert flagged == set(OVERSHADOWING_STAGES)
 
 
 @pytest.mark.django_db

@@ -30,6 +30,7 @@ from collections_app.models import (
     ContactDecision,
     ContactHold,
     JurisdictionProfile,
+    ValidationNotice,
 )
 from collections_app.services.consents import (
     consent_opt_in,
@@ -66,6 +67,7 @@ class ProfileForm(forms.ModelForm):
             "requires_call_disclosure",
             "retention_years",
             "limitation_rules",
+            "collector_role",
             "sources",
         )
 
@@ -231,11 +233,12 @@ class ContactDecisionAdmin(PiiFieldsMixin, ReadOnlyAdmin):
         "channel",
         "allowed",
         "rule",
+        "legally_required",
         "next_allowed_at",
         "profile_code",
         "profile_version",
     )
-    list_filter = ("allowed", "channel", "rule", "profile_code")
+    list_filter = ("allowed", "channel", "rule", "legally_required", "profile_code")
     list_select_related = ("borrower",)
     raw_id_fields = ("borrower", "case", "message")
     show_full_result_count = False
@@ -273,3 +276,54 @@ class ContactDecisionAdmin(PiiFieldsMixin, ReadOnlyAdmin):
             "violations": [(v, mask_text(v.detail)) for v in report.violations] if report else [],
         }
         return TemplateResponse(request, "admin/collections_app/compliance_report.html", context)
+
+
+@admin.register(ValidationNotice)
+class ValidationNoticeAdmin(admin.ModelAdmin):
+    """The validation notices generated (services/validation_notices.py): read here; the one
+    change is recording a letter mailed (its PDF, dated today, downloaded at the same time)."""
+
+    list_display = (
+        "created_at",
+        "case",
+        "language",
+        "current_amount",
+        "provided_on",
+        "period_ends_on",
+    )
+    list_select_related = ("case",)
+    raw_id_fields = ("case", "message")
+    actions = ("mail_letter",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in ValidationNotice._meta.fields]
+
+    @admin.action(
+        description=_("Letter (PDF) dated today, recorded as mailed today"),
+        permissions=["change"],
+    )
+    def mail_letter(
+        self, request: HttpRequest, queryset: QuerySet[ValidationNotice]
+    ) -> HttpResponse | None:
+        from collections_app.services.validation_letter import validation_letter_pdf
+        from collections_app.services.validation_notices import validation_notice_provided
+
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select one notice."), messages.ERROR)
+            return None
+        notice = queryset.select_related("case__loan__borrower").get()
+        today = timezone.localdate()
+        pdf = validation_letter_pdf(notice, today)
+        validation_notice_provided(notice, today)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="validation-notice-{notice.case_id}-{today}.pdf"'
+        )
+        return response

@@ -71,6 +71,7 @@ TEMPLATE_FIELDS = (
     "body",
     "html_body",
     "threatens_suit",
+    "overshadows_validation",
     "is_active",
 )
 
@@ -97,8 +98,16 @@ class TemplateForm(forms.ModelForm):
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     form = TemplateForm
-    list_display = ("key", "channel", "language", "stage", "is_active", "updated_at")
-    list_filter = ("channel", "language", "stage", "is_active")
+    list_display = (
+        "key",
+        "channel",
+        "language",
+        "stage",
+        "overshadows_validation",
+        "is_active",
+        "updated_at",
+    )
+    list_filter = ("channel", "language", "stage", "overshadows_validation", "is_active")
     search_fields = ("key", "body")
     readonly_fields = ("preview",)
 

@@ -21,6 +21,13 @@ WEEK = dt.timedelta(days=7)
 DID_NOT_CONNECT = ("busy", "not_connected")
 # Holds that stop all collection contact (legally required notices are not in the ledger).
 STOPPING_HOLDS = {"deceased", "bankruptcy", "attorney", "cease_communication", "dispute"}
+# ... and those no notice passes, required or not (12 CFR 1006.6(b)(2): an attorney's client is
+# contacted through the attorney; a death or a bankruptcy ends collection contact).
+NEVER_PASSED = {"deceased", "bankruptcy", "attorney"}
+# The validation notice (its template key, written here apart from the services): required,
+# but not one of the communications a cease request leaves (1006.6(c)(1)), nor owed once the
+# debt is disputed (the verification is).
+VALIDATION_TEMPLATE = "validation-notice"
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class Contact:
     occurred_at: dt.datetime
     outcome: str
     legally_required: bool = False
+    template_key: str = ""  # the message's, when the contact was one
 
 
 @dataclass
@@ -102,14 +110,16 @@ def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Vi
                     % {"channel": channel, "start": start},
                 )
             )
-    if not c.legally_required:
-        for kind, start, end in rules.holds:
-            if kind in STOPPING_HOLDS and _during(c.occurred_at, start, end):
-                out.append(
-                    Violation(
-                        kind, c, _("%(kind)s hold since %(start)s") % {"kind": kind, "start": start}
-                    )
+    validation = c.template_key == VALIDATION_TEMPLATE
+    for kind, start, end in rules.holds:
+        passes = c.legally_required and kind not in NEVER_PASSED and not validation
+        if kind in STOPPING_HOLDS and not passes and _during(c.occurred_at, start, end):
+            out.append(
+                Violation(
+                    kind, c, _("%(kind)s hold since %(start)s") % {"kind": kind, "start": start}
                 )
+            )
+    if not c.legally_required or validation:
         for case_id, start, end in rules.disputes:
             if c.case_id == case_id and _during(c.occurred_at, start, end):
                 out.append(

@@ -219,4 +219,22 @@ def profile_problems(values: Mapping[str, object]) -> list[Problem]:
     problems += _blackout_dates(values.get("blackout_dates", []))
     problems += _opt_out_keywords(values.get("opt_out_keywords", []))
     problems += _limitation_rules(values.get("limitation_rules", {}))
+    problems += _collector_role(values)
     return problems
+
+
+def _collector_role(values: Mapping[str, object]) -> list[Problem]:
+    # The validation notice written is Regulation F's (its prompts, its period, the CFPB's
+    # address): third-party collection under another regime would send the wrong notice.
+    role = values.get("collector_role") or "first_party"
+    if role == "third_party" and regime_of(str(values.get("code") or "")) != "US":
+        return [
+            Problem(
+                "collector_role",
+                _(
+                    "Third-party collection is written for Regulation F (the US validation "
+                    "notice) only."
+                ),
+            )
+        ]
+    return []

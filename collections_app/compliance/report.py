@@ -128,9 +128,10 @@ def compliance_report(start: dt.date, end: dt.date) -> ComplianceReport:
             "occurred_at",
             "outcome",
             "legally_required",
+            "message__template_key",
         )
     )
-    contacts = [Contact(*row) for row in rows]
+    contacts = [Contact(*row[:-1], template_key=row[-1] or "") for row in rows]
     in_range = [c for c in contacts if c.occurred_at >= since]
     per_debt: dict[int, list[dt.datetime]] = defaultdict(list)
     calls_per_debt: dict[int, list[dt.datetime]] = defaultdict(list)

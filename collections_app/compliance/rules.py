@@ -96,6 +96,13 @@ class Snapshot:
     holds: tuple[Hold, ...] = ()
     entries: tuple[LedgerEntry, ...] = ()
     legally_required: bool = False  # a notice the law requires (may pass cease-communication)
+    # Which one (NOTICE_PASSES): what holds it passes. Blank with `legally_required`: a dispute
+    # notice (the holds a dispute's verification passes).
+    required_notice: str = ""
+    # The message demands payment or states consequences (a template flag) and the debt's
+    # validation period runs until this local date (its last day): it waits.
+    overshadows_validation: bool = False
+    validation_period_ends: dt.date | None = None
     # This debt (the case) has an open dispute: only the notices the law requires go out.
     case_disputed: bool = False
     has_opt_out_notice: bool = True
@@ -183,6 +190,31 @@ _HOLD_RULES = {
 }
 
 
+# The notices the law requires, and the collection holds each one passes. Never an opt-out of
+# the channel (1006.14(h)), a death, a bankruptcy or an attorney (1006.6(b)(2)).
+# - The verification of a disputed debt and the answer to the dispute: collection stops until
+#   the verification is provided (1006.38(d)(2)), which is the point of sending it; a consumer
+#   who asked us to stop and disputed gets the answer they asked for.
+# - The validation notice (1006.34): owed with or within five days of the initial
+#   communication, on a paused case too; but it is not one of the three communications a
+#   cease request leaves (1006.6(c)(1)), and after a dispute the verification is what is owed.
+VALIDATION_NOTICE = "validation_notice"
+DISPUTE_VERIFICATION = "dispute_verification"
+DISPUTE_RESPONSE = "dispute_response"
+_DISPUTE_PASSES = frozenset({"cease_communication", "dispute", "disputed_debt", "case_not_active"})
+NOTICE_PASSES: dict[str, frozenset[str]] = {
+    VALIDATION_NOTICE: frozenset({"case_not_active"}),
+    DISPUTE_VERIFICATION: _DISPUTE_PASSES,
+    DISPUTE_RESPONSE: _DISPUTE_PASSES,
+    "": _DISPUTE_PASSES,
+}
+
+
+def _passes(s: Snapshot, rule: str) -> bool:
+    """A required notice passes this collection hold."""
+    return s.legally_required and rule in NOTICE_PASSES.get(s.required_notice, frozenset())
+
+
 def _check_standing(s: Snapshot, channel: str) -> Decision:
     """Holds, consents and addressing: none of these is lifted by waiting."""
     if not s.address:
@@ -201,11 +233,11 @@ def _check_standing(s: Snapshot, channel: str) -> Decision:
     for kind, detail in _HOLD_RULES.items():
         if kind in kinds:
             return _deny(kind, detail())
-    if "cease_communication" in kinds and not s.legally_required:
+    if "cease_communication" in kinds and not _passes(s, "cease_communication"):
         return _deny("cease_communication", phrase("The borrower asked us to stop communicating."))
-    if "dispute" in kinds and not s.legally_required:
+    if "dispute" in kinds and not _passes(s, "dispute"):
         return _deny("dispute", phrase("The debt is disputed: no collection until it is answered."))
-    if s.case_disputed and not s.legally_required:
+    if s.case_disputed and not _passes(s, "disputed_debt"):
         return _deny(
             "disputed_debt",
             phrase(
@@ -213,7 +245,7 @@ def _check_standing(s: Snapshot, channel: str) -> Decision:
                 "sent until the verification has gone out."
             ),
         )
-    if not s.case_active and not s.legally_required:
+    if not s.case_active and not _passes(s, "case_not_active"):
         return _deny("case_not_active", phrase("The case is paused or closed."))
     if channel in s.opted_out:
         return _deny("opted_out", phrase("The borrower opted out of %(channel)s.", channel=channel))
@@ -230,6 +262,26 @@ def _check_standing(s: Snapshot, channel: str) -> Decision:
             "missing_opt_out_notice", phrase("The message lacks the required opt-out notice.")
         )
     return ALLOWED
+
+
+def _check_validation_period(s: Snapshot, at: dt.datetime) -> Decision:
+    """12 CFR 1006.38(b): during the validation period nothing may overshadow the consumer's
+    right to dispute; a message that demands payment or states consequences waits until the
+    day after the period's last day, in every zone the borrower may be in."""
+    ends = s.validation_period_ends
+    if not s.overshadows_validation or ends is None or s.legally_required:
+        return ALLOWED
+    if all(_local(at, zone).date() > ends for zone in s.zones):
+        return ALLOWED
+    after = ends + dt.timedelta(days=1)
+    return _deny(
+        "validation_period",
+        phrase(
+            "The validation period runs until %(date)s: no demand for payment before it ends.",
+            date=ends.isoformat(),
+        ),
+        max(_at_local(after, dt.time(0), zone) for zone in s.zones),
+    )
 
 
 def _check_calendar(s: Snapshot, at: dt.datetime) -> Decision:
@@ -434,6 +486,8 @@ def check(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decision:
         )
     for decision in (
         _check_standing(snapshot, channel),
+        # Before the calendar: its wait (up to 30-odd days) is where the search for a slot starts.
+        _check_validation_period(snapshot, at),
         _check_calendar(snapshot, at),
         _check_call_caps(snapshot, at) if channel == "voice" else ALLOWED,
         _check_message_caps(snapshot, at) if channel in ("sms", "email") else ALLOWED,

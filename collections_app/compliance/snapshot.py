@@ -6,10 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
+from collections_app.compliance.holidays import validation_period_end
 from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
 from collections_app.models import (
     BadContactPoint,
@@ -21,7 +23,9 @@ from collections_app.models import (
     ContactPoint,
     Dispute,
     JurisdictionProfile,
+    ValidationNotice,
 )
+from collections_app.models.compliance import CollectorRole
 from collections_app.phrases import phrase
 from collections_app.states import ACTIVE_STATES
 
@@ -147,6 +151,39 @@ def load_disputed_cases(case_ids: list[int]) -> frozenset[int]:
     )
 
 
+def load_validation_notices(case_ids: list[int]) -> dict[int, dt.date | None]:
+    """{case id: the last day of its validation period} for the cases with a validation notice;
+    None for one generated but not provided yet (its period has not started)."""
+    found: dict[int, dt.date | None] = {}
+    for case_id, provided_on, ends in (
+        ValidationNotice.objects.filter(case_id__in=case_ids)
+        .order_by("created_at", "pk")
+        .values_list("case_id", "provided_on", "period_ends_on")
+    ):
+        # The latest provided notice counts; one not provided yet does not undo an earlier one.
+        if provided_on is not None and ends is not None:
+            found[case_id] = ends
+        else:
+            found.setdefault(case_id, None)
+    return found
+
+
+def validation_period_for(
+    state: BorrowerState, case_id: int, notices: dict[int, dt.date | None], at: dt.datetime
+) -> dt.date | None:
+    """The last day of the case's validation period for the overshadowing rule, or None when
+    none runs. A third-party debt whose notice has not gone out yet is treated as if it went out
+    today: a demand waits until the notice has been provided and its period has ended."""
+    row = state.profile_row
+    if row is None or row.collector_role != CollectorRole.THIRD_PARTY:
+        return None
+    ends = notices.get(case_id)
+    if ends is not None:
+        return ends
+    today = max((at.astimezone(ZoneInfo(z)).date() for z in state.zones), default=at.date())
+    return validation_period_end(today, row.code)
+
+
 def snapshot_for(
     state: BorrowerState,
     *,
@@ -157,6 +194,9 @@ def snapshot_for(
     has_opt_out_notice: bool = True,
     send_margin: dt.timedelta = dt.timedelta(0),
     case_disputed: bool = False,
+    required_notice: str = "",
+    overshadows_validation: bool = False,
+    validation_period_ends: dt.date | None = None,
 ) -> Snapshot:
     """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
     if state.profile_row is None:
@@ -188,4 +228,7 @@ def snapshot_for(
         bad_addresses=frozenset(a for ch, a in state.bad_points if ch == channel),
         send_margin=send_margin,
         case_disputed=case_disputed,
+        required_notice=required_notice,
+        overshadows_validation=overshadows_validation,
+        validation_period_ends=validation_period_ends,
     )

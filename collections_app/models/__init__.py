@@ -47,6 +47,7 @@ from collections_app.models.compliance import (  # noqa: E402
     ContactHold,
     ContactLedger,
     JurisdictionProfile,
+    ValidationNotice,
 )
 
 __all__ += [
@@ -55,6 +56,7 @@ __all__ += [
     "ContactHold",
     "ContactLedger",
     "JurisdictionProfile",
+    "ValidationNotice",
 ]
 from collections_app.models.workspace import AgentProfile, PiiAccessLog  # noqa: E402
 

@@ -13,6 +13,14 @@ from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
 from collections_app.models.choices import Channel
 from collections_app.validators import validate_e164
+from collections_app.models.loans import MONEY
+
+
+class CollectorRole(models.TextChoices):
+    """Who collects under a profile: the creditor itself, or a debt collector for others."""
+
+    FIRST_PARTY = "first_party", _("First party (the creditor)")
+    THIRD_PARTY = "third_party", _("Third party (a debt collector)")
 
 
 class JurisdictionProfile(models.Model):
@@ -120,6 +128,18 @@ class JurisdictionProfile(models.Model):
         verbose_name=_("days to answer a dispute"),
         default=30,
         help_text=_("Days after a dispute is received by which it must be answered (the SLA)."),
+    )
+    # Third party: the validation notice (12 CFR 1006.34) is owed and every communication says
+    # it is from a debt collector (1006.18(e)); the validation period stops demands meanwhile.
+    collector_role = models.CharField(
+        verbose_name=_("who collects"),
+        max_length=12,
+        choices=CollectorRole.choices,
+        default=CollectorRole.FIRST_PARTY,
+        help_text=_(
+            "Third party: the validation notice is sent and every message says it is from a "
+            "debt collector."
+        ),
     )
     # Read on every agent's call once the borrower is verified (US: 15 U.S.C. 1692e(11)).
     requires_call_disclosure = models.BooleanField(
@@ -361,6 +381,9 @@ class ContactDecision(models.Model):
     next_allowed_at = models.DateTimeField(verbose_name=_("next allowed at"), null=True, blank=True)
     profile_code = models.CharField(verbose_name=_("contact rules profile"), max_length=16)
     profile_version = models.PositiveIntegerField(verbose_name=_("profile version"))
+    # A notice the law requires, decided as one (it may have passed a collection hold).
+    legally_required = models.BooleanField(verbose_name=_("required by law"), default=False)
+    required_notice = models.CharField(verbose_name=_("required notice"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("contact decision")
@@ -381,3 +404,48 @@ class ContactDecision(models.Model):
             "borrower": self.borrower_id,
             "rule": self.rule,
         }
+
+
+class ValidationNotice(models.Model):
+    """The validation information of 12 CFR 1006.34 for one debt, as generated from the case:
+    the itemization and the dates. `provided_on` is the day it went out (the email sent, the
+    letter mailed); the validation period ends on `period_ends_on`."""
+
+    case = models.ForeignKey(
+        CollectionCase,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="validation_notices",
+    )
+    message = models.ForeignKey(
+        "collections_app.OutboundMessage",
+        verbose_name=_("message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="validation_notices",
+    )
+    language = models.CharField(verbose_name=_("language"), max_length=10)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3)
+    itemization_date = models.DateField(verbose_name=_("itemization date"))
+    itemization_amount = models.DecimalField(
+        verbose_name=_("amount on the itemization date"), **MONEY
+    )
+    interest_since = models.DecimalField(verbose_name=_("interest since"), **MONEY)
+    fees_since = models.DecimalField(verbose_name=_("fees since"), **MONEY)
+    payments_since = models.DecimalField(verbose_name=_("payments since"), **MONEY)
+    credits_since = models.DecimalField(verbose_name=_("credits since"), **MONEY)
+    current_amount = models.DecimalField(verbose_name=_("amount now"), **MONEY)
+    provided_on = models.DateField(verbose_name=_("provided on"), null=True, blank=True)
+    period_ends_on = models.DateField(
+        verbose_name=_("validation period ends on"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("validation notice")
+        verbose_name_plural = _("validation notices")
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return gettext("validation notice for case %(case)s") % {"case": self.case_id}

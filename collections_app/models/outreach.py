@@ -48,6 +48,13 @@ class MessageTemplate(models.Model):
             "Never sent for a time-barred debt."
         ),
     )
+    # A demand for payment or a statement of consequences: during a debt's validation period
+    # it waits (12 CFR 1006.38(b): nothing may overshadow the consumer's right to dispute).
+    overshadows_validation = models.BooleanField(
+        verbose_name=_("demands payment or states consequences"),
+        default=False,
+        help_text=_("Held back until the validation period of the debt has ended."),
+    )
     is_active = models.BooleanField(verbose_name=_("active"), default=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 

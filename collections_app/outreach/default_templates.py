@@ -483,3 +483,26 @@ def payment_link_templates() -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+# --- the validation notice (services/validation_notices.py writes its text) -------------------
+
+VALIDATION_NOTICE = "validation-notice"
+# Wording written for these stages states consequences (legal action): held back during a
+# debt's validation period (MessageTemplate.overshadows_validation; migration 0015 sets it).
+OVERSHADOWING_STAGES = ("escalation", "legal")
+
+
+def validation_notice_templates() -> list[dict[str, str]]:
+    """Email only, in each language: the text comes from the case, in the borrower's language."""
+    return [
+        {
+            "key": VALIDATION_NOTICE,
+            "channel": "email",
+            "language": language,
+            "stage": "",
+            "subject": "{{ validation_notice_subject }}",
+            "body": "{{ validation_notice }}",
+        }
+        for language in (EN, ZH)
+    ]

@@ -13,6 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.rules import (
+    DISPUTE_RESPONSE,
+    DISPUTE_VERIFICATION,
+    VALIDATION_NOTICE,
+)
 from collections_app.models import CaseEvent, MessageTemplate, OutboundMessage
 from collections_app.outreach.combined import loans_totals
 from collections_app.outreach.gate import ContactRequest, gate_many
@@ -21,6 +26,11 @@ from collections_app.phrases import phrase
 from collections_app.selectors.debt_status import messages_debt_status
 from collections_app.services.events import case_event_record
 from collections_app.services.messages import MessageBatch, messages_claim_due
+from collections_app.services.validation_notices import (
+    VALIDATION_KEY,
+    validation_notice_provided,
+    validation_notices_ensure,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +68,20 @@ def _template_for(
     return found
 
 
+def required_notice_for(message: OutboundMessage) -> str:
+    """Which notice the law requires a message is (compliance/rules.py NOTICE_PASSES), from its
+    template; blank for any other message, or one not queued as required."""
+    from collections_app.services.dispute_notices import RESPONSE_KEY, VERIFICATION_KEY
+
+    if not message.legally_required:
+        return ""
+    return {
+        VALIDATION_KEY: VALIDATION_NOTICE,
+        VERIFICATION_KEY: DISPUTE_VERIFICATION,
+        RESPONSE_KEY: DISPUTE_RESPONSE,
+    }.get(message.template_key, "")
+
+
 def dispatch_batch(
     *, now: dt.datetime | None = None, limit: int | None = None, ids: list[int] | None = None
 ) -> DispatchResult:
@@ -75,14 +99,18 @@ def dispatch_batch(
         templates = _templates()
         moves = MessageBatch()
         rendered: dict[int, Rendered] = {}
+        overshadows: dict[int, bool] = {}
         combined = loans_totals(messages)  # one message for several loans: their totals
         # Time-barred debts (no suit threats, the state's disclosure): the batch's at once.
         debts = messages_debt_status(messages, combined, timezone.localdate(now))
         for message in messages:
             try:
+                template = _template_for(templates, message)
+                overshadows[message.pk] = template.overshadows_validation
                 rendered[message.pk] = render_template(
-                    _template_for(templates, message),
+                    template,
                     message.case,
+                    today=timezone.localdate(now),
                     message=message,
                     loans=combined.get(message.pk),
                     debt=debts.get(message.pk),
@@ -100,6 +128,7 @@ def dispatch_batch(
                     ),
                     data={"message": message.pk, "error": "template"},
                 )
+        validation_notices_ensure([m.case for m in messages if not m.legally_required])
         to_gate = [m for m in messages if m.pk in rendered]
         results = gate_many(
             [
@@ -109,6 +138,8 @@ def dispatch_batch(
                     message=m,
                     has_opt_out_notice=rendered[m.pk].has_opt_out_notice,
                     legally_required=m.legally_required,
+                    required_notice=required_notice_for(m),
+                    overshadows_validation=overshadows[m.pk],
                 )
                 for m in to_gate
             ],
@@ -128,6 +159,10 @@ def dispatch_batch(
                     html_body=text.html_body,
                 )
                 result.allowed.append(message.pk)
+                if message.template_key == VALIDATION_KEY:
+                    # Rendered dated today: its validation period counts from today.
+                    for notice in message.validation_notices.all():
+                        validation_notice_provided(notice, timezone.localdate(now))
             elif decision.next_allowed_at is not None:
                 moves.defer(
                     message,

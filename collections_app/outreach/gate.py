@@ -27,8 +27,10 @@ from collections_app.compliance.snapshot import (
     NoProfile,
     load_borrower_states,
     load_disputed_cases,
+    load_validation_notices,
     own_addresses,
     snapshot_for,
+    validation_period_for,
 )
 from collections_app.db import fast_update
 from collections_app.models import (
@@ -48,6 +50,11 @@ class ContactRequest:
     address: str | None = None  # None: the borrower's own address for the channel
     legally_required: bool = False
     has_opt_out_notice: bool = True
+    # Which required notice (compliance/rules.py NOTICE_PASSES); with `legally_required` only.
+    required_notice: str = ""
+    # A demand or a statement of consequences (the template's flag): waits out a validation
+    # period.
+    overshadows_validation: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,9 @@ def gate_many(
         )
         list(ContactLedger.objects.select_for_update().filter(borrower_id__in=ids).order_by("pk"))
         states = load_borrower_states(list(borrowers.values()), at)
-        disputed = load_disputed_cases(sorted({r.case.pk for r in requests}))
+        case_ids = sorted({r.case.pk for r in requests})
+        disputed = load_disputed_cases(case_ids)
+        notices = load_validation_notices(case_ids)
         decisions: list[ContactDecision] = []
         attempts: list[ContactAttempt | None] = []
         outcomes: list[Decision] = []
@@ -98,6 +107,11 @@ def gate_many(
                     has_opt_out_notice=request.has_opt_out_notice,
                     send_margin=send_margin,
                     case_disputed=request.case.pk in disputed,
+                    required_notice=request.required_notice if request.legally_required else "",
+                    overshadows_validation=request.overshadows_validation,
+                    validation_period_ends=validation_period_for(
+                        state, request.case.pk, notices, at
+                    ),
                 )
                 decision = contact_decision(snapshot, request.channel, at)
                 code, version, address = (
@@ -125,6 +139,8 @@ def gate_many(
                     next_allowed_at=decision.next_allowed_at,
                     profile_code=code,
                     profile_version=version,
+                    legally_required=request.legally_required,
+                    required_notice=request.required_notice if request.legally_required else "",
                 )
             )
             attempt = None
@@ -165,6 +181,8 @@ def gate_contact(
     address: str | None = None,
     legally_required: bool = False,
     has_opt_out_notice: bool = True,
+    required_notice: str = "",
+    overshadows_validation: bool = False,
 ) -> GateResult:
     """Decide one contact (see gate_many). Send only when `.allowed`."""
     request = ContactRequest(
@@ -174,6 +192,8 @@ def gate_contact(
         address=address,
         legally_required=legally_required,
         has_opt_out_notice=has_opt_out_notice,
+        required_notice=required_notice,
+        overshadows_validation=overshadows_validation,
     )
     return gate_many([request], at)[0]
 

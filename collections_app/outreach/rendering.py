@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.template import Context, Engine, Template, TemplateSyntaxError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from collections_app.compliance.limitations import DebtStatus
@@ -191,6 +191,9 @@ def message_context(
         "checkout_link": lambda: checkout().url,
         "checkout_amount": lambda: checkout().amount,
         "checkout_expires": lambda: checkout().expires,
+        # The validation notice's email (services/validation_notices.py), dated today.
+        "validation_notice": lambda: _validation_notice(case, today),
+        "validation_notice_subject": lambda: _validation_subject(case),
     }
 
 
@@ -204,6 +207,47 @@ def time_barred_disclosure(debt: DebtStatus, language: str) -> str:
     """The disclosure the debt's rule requires, in the borrower's language ("" for none)."""
     table = copy.TIME_BARRED_DISCLOSURES.get(debt.disclosure) if debt.disclosure else None
     return copy.pick(table, language) if table else ""
+
+
+def _validation_notice(case: CollectionCase, today: dt.date) -> str:
+    from collections_app.services.validation_notices import (
+        itemization,
+        notice_text,
+        stored_itemization,
+    )
+
+    notice = case.validation_notices.order_by("-created_at", "-pk").first() if case.pk else None
+    item = stored_itemization(notice) if notice is not None else itemization(case)
+    return notice_text(case, item, today)
+
+
+def _validation_subject(case: CollectionCase) -> str:
+    from collections_app.services.validation_notices import notice_subject
+
+    return notice_subject(case)
+
+
+def debt_collector_disclosure(borrower: Borrower, channel: str) -> str:
+    """12 CFR 1006.18(e): every communication of a third-party collector says it is from a debt
+    collector (in full in an email, the short form in an SMS or a recorded message), in the
+    borrower's language; blank for a first-party profile."""
+    from collections_app.models import JurisdictionProfile
+    from collections_app.models.compliance import CollectorRole
+
+    role = (
+        JurisdictionProfile.objects.filter(code=borrower.jurisdiction, is_current=True)
+        .values_list("collector_role", flat=True)
+        .first()
+    )
+    if role != CollectorRole.THIRD_PARTY:
+        return ""
+    with translation.override(borrower.preferred_language):
+        if channel == "email":
+            return _(
+                "This is a communication from a debt collector attempting to collect a debt. "
+                "Any information obtained will be used for that purpose."
+            )
+        return _("This communication is from a debt collector.")
 
 
 def _dispute_response(case: CollectionCase) -> str:
@@ -288,6 +332,9 @@ def render_template(
     body = _render(_TEXT, template.body, context, f"{template} body")
     if disclosure and disclosure not in body:
         body = f"{body} {disclosure}" if template.channel != "email" else f"{body}\n\n{disclosure}"
+    collector = debt_collector_disclosure(borrower, template.channel)
+    if collector and collector not in body:
+        body = f"{body}\n\n{collector}" if template.channel == "email" else f"{body} {collector}"
     if template.channel == "sms":
         line = sms_opt_out_line(borrower)
         if line not in body:
@@ -314,10 +361,16 @@ def render_template(
             {"footer": footer},
             "footer",
         )
+        collector_html = (
+            _render(_HTML, "<p>{{ disclosure }}</p>\n", {"disclosure": collector}, "disclosure")
+            + "\n"
+            if collector
+            else ""
+        )
         return Rendered(
             subject=subject,
             body=f"{body}\n\n--\n{footer}",
-            html_body=f"{html}\n{footer_html}" if html else "",
+            html_body=f"{html}\n{collector_html}{footer_html}" if html else "",
             has_opt_out_notice=True,
             # RFC 2369 / RFC 8058: mail clients show an unsubscribe button and POST to it.
             headers={

@@ -176,3 +176,19 @@ def test_a_new_profile_under_us_law_may_not_call_at_night(client) -> None:
     data["window_end"] = "21:00"
     assert client.post(url, data).status_code == 302
     assert JurisdictionProfile.objects.get(code="US-NY").window_end == T(21, 0)
+
+
+@pytest.mark.parametrize(
+    ("values", "refused"),
+    [
+        ({**US, "collector_role": "third_party"}, False),
+        ({**US, "code": "US-NY", "collector_role": "third_party"}, False),
+        ({**CN, "collector_role": "third_party"}, True),
+        ({**CN, "collector_role": "first_party"}, False),
+    ],
+)
+def test_third_party_collection_only_where_its_notice_is_written(
+    values: dict, refused: bool
+) -> None:
+    fields = {p.field for p in profile_problems(values)}
+    assert ("collector_role" in fields) is refused
