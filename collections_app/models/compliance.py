@@ -12,8 +12,8 @@ from collections_app.masking import mask_address
 from collections_app.models.borrowers import Borrower
 from collections_app.models.cases import CollectionCase
 from collections_app.models.choices import Channel
-from collections_app.validators import validate_e164
 from collections_app.models.loans import MONEY
+from collections_app.validators import validate_e164
 
 
 class CollectorRole(models.TextChoices):
