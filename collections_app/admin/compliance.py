@@ -62,6 +62,11 @@ class ProfileForm(forms.ModelForm):
             "third_party_contact_allowed",
             "dispute_response_days",
             "requires_call_disclosure",
+            "prerecorded_voice_needs_consent",
+            "calls_recorded",
+            "recording_disclosure_regions",
+            "consent_exception_frequency",
+            "consent_exception_hours",
             "sources",
         )
 

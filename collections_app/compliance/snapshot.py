@@ -10,14 +10,17 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
+from collections_app.compliance.consent_rules import ConsentGrant, PhonePoint
 from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
 from collections_app.models import (
     BadContactPoint,
     Borrower,
     ChannelConsent,
     CollectionCase,
+    ConsentException,
     ContactAttempt,
     ContactHold,
+    ContactPoint,
     Dispute,
     JurisdictionProfile,
 )
@@ -67,6 +70,13 @@ def profile_from_row(row: JurisdictionProfile) -> Profile:
         requires_opt_out_notice=row.requires_opt_out_notice,
         blackout_dates=frozenset(dt.date.fromisoformat(d) for d in row.blackout_dates),
         third_party_contact_allowed=row.third_party_contact_allowed,
+        prerecorded_voice_needs_consent=row.prerecorded_voice_needs_consent,
+        calls_recorded=row.calls_recorded,
+        recording_disclosure_regions=frozenset(
+            str(r).upper() for r in row.recording_disclosure_regions or ()
+        ),
+        consent_exception_frequency=row.consent_exception_frequency,
+        consent_exception_hours=row.consent_exception_hours,
     )
 
 
@@ -86,10 +96,12 @@ class BorrowerState:
     holds: tuple[Hold, ...]
     bad_points: frozenset[tuple[str, str]]
     entries: list[LedgerEntry] = field(default_factory=list)
+    phone_points: dict[str, PhonePoint] = field(default_factory=dict)
+    exceptions: tuple[ConsentGrant, ...] = ()
 
 
 def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int, BorrowerState]:
-    """Four queries for any number of borrowers (call it with their ledger rows locked)."""
+    """Six queries for any number of borrowers (call it with their ledger rows locked)."""
     ids = [b.pk for b in borrowers]
     profiles = {p.code: p for p in JurisdictionProfile.objects.filter(is_current=True)}
     opted_out: dict[int, set[str]] = defaultdict(set)
@@ -112,6 +124,29 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
         borrower_id__in=ids, occurred_at__gt=at - LOOKBACK
     ).values_list("borrower_id", "channel", "address", "occurred_at", "outcome", "case_id"):
         entries[borrower_id].append(LedgerEntry(c, a, o, out, cid))
+    points: dict[int, dict[str, PhonePoint]] = defaultdict(dict)
+    for borrower_id, address, type_, consent in ContactPoint.objects.filter(
+        borrower_id__in=ids, kind=ContactPoint.Kind.PHONE
+    ).values_list("borrower_id", "address", "type", "consent"):
+        points[borrower_id][address] = PhonePoint(type=type_, consent=consent)
+    # Exceptions still in force at `at` (the rules check their scope and span).
+    grants: dict[int, list[ConsentGrant]] = defaultdict(list)
+    for row in ConsentException.objects.filter(
+        borrower_id__in=ids, valid_until__gt=at, revoked_at__isnull=True
+    ).order_by("pk"):
+        grants[row.borrower_id].append(
+            ConsentGrant(
+                id=row.pk,
+                kind=row.kind,
+                channel=row.channel,
+                given_at=row.given_at,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+                method=row.method,
+                case_id=row.case_id,
+                revoked_at=row.revoked_at,
+            )
+        )
     return {
         b.pk: BorrowerState(
             borrower=b,
@@ -121,6 +156,8 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
             holds=tuple(holds[b.pk]),
             bad_points=frozenset(bad[b.pk]),
             entries=entries[b.pk],
+            phone_points=points[b.pk],
+            exceptions=tuple(grants[b.pk]),
         )
         for b in borrowers
     }
@@ -146,6 +183,7 @@ def snapshot_for(
     has_opt_out_notice: bool = True,
     send_margin: dt.timedelta = dt.timedelta(0),
     case_disputed: bool = False,
+    prerecorded: bool = False,
 ) -> Snapshot:
     """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
     if state.profile_row is None:
@@ -171,4 +209,8 @@ def snapshot_for(
         bad_addresses=frozenset(a for ch, a in state.bad_points if ch == channel),
         send_margin=send_margin,
         case_disputed=case_disputed,
+        prerecorded=prerecorded,
+        phone_points=state.phone_points,
+        exceptions=state.exceptions,
+        region=state.borrower.region,
     )

@@ -109,3 +109,6 @@ __all__ += ["CallLog", "CallScript", "RightPartyCheck"]
 from collections_app.models.settlements import PaymentLink, Settlement  # noqa: E402
 
 __all__ += ["PaymentLink", "Settlement"]
+from collections_app.models.consent import ConsentException  # noqa: E402
+
+__all__ += ["ConsentException"]

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from collections_app.compliance.consent_rules import recording_for
 from collections_app.compliance.rules import Decision, LedgerEntry, contact_decision
 from collections_app.compliance.snapshot import (
     NoProfile,
@@ -48,6 +49,12 @@ class ContactRequest:
     address: str | None = None  # None: the borrower's own address for the channel
     legally_required: bool = False
     has_opt_out_notice: bool = True
+
+    @property
+    def prerecorded(self) -> bool:
+        """A voice contact carrying a message is our automated (prerecorded, text-to-speech)
+        call; an agent's call carries none (services/calls.py)."""
+        return self.channel == "voice" and self.message is not None
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,10 @@ def gate_many(
                     has_opt_out_notice=request.has_opt_out_notice,
                     send_margin=send_margin,
                     case_disputed=request.case.pk in disputed,
+                    prerecorded=request.prerecorded,
                 )
                 decision = contact_decision(snapshot, request.channel, at)
+                recorded, _disclose = recording_for(snapshot, request.channel)
                 code, version, address = (
                     state.profile_row.code,
                     state.profile_row.version,
@@ -110,6 +119,7 @@ def gate_many(
                 detail = exc.args[0] if exc.args else str(exc)
                 decision = Decision(allowed=False, rule="no_profile", detail=detail)
                 code, version = state.borrower.jurisdiction, 0
+                recorded = False
                 address = request.address or own_addresses(state.borrower).get(request.channel, "")
             outcomes.append(decision)
             decisions.append(
@@ -125,6 +135,7 @@ def gate_many(
                     next_allowed_at=decision.next_allowed_at,
                     profile_code=code,
                     profile_version=version,
+                    consent_exception_id=decision.exception.id if decision.exception else None,
                 )
             )
             attempt = None
@@ -137,6 +148,7 @@ def gate_many(
                     address=address,
                     occurred_at=at,
                     legally_required=request.legally_required,
+                    recorded=recorded,
                 )
                 # Later requests in this batch must see this one.
                 state.entries.append(

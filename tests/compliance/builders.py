@@ -15,6 +15,9 @@ US = Profile(
     window_end=dt.time(21),
     max_call_attempts_per_debt_7d=7,
     call_cooldown_after_conversation_days=7,
+    prerecorded_voice_needs_consent=True,
+    recording_disclosure_regions=frozenset("CA CT DE FL IL MD MA MI MT NV NH OR PA WA".split()),
+    consent_exception_frequency=True,
 )
 CN = Profile(
     code="CN",
@@ -23,6 +26,9 @@ CN = Profile(
     window_end=dt.time(22),
     max_connected_calls_per_day=3,
     max_unanswered_calls_per_number_day=6,
+    calls_recorded=True,
+    recording_disclosure_regions=frozenset({"*"}),
+    consent_exception_hours=True,
 )
 PHONE = "+14155550100"
 EMAIL = "b@example.com"
