@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 VOICE_CONSENTS = frozenset({"prior_express_consent", "prior_express_written_consent"})
 # The only type the lender can tell us is a landline (ContactPoint.Type).
 LANDLINE_TYPES = frozenset({"home"})
+# Two-party (all-party) consent states for recording a call (state wiretap laws; Michigan and
+# Oregon included on purpose, the conservative reading). Migration 0015 ships them to US.
+TWO_PARTY_CONSENT_STATES = frozenset(
+    ("CA", "CT", "DE", "FL", "IL", "MD", "MA", "MI", "MT", "NV", "NH", "OR", "PA", "WA")
+)
 FREQUENCY_WINDOW = dt.timedelta(days=7)  # Reg F 1006.14(b)(3)(i): "within the last seven days"
 
 CALL_FREQUENCY = "call_frequency"
@@ -112,7 +117,9 @@ def usable_exception(s: Snapshot, rule: str, channel: str, at: dt.datetime) -> C
     usable = [
         g
         for g in s.exceptions
-        if rule in LIFTS.get(g.kind, ()) and _allowed_kind(s, g.kind) and grant_covers(g, s, channel, at)
+        if rule in LIFTS.get(g.kind, ())
+        and _allowed_kind(s, g.kind)
+        and grant_covers(g, s, channel, at)
     ]
     return max(usable, key=lambda g: (g.given_at, g.id), default=None)
 
@@ -135,8 +142,13 @@ def recording_for(s: Snapshot, channel: str) -> tuple[bool, bool]:
     is not known."""
     if channel != "voice" or not s.profile.calls_recorded:
         return False, False
-    regions = s.profile.recording_disclosure_regions
-    if not regions:
-        return True, False
-    # A borrower whose region we do not know may be in one that requires it.
-    return True, "*" in regions or not s.region or s.region.upper() in regions
+    return True, disclosure_needed(s.profile.recording_disclosure_regions, s.region)
+
+
+def disclosure_needed(regions: frozenset[str] | list[str], region: str) -> bool:
+    """Whether a recorded call to a borrower in `region` must say so: the profile lists the
+    region, or "*"; a borrower whose region we do not know may be in one that does."""
+    listed = {str(r).strip().upper() for r in regions}
+    if not listed:
+        return False
+    return "*" in listed or not region or region.strip().upper() in listed

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.consent_rules import TWO_PARTY_CONSENT_STATES
 from collections_app.problems import Problem
 
 
@@ -56,9 +57,7 @@ LAW_LIMITS: dict[str, LawLimits] = {
         frequency_exception_allowed=True,  # 1006.14(b)(3)(i)
         hours_exception_allowed=True,  # 1006.6(b)(1): "without the prior consent of the consumer"
         # Two-party-consent states (state wiretap laws).
-        recording_disclosure_regions=frozenset(
-            "CA CT DE FL IL MD MA MI MT NV NH OR PA WA".split()
-        ),
+        recording_disclosure_regions=TWO_PARTY_CONSENT_STATES,
     ),
     "CN": LawLimits(
         name="CBA 2026 / NIFA 2024",

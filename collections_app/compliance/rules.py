@@ -379,7 +379,7 @@ def check(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decision:
         if not decision.allowed:
             return decision
     if used:
-        grant, rule = used[-1]
+        grant = used[-1][0]
         details = [consent_rules.exception_detail(g, r) for g, r in used]
         return Decision(allowed=True, detail=joined(" ", details), exception=grant)
     return ALLOWED

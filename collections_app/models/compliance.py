@@ -139,7 +139,7 @@ class JurisdictionProfile(models.Model):
         default=False,
         help_text=_(
             "A time the borrower agreed to may be outside the allowed hours (CN guideline: "
-            "\"unless the debtor agreed\")."
+            '"unless the debtor agreed").'
         ),
     )
     sources = models.TextField(

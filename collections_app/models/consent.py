@@ -62,9 +62,7 @@ class ConsentException(models.Model):
     given_at = models.DateTimeField(
         verbose_name=_("given at"), help_text=_("When the borrower gave it.")
     )
-    method = models.CharField(
-        verbose_name=_("how given"), max_length=16, choices=Method.choices
-    )
+    method = models.CharField(verbose_name=_("how given"), max_length=16, choices=Method.choices)
     valid_from = models.DateTimeField(
         verbose_name=_("valid from"), help_text=_("The first moment it covers.")
     )
@@ -76,7 +74,7 @@ class ConsentException(models.Model):
         verbose_name=_("note"),
         max_length=300,
         blank=True,
-        help_text=_("What the borrower said, e.g. \"call me tonight at 22:30\"."),
+        help_text=_('What the borrower said, e.g. "call me tonight at 22:30".'),
     )
     call = models.ForeignKey(
         "collections_app.CallLog",

@@ -15,10 +15,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.consent_rules import disclosure_needed
 from collections_app.models import CallScript, CollectionCase, JurisdictionProfile
 from collections_app.outreach.call_script_defaults import DISCLOSURE
 from collections_app.outreach.rendering import message_context, render_text
 from collections_app.web.voice import (
+    RECORDING_DISCLOSURE,
     THIRD_PARTY_SAFE,
     THIRD_PARTY_SAFE_NO_NUMBER,
     first_name,
@@ -36,6 +38,8 @@ class RenderedScript:
     disclosure: str  # once verified
     body: str  # once verified; "" when no script is written for the stage
     disclosure_required: bool
+    # Said first, to whoever answers, when the profile records calls and requires it.
+    recording_disclosure: str = ""
 
 
 def safe_message(case: CollectionCase) -> str:
@@ -71,6 +75,20 @@ def script_for(case: CollectionCase) -> CallScript | None:
     return found.get(_language(case)) or found.get("en")
 
 
+def recording_disclosure(case: CollectionCase) -> str:
+    """The words that open a recorded call where the borrower's profile requires them (the
+    automated calls' words, web/voice.py), or ""."""
+    borrower = case.loan.borrower
+    profile = JurisdictionProfile.objects.filter(
+        code=borrower.jurisdiction, is_current=True
+    ).first()
+    if profile is None or not profile.calls_recorded:
+        return ""
+    if not disclosure_needed(profile.recording_disclosure_regions, borrower.region):
+        return ""
+    return RECORDING_DISCLOSURE[language_of(borrower)]
+
+
 def _disclosure_required(case: CollectionCase) -> bool:
     return JurisdictionProfile.objects.filter(
         code=case.loan.borrower.jurisdiction, is_current=True, requires_call_disclosure=True
@@ -101,4 +119,5 @@ def render_call_script(case: CollectionCase, agent: AbstractBaseUser) -> Rendere
         disclosure=render_text(disclosure_source, context, "call script disclosure"),
         body=render_text(script.body, context, "call script body") if script else "",
         disclosure_required=required,
+        recording_disclosure=recording_disclosure(case),
     )

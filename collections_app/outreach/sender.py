@@ -44,7 +44,21 @@ def outgoing(message: OutboundMessage) -> OutgoingMessage:
         answer_url=f"{base}/webhooks/twilio/voice/answer/{message.pk}/",
         idempotency_key=message.idempotency_key,
         headers=_headers(message),
+        record=message.channel == "voice" and _recorded(message),
     )
+
+
+def _recorded(message: OutboundMessage) -> bool:
+    """The gate's reservation for this send says whether the call is recorded."""
+    from collections_app.models import ContactAttempt
+
+    latest = (
+        ContactAttempt.objects.filter(message=message)
+        .order_by("-occurred_at", "-pk")
+        .values_list("recorded", flat=True)
+        .first()
+    )
+    return bool(latest)
 
 
 def _headers(message: OutboundMessage) -> dict[str, str]:

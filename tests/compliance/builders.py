@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from collections_app.compliance.consent_rules import TWO_PARTY_CONSENT_STATES
 from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
 
 US = Profile(
@@ -16,7 +17,7 @@ US = Profile(
     max_call_attempts_per_debt_7d=7,
     call_cooldown_after_conversation_days=7,
     prerecorded_voice_needs_consent=True,
-    recording_disclosure_regions=frozenset("CA CT DE FL IL MD MA MI MT NV NH OR PA WA".split()),
+    recording_disclosure_regions=TWO_PARTY_CONSENT_STATES,
     consent_exception_frequency=True,
 )
 CN = Profile(
