@@ -72,7 +72,11 @@ def consent_exception_record(
             raise ValidationError({"valid_until": _("Say until when the borrower agreed.")})
         if valid_until - valid_from > HOURS_CONSENT_LONGEST:
             raise ValidationError(
-                {"valid_until": _("An agreed time outside the allowed hours lasts 12 hours at most.")}
+                {
+                    "valid_until": _(
+                        "An agreed time outside the allowed hours lasts 12 hours at most."
+                    )
+                }
             )
     if valid_until <= valid_from:
         raise ValidationError({"valid_until": _("It must end after it starts.")})

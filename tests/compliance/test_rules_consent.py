@@ -274,3 +274,48 @@ def test_a_us_profile_without_the_hours_exception_ignores_it() -> None:
 )
 def test_recording_and_its_disclosure(profile, region, channel, expected) -> None:
     assert recording_for(snap(profile, region=region, channel=channel), channel) == expected
+
+
+# --- the independent auditor honours the same exceptions --------------------------------------
+
+
+def _contacts(times, outcome="unanswered"):
+    from collections_app.compliance.audit import Contact
+
+    return [Contact(1, 1, "voice", PHONE, t, outcome) for t in times]
+
+
+DAYTIME_SEVEN = [NOON - dt.timedelta(days=6) + dt.timedelta(hours=i) for i in range(7)]
+REVOKED_LATE = replace(AGREED_LATE, revoked_at=LATE - dt.timedelta(minutes=1))
+
+
+@pytest.mark.parametrize(
+    ("profile", "zone", "times", "exceptions", "violations"),
+    [
+        (CN, SH, [LATE], [], ["quiet_hours"]),
+        (CN, SH, [LATE], [AGREED_LATE], []),
+        (
+            CN,
+            SH,
+            [LATE],
+            [REVOKED_LATE],
+            ["quiet_hours"],
+        ),
+        (US, NY, [*DAYTIME_SEVEN, NOON], [], ["call_attempts_7d"]),
+        (US, NY, [*DAYTIME_SEVEN, NOON], [grant()], []),
+        (
+            US,
+            NY,
+            [*DAYTIME_SEVEN, NOON],
+            [grant(given=NOON - dt.timedelta(days=7, minutes=1))],
+            ["call_attempts_7d"],
+        ),
+    ],
+)
+def test_the_auditor_excuses_only_what_a_consent_covered(
+    profile, zone, times, exceptions, violations
+):
+    from collections_app.compliance.audit import BorrowerRules, audit
+
+    rules = BorrowerRules(profile=profile, zones=(zone,), exceptions=list(exceptions))
+    assert [v.rule for v in audit(_contacts(times), {1: rules})] == violations
