@@ -51,7 +51,7 @@ _MONEY = [
 _OUTBOX_READ = [f"{APP}.view_outboundmessage", f"{APP}.view_deliveryattempt"]
 _COMPLIANCE_CONFIG = [
     f"{APP}.{action}_{model}"
-    for model in ("jurisdictionprofile", "contacthold")
+    for model in ("jurisdictionprofile", "contacthold", "consentexception")
     for action in ("view", "add", "change")
 ]
 # The compliance report and what it is made of.

@@ -247,6 +247,7 @@ CONFIG = {
     "collections_app.view_jurisdictionprofile": {"compliance"},
     "collections_app.change_jurisdictionprofile": {"compliance"},
     "collections_app.change_contacthold": {"compliance"},
+    "collections_app.add_consentexception": {"compliance"},
     # supervisors read the compliance report (decisions), compliance also edits template wording
     "collections_app.view_contactdecision": {"compliance", "supervisor"},
     "collections_app.view_compliance_report": {"compliance", "supervisor"},

@@ -53,33 +53,16 @@ def consent_exception_record(
     allow (a future `given_at`, an empty span, a frequency consent for anything but calls, an
     hours consent longer than 12 hours)."""
     now = timezone.now()
-    valid_from = valid_from or given_at
-    if kind not in ConsentException.Kind.values:
-        raise ValidationError({"kind": _("Unknown kind of consent exception.")})
-    if method not in ConsentException.Method.values:
-        raise ValidationError({"method": _("Say how the borrower gave it.")})
-    if given_at > now:
-        raise ValidationError({"given_at": _("A consent cannot be given in the future.")})
-    if case is not None and case.loan.borrower_id != borrower.pk:
-        raise ValidationError({"case": _("The case is another borrower's.")})
-    if kind == ConsentException.Kind.CALL_FREQUENCY:
-        if channel != "voice":
-            raise ValidationError({"channel": _("This consent is about calls only.")})
-        longest = given_at + dt.timedelta(days=FREQUENCY_CONSENT_DAYS)
-        valid_until = min(valid_until or longest, longest)
-    else:
-        if valid_until is None:
-            raise ValidationError({"valid_until": _("Say until when the borrower agreed.")})
-        if valid_until - valid_from > HOURS_CONSENT_LONGEST:
-            raise ValidationError(
-                {
-                    "valid_until": _(
-                        "An agreed time outside the allowed hours lasts 12 hours at most."
-                    )
-                }
-            )
-    if valid_until <= valid_from:
-        raise ValidationError({"valid_until": _("It must end after it starts.")})
+    valid_from, valid_until = consent_exception_check(
+        borrower=borrower,
+        kind=kind,
+        given_at=given_at,
+        method=method,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        case=case,
+        channel=channel,
+    )
     with transaction.atomic():
         row = ConsentException.objects.create(
             borrower=borrower,
@@ -135,3 +118,48 @@ def consent_exception_revoke(
                     data={"consent_exception": locked.pk},
                 )
     return locked
+
+
+def consent_exception_check(
+    *,
+    borrower: Borrower,
+    kind: str,
+    given_at: dt.datetime,
+    method: str,
+    valid_from: dt.datetime | None = None,
+    valid_until: dt.datetime | None = None,
+    case: CollectionCase | None = None,
+    channel: str = "voice",
+    **_other: object,
+) -> tuple[dt.datetime, dt.datetime]:
+    """The span the consent covers (a frequency consent cut to its 7 days), or a
+    ValidationError keyed by field for one the rules do not allow."""
+    now = timezone.now()
+    valid_from = valid_from or given_at
+    if kind not in ConsentException.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of consent exception.")})
+    if method not in ConsentException.Method.values:
+        raise ValidationError({"method": _("Say how the borrower gave it.")})
+    if given_at > now:
+        raise ValidationError({"given_at": _("A consent cannot be given in the future.")})
+    if case is not None and case.loan.borrower_id != borrower.pk:
+        raise ValidationError({"case": _("The case is another borrower's.")})
+    if kind == ConsentException.Kind.CALL_FREQUENCY:
+        if channel != "voice":
+            raise ValidationError({"channel": _("This consent is about calls only.")})
+        longest = given_at + dt.timedelta(days=FREQUENCY_CONSENT_DAYS)
+        valid_until = min(valid_until or longest, longest)
+    else:
+        if valid_until is None:
+            raise ValidationError({"valid_until": _("Say until when the borrower agreed.")})
+        if valid_until - valid_from > HOURS_CONSENT_LONGEST:
+            raise ValidationError(
+                {
+                    "valid_until": _(
+                        "An agreed time outside the allowed hours lasts 12 hours at most."
+                    )
+                }
+            )
+    if valid_until <= valid_from:
+        raise ValidationError({"valid_until": _("It must end after it starts.")})
+    return valid_from, valid_until

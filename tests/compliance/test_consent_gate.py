@@ -268,3 +268,32 @@ def test_the_agents_script_opens_with_the_recording_disclosure() -> None:
     noon_sh = local("Asia/Shanghai", 2026, 6, 10, 12, 0)
     call = call_check(case=cn, agent=agent, number=cn.loan.borrower.phone, at=noon_sh)
     assert call.recorded
+
+
+def test_compliance_records_a_consent_exception_in_admin(client) -> None:
+    from tests.html_forms import form_data
+
+    case = us_case()
+    client.force_login(make_user("officer", "compliance"))
+    url = reverse("admin:collections_app_consentexception_add")
+    data = form_data(client.get(url).content.decode(), "consentexception_form")
+    data |= {
+        "borrower": str(case.loan.borrower.pk),
+        "case": str(case.pk),
+        "kind": "contact_hours",
+        "channel": "voice",
+        "given_at_0": "2026-06-01",
+        "given_at_1": "10:00",
+        "method": "on_our_call",
+        "valid_from_0": "2026-06-01",
+        "valid_from_1": "21:00",
+        "valid_until_0": "2026-06-02",
+        "valid_until_1": "21:00",
+    }
+    page = client.post(url, data).content.decode()
+    # 24 hours outside the allowed hours: refused beside the field.
+    assert "12 hours at most" in page and not ConsentException.objects.exists()
+    data |= {"valid_until_0": "2026-06-01", "valid_until_1": "22:00"}
+    assert client.post(url, data).status_code == 302
+    row = ConsentException.objects.get()
+    assert row.recorded_by.username == "officer" and row.kind == "contact_hours"
