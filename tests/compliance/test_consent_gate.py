@@ -20,7 +20,7 @@ from collections_app.models import (
 )
 from collections_app.outreach.call_scripts import render_call_script
 from collections_app.outreach.gate import gate_contact
-from collections_app.outreach.sender import outgoing
+from collections_app.outreach.sender import outgoing, recorded_calls
 from collections_app.services.calls import call_check
 from collections_app.services.consent_exceptions import (
     consent_exception_record,
@@ -249,7 +249,8 @@ def test_a_recorded_call_says_so_first_where_required(
     else:
         assert says[0] == first_words
     # The call is recorded at the provider exactly when the attempt says so.
-    assert outgoing(message).record is recorded
+    assert (message.pk in recorded_calls([message])) is recorded
+    assert outgoing(message, record=message.pk in recorded_calls([message])).record is recorded
 
 
 def test_the_gate_records_cn_calls_and_not_us_calls_by_default() -> None:
