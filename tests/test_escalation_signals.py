@@ -159,3 +159,30 @@ def test_a_refused_number_the_borrower_has_since_replaced_does_not_count() -> No
     borrower.save(update_fields=["phone"])
     case.loan.borrower = borrower
     assert signals_of(case).bad_contact_point == 0
+
+
+@pytest.mark.parametrize(
+    ("outcome", "delivered_contacts", "failed_contacts"),
+    [
+        # Told apart for the call caps, read as before for segmentation: a busy line with the
+        # unanswered calls, a number not in service with the failed contacts.
+        (ContactAttempt.Outcome.UNANSWERED, 1, 0),
+        (ContactAttempt.Outcome.BUSY, 1, 0),
+        (ContactAttempt.Outcome.NOT_CONNECTED, 0, 1),
+        (ContactAttempt.Outcome.FAILED, 0, 1),
+    ],
+)
+def test_calls_that_never_connected_read_as_before(
+    outcome, delivered_contacts, failed_contacts
+) -> None:
+    case = CaseFactory()
+    ContactAttempt.objects.create(
+        borrower=case.loan.borrower,
+        case=case,
+        channel="voice",
+        address=case.loan.borrower.phone,
+        occurred_at=NOW - dt.timedelta(days=2),
+        outcome=outcome,
+    )
+    s = signals_of(case)
+    assert (s.delivered_contacts, s.failed_contacts) == (delivered_contacts, failed_contacts)

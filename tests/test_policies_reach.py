@@ -39,6 +39,8 @@ LEDGER = [
     ("voice", Outcome.CONNECTED, 0),  # answered, but by whom? only the right-party check says
     ("voice", Outcome.UNANSWERED, 0),
     ("voice", Outcome.VOICEMAIL, 0),
+    ("voice", Outcome.BUSY, 0),
+    ("voice", Outcome.NOT_CONNECTED, 0),
 ]
 
 

@@ -38,6 +38,9 @@ REFUSAL_REASONS = {
         "a telephone conversation about this debt took place recently"
     ),
     "call_attempts_7d": gettext_lazy("the limit of call attempts about this debt in 7 days"),
+    "call_attempts_person_7d": gettext_lazy(
+        "the limit of call attempts to this borrower in 7 days, across their debts"
+    ),
     "connected_calls_per_day": gettext_lazy("the limit of connected calls today"),
     "unanswered_calls_per_number_day": gettext_lazy(
         "the limit of unanswered calls to this number today"
@@ -49,7 +52,7 @@ REFUSAL_REASONS = {
     "bankruptcy": gettext_lazy("the borrower is in bankruptcy"),
     "deceased": gettext_lazy("the borrower is recorded as deceased"),
     "contact_point_unusable": gettext_lazy("this number is marked unusable"),
-    "third_party": gettext_lazy("only the borrower's own number may be called"),
+    "third_party": gettext_lazy("only the borrower's own numbers may be called"),
     "no_calls_at_work": gettext_lazy("the borrower asked not to be called at work"),
     "case_not_active": gettext_lazy("the case is paused or closed"),
     "no_profile": gettext_lazy("no contact rules for the borrower's jurisdiction"),

@@ -59,6 +59,8 @@ class ProfileForm(forms.ModelForm):
             "window_end",
             "max_call_attempts_per_debt_7d",
             "call_cooldown_after_conversation_days",
+            "call_counting",
+            "max_call_attempts_per_person_7d",
             "max_connected_calls_per_day",
             "max_unanswered_calls_per_number_day",
             "max_messages_per_day",

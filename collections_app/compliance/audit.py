@@ -14,9 +14,12 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from collections_app.compliance.consent_rules import ConsentGrant
-from collections_app.compliance.rules import CONNECTED, NOT_PLACED, Profile
+from collections_app.compliance.rules import CONNECTED, NOT_PLACED, ROLLING_HOURS, Profile
 
 WEEK = dt.timedelta(days=7)
+# 12 CFR 1006.14(b)(3)(ii): calls that do not connect to the dialed number are not counted.
+# Written out here again, apart from rules.py, on purpose.
+DID_NOT_CONNECT = ("busy", "not_connected")
 # Holds that stop all collection contact (legally required notices are not in the ledger).
 STOPPING_HOLDS = {"deceased", "bankruptcy", "attorney", "cease_communication", "dispute"}
 
@@ -148,18 +151,31 @@ def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Vi
         return out
     calls = [o for o in mine if o.channel == "voice"]
     same_debt = [o for o in calls if o.case_id == c.case_id]
-    if p.max_call_attempts_per_debt_7d is not None:
-        window = [o for o in same_debt if c.occurred_at - WEEK < o.occurred_at <= c.occurred_at]
-        if len(window) > p.max_call_attempts_per_debt_7d:
-            out.append(
-                Violation(
-                    "call_attempts_7d", c, _("%(count)s calls in 7 days") % {"count": len(window)}
-                )
-            )
+    rolling = p.call_counting == ROLLING_HOURS
+    for cap, pool, rule in (
+        (p.max_call_attempts_per_debt_7d, same_debt, "call_attempts_7d"),
+        (p.max_call_attempts_per_person_7d, calls, "call_attempts_person_7d"),
+    ):
+        if cap is None:
+            continue
+        count = _rolling_week(c, pool) if rolling else _most_in_seven_dates(c, pool, rules.zones)
+        if count > cap:
+            out.append(Violation(rule, c, _("%(count)s calls in 7 days") % {"count": count}))
     if p.call_cooldown_after_conversation_days:
-        cooldown = dt.timedelta(days=p.call_cooldown_after_conversation_days)
+        days = p.call_cooldown_after_conversation_days
         for o in same_debt:
-            if o.outcome == CONNECTED and o.occurred_at < c.occurred_at < o.occurred_at + cooldown:
+            if o.outcome != CONNECTED or not o.occurred_at < c.occurred_at:
+                continue
+            if rolling:
+                inside = c.occurred_at < o.occurred_at + dt.timedelta(days=days)
+            else:
+                # The date of the conversation is the first of the 7 days, in any zone.
+                inside = any(
+                    _date(c.occurred_at, zone)
+                    <= _date(o.occurred_at, zone) + dt.timedelta(days - 1)
+                    for zone in rules.zones
+                )
+            if inside:
                 out.append(
                     Violation(
                         "conversation_cooldown",
@@ -197,3 +213,32 @@ def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Vi
         ):
             out.append(Violation("unanswered_calls_per_number_day", c, f"{len(unanswered)}"))
     return out
+
+
+def _date(t: dt.datetime, zone: str) -> dt.date:
+    return t.astimezone(ZoneInfo(zone)).date()
+
+
+def _rolling_week(c: Contact, pool: list[Contact]) -> int:
+    """Calls in the 7 x 24 hours up to and including `c`, every one counted."""
+    return sum(1 for o in pool if c.occurred_at - WEEK < o.occurred_at <= c.occurred_at)
+
+
+def _most_in_seven_dates(c: Contact, pool: list[Contact], zones: tuple[str, ...]) -> int:
+    """The most calls, as of `c` (`c` included), in any period of 7 consecutive local dates
+    that holds `c`'s date, in any of the zones: each such period is tried in turn. Calls that
+    did not connect to the dialled number are not counted; `c` itself is not counted when it
+    did not connect."""
+    if c.outcome in DID_NOT_CONNECT:
+        return 0
+    counted = [
+        o for o in pool if o.occurred_at <= c.occurred_at and o.outcome not in DID_NOT_CONNECT
+    ]
+    most = 0
+    for zone in zones:
+        day = _date(c.occurred_at, zone)
+        dates = [_date(o.occurred_at, zone) for o in counted]
+        for first in (day - dt.timedelta(days=k) for k in range(7)):
+            last = first + dt.timedelta(days=6)
+            most = max(most, sum(1 for d in dates if first <= d <= last))
+    return most

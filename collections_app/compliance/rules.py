@@ -3,7 +3,10 @@
 Rule sources (numbers live in JurisdictionProfile rows; see migration 0002):
 - US, Regulation F (12 CFR 1006): §1006.6(b)(1)(i) no contact before 08:00 or after 21:00 local;
   §1006.14(b)(2) more than 7 calls in 7 consecutive days, or a call within 7 days after a
-  telephone conversation about the debt, is presumed harassment; §1006.6(e) opt-out notice in
+  telephone conversation about the debt (its date the first of the 7), is presumed harassment;
+  §1006.14(b)(3)(ii) calls that do not connect to the dialed number are not counted. Counted by
+  date in the borrower's zone (`calendar_days`), or, where a profile says so, over a rolling
+  7 x 24 h with every call counted (`rolling_hours`, stricter); §1006.6(e) opt-out notice in
   every electronic communication; §1006.14(h) a medium the consumer asked us not to use.
 - CN, China Banking Association consumer-loan collection guideline (2026) and NIFA post-loan
   collection guideline (2024): no contact 22:00-08:00 local; at most 3 connected calls per
@@ -13,7 +16,7 @@ Rule sources (numbers live in JurisdictionProfile rows; see migration 0002):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -33,6 +36,13 @@ NOT_PLACED = "not_sent"
 # A call whose outcome is not known yet may turn out to have been a conversation: until its
 # status arrives it counts as one (and, for the unanswered cap, as unanswered too).
 MAYBE_CONNECTED = (CONNECTED, PENDING)
+# Calls that never connected to the dialled number (a busy signal, a number not in service):
+# 1006.14(b)(3)(ii) leaves them out of the 7-in-7 count. A call that rang unanswered, or reached
+# voicemail, did connect and counts.
+NEVER_CONNECTED = frozenset({"busy", "not_connected"})
+# How the 7-day call rules count (JurisdictionProfile.call_counting).
+CALENDAR_DAYS = "calendar_days"  # as 1006.14(b)(2) counts: local dates, day of a talk is day one
+ROLLING_HOURS = "rolling_hours"  # 7 x 24 h back from each call, every call counted (stricter)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,9 @@ class Profile:
     window_end: dt.time
     max_call_attempts_per_debt_7d: int | None = None
     call_cooldown_after_conversation_days: int | None = None
+    # A policy cap across all of the borrower's debts, counted like the per-debt one.
+    max_call_attempts_per_person_7d: int | None = None
+    call_counting: str = CALENDAR_DAYS
     max_connected_calls_per_day: int | None = None
     max_unanswered_calls_per_number_day: int | None = None
     max_messages_per_day: int | None = None
@@ -84,6 +97,9 @@ class Snapshot:
     case_active: bool
     own_addresses: dict[str, str]  # channel -> the borrower's own phone / email
     address: str  # where this contact would go
+    # Every phone number of the borrower's own (the lender's contact points): a call or text to
+    # any of them is to the borrower, and the per-number caps count each apart.
+    own_numbers: frozenset[str] = frozenset()
     opted_out: frozenset[str] = frozenset()
     holds: tuple[Hold, ...] = ()
     entries: tuple[LedgerEntry, ...] = ()
@@ -188,7 +204,10 @@ def _check_standing(s: Snapshot, channel: str) -> Decision:
     """Holds, consents and addressing: none of these is lifted by waiting."""
     if not s.address:
         return _deny("no_contact_point", phrase("No %(channel)s address on file.", channel=channel))
-    if s.address != s.own_addresses.get(channel) and not s.profile.third_party_contact_allowed:
+    own = s.address == s.own_addresses.get(channel) or (
+        channel in ("voice", "sms") and s.address in s.own_numbers
+    )
+    if not own and not s.profile.third_party_contact_allowed:
         return _deny("third_party", phrase("Only the borrower's own contact points may be used."))
     if s.address in s.bad_addresses:
         return _deny(
@@ -254,49 +273,129 @@ def _placed(entries: Iterable[LedgerEntry], channel: str) -> list[LedgerEntry]:
     return [e for e in entries if e.channel == channel and e.outcome != NOT_PLACED]
 
 
+def _local_day_start(day: dt.date, zone: str) -> dt.datetime:
+    return _at_local(day, dt.time(0), zone)
+
+
+def _check_cooldown(s: Snapshot, calls: list[LedgerEntry], at: dt.datetime, days: int) -> Decision:
+    """1006.14(b)(2)(i)(B): no call within 7 consecutive days after a telephone conversation
+    about the debt, the date of the conversation being the first of them. Calendar counting:
+    a conversation on day 1 allows calls again from the start of day 8, local date, in every
+    zone the borrower may be in. Rolling: 7 x 24 hours from the conversation."""
+    talks = [
+        e.occurred_at for e in calls if e.outcome in MAYBE_CONNECTED and e.case_id == s.case_id
+    ]
+    if not talks:
+        return ALLOWED
+
+    def deny(not_before: dt.datetime) -> Decision:
+        # Built only when denied: a phrase costs more than the check.
+        return _deny(
+            "conversation_cooldown",
+            phrase(
+                "A telephone conversation about this debt took place in the last %(days)s days.",
+                days=days,
+            ),
+            not_before,
+        )
+
+    if s.profile.call_counting == ROLLING_HOURS:
+        cooldown = dt.timedelta(days=days)
+        recent = [t for t in talks if at - cooldown < t]
+        if recent:
+            return deny(max(recent) + cooldown)
+        return ALLOWED
+    for zone in s.zones:
+        today = _local(at, zone).date()
+        recent_days = [
+            d for d in (_local(t, zone).date() for t in talks) if (today - d).days < days
+        ]
+        if recent_days:
+            return deny(_local_day_start(max(recent_days) + dt.timedelta(days=days), zone))
+    return ALLOWED
+
+
+def _check_seven_days(
+    s: Snapshot,
+    calls: list[LedgerEntry],
+    at: dt.datetime,
+    cap: int,
+    rule: str,
+    detail: Callable[[int, int], str],
+) -> Decision:
+    """No more than `cap` call attempts within any 7 consecutive days (1006.14(b)(2)(i)(A)).
+
+    Calendar counting: a call on local date D falls in the 7-day periods starting D-6 .. D;
+    the earlier calls of each lie within D-6 .. D, so the call is allowed when fewer than `cap`
+    counted calls are dated D-6 .. D in every zone the borrower may be in. Calls that never
+    connected to the dialled number are not counted (1006.14(b)(3)(ii)); a call whose outcome
+    is not known yet is. Rolling: every call of the last 7 x 24 hours counts."""
+    if s.profile.call_counting == ROLLING_HOURS:
+        recent = sorted(
+            (e.occurred_at for e in calls if at - SEVEN_DAYS < e.occurred_at),
+            reverse=True,
+        )
+        if len(recent) >= cap:
+            return _deny(
+                rule,
+                detail(len(recent), cap),
+                recent[cap - 1] + SEVEN_DAYS,
+            )
+        return ALLOWED
+    counted = [e.occurred_at for e in calls if e.outcome not in NEVER_CONNECTED]
+    for zone in s.zones:
+        today = _local(at, zone).date()
+        days = sorted(
+            (d for d in (_local(t, zone).date() for t in counted) if (today - d).days < 7),
+            reverse=True,
+        )
+        if len(days) >= cap:
+            # Allowed again on the day the cap-th latest of them leaves the 7 days.
+            return _deny(
+                rule,
+                detail(len(days), cap),
+                _local_day_start(days[cap - 1] + SEVEN_DAYS, zone),
+            )
+    return ALLOWED
+
+
 def _check_call_caps(s: Snapshot, at: dt.datetime) -> Decision:
     p = s.profile
     calls = _placed(s.entries, "voice")
     if p.call_cooldown_after_conversation_days:
-        cooldown = dt.timedelta(days=p.call_cooldown_after_conversation_days)
-        talks = [
-            e.occurred_at
-            for e in calls
-            if e.outcome in MAYBE_CONNECTED
-            and e.case_id == s.case_id
-            and at - cooldown < e.occurred_at
-        ]
-        if talks:
-            return _deny(
-                "conversation_cooldown",
-                phrase(
-                    "A telephone conversation about this debt took place in the last %(days)s "
-                    "days.",
-                    days=p.call_cooldown_after_conversation_days,
-                ),
-                max(talks) + cooldown,
-            )
+        decision = _check_cooldown(s, calls, at, p.call_cooldown_after_conversation_days)
+        if not decision.allowed:
+            return decision
     if p.max_call_attempts_per_debt_7d is not None:
-        # Rolling 7 x 24 h: a superset of any 7-consecutive-calendar-day period ending today.
-        recent = sorted(
-            (
-                e.occurred_at
-                for e in calls
-                if e.case_id == s.case_id and at - SEVEN_DAYS < e.occurred_at
+        decision = _check_seven_days(
+            s,
+            [e for e in calls if e.case_id == s.case_id],
+            at,
+            p.max_call_attempts_per_debt_7d,
+            "call_attempts_7d",
+            lambda count, cap: phrase(
+                "%(count)s call attempts about this debt in 7 days (limit %(cap)s).",
+                count=count,
+                cap=cap,
             ),
-            reverse=True,
         )
-        cap = p.max_call_attempts_per_debt_7d
-        if len(recent) >= cap:
-            return _deny(
-                "call_attempts_7d",
-                phrase(
-                    "%(count)s call attempts about this debt in 7 days (limit %(cap)s).",
-                    count=len(recent),
-                    cap=cap,
-                ),
-                recent[cap - 1] + SEVEN_DAYS,
-            )
+        if not decision.allowed:
+            return decision
+    if p.max_call_attempts_per_person_7d is not None:
+        decision = _check_seven_days(
+            s,
+            calls,
+            at,
+            p.max_call_attempts_per_person_7d,
+            "call_attempts_person_7d",
+            lambda count, cap: phrase(
+                "%(count)s call attempts to this borrower in 7 days, all debts (limit %(cap)s).",
+                count=count,
+                cap=cap,
+            ),
+        )
+        if not decision.allowed:
+            return decision
     for zone in s.zones:
         today = [e for e in calls if _same_local_day(e.occurred_at, at, zone)]
         if p.max_connected_calls_per_day is not None:

@@ -64,6 +64,8 @@ def profile_from_row(row: JurisdictionProfile) -> Profile:
         window_end=row.window_end,
         max_call_attempts_per_debt_7d=row.max_call_attempts_per_debt_7d,
         call_cooldown_after_conversation_days=row.call_cooldown_after_conversation_days,
+        max_call_attempts_per_person_7d=row.max_call_attempts_per_person_7d,
+        call_counting=row.call_counting,
         max_connected_calls_per_day=row.max_connected_calls_per_day,
         max_unanswered_calls_per_number_day=row.max_unanswered_calls_per_number_day,
         max_messages_per_day=row.max_messages_per_day,
@@ -98,10 +100,12 @@ class BorrowerState:
     entries: list[LedgerEntry] = field(default_factory=list)
     phone_points: dict[str, PhonePoint] = field(default_factory=dict)
     exceptions: tuple[ConsentGrant, ...] = ()
+    # Every phone number the lender gave for the borrower (their contact points).
+    numbers: frozenset[str] = frozenset()
 
 
 def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int, BorrowerState]:
-    """Six queries for any number of borrowers (call it with their ledger rows locked)."""
+    """Seven queries for any number of borrowers (call it with their ledger rows locked)."""
     ids = [b.pk for b in borrowers]
     profiles = {p.code: p for p in JurisdictionProfile.objects.filter(is_current=True)}
     opted_out: dict[int, set[str]] = defaultdict(set)
@@ -119,6 +123,11 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
         borrower_id__in=ids
     ).values_list("borrower_id", "channel", "address"):
         bad[borrower_id].add((channel, address))
+    numbers: dict[int, set[str]] = defaultdict(set)
+    for borrower_id, address in ContactPoint.objects.filter(
+        borrower_id__in=ids, kind=ContactPoint.Kind.PHONE
+    ).values_list("borrower_id", "address"):
+        numbers[borrower_id].add(address)
     entries: dict[int, list[LedgerEntry]] = defaultdict(list)
     for borrower_id, c, a, o, out, cid in ContactAttempt.objects.filter(
         borrower_id__in=ids, occurred_at__gt=at - LOOKBACK
@@ -158,6 +167,7 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
             entries=entries[b.pk],
             phone_points=points[b.pk],
             exceptions=tuple(grants[b.pk]),
+            numbers=frozenset(numbers[b.pk]),
         )
         for b in borrowers
     }
@@ -194,13 +204,19 @@ def snapshot_for(
             )
         )
     addresses = own_addresses(state.borrower)
+    zones = state.zones
+    to = addresses.get(channel, "") if address is None else address
+    if not state.borrower.time_zone and channel in ("voice", "sms") and to != addresses[channel]:
+        # Another of the borrower's numbers: they may be in its region as well as the first's.
+        zones = tuple(dict.fromkeys((*zones, *phone_zones(to))))
     return Snapshot(
         profile=profile_from_row(state.profile_row),
-        zones=state.zones,
+        zones=zones,
         case_id=case.pk,
         case_active=case.state in ACTIVE_STATES,
         own_addresses=addresses,
-        address=addresses.get(channel, "") if address is None else address,
+        own_numbers=frozenset(n for n in (*state.numbers, state.borrower.phone) if n),
+        address=to,
         opted_out=state.opted_out,
         holds=state.holds,
         entries=tuple(state.entries),

@@ -36,6 +36,10 @@ class CallLog(models.Model):
         RIGHT_PARTY = "right_party", _("Right-party contact")
         THIRD_PARTY = "third_party", _("Third party")
         NO_ANSWER = "no_answer", _("No answer")
+        # The call never connected to the number (12 CFR 1006.14(b)(3)(ii)): not counted
+        # towards the 7 calls in 7 days where the profile counts as the rule does.
+        BUSY = "busy", _("Busy signal")
+        NOT_IN_SERVICE = "not_in_service", _("Number not in service")
         VOICEMAIL = "voicemail", _("Voicemail")
         WRONG_NUMBER = "wrong_number", _("Wrong number")
         REFUSED_TO_PAY = "refused_to_pay", _("Refused to pay")

@@ -21,6 +21,12 @@ class JurisdictionProfile(models.Model):
     decision records the version it applied. Empty caps mean "no such cap in this jurisdiction".
     """
 
+    class CallCounting(models.TextChoices):
+        """How the 7-day call rules count (1006.14(b)(2)): as the rule does, or more strictly."""
+
+        CALENDAR_DAYS = "calendar_days", _("Calendar days, as the rule counts")
+        ROLLING_HOURS = "rolling_hours", _("Rolling 7 x 24 hours, every call counted")
+
     code = models.CharField(
         verbose_name=_("code"), max_length=16, help_text=_("CN, US, or a custom code.")
     )
@@ -46,6 +52,27 @@ class JurisdictionProfile(models.Model):
         null=True,
         blank=True,
         help_text=_("Days without calls after a phone conversation."),
+    )
+    max_call_attempts_per_person_7d = models.PositiveSmallIntegerField(
+        verbose_name=_("call attempts per person in 7 days (cap)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Call attempts to the borrower across all of their debts in any 7 consecutive days "
+            "(a policy cap; the law's cap is per debt)."
+        ),
+    )
+    call_counting = models.CharField(
+        verbose_name=_("call counting"),
+        max_length=16,
+        choices=CallCounting.choices,
+        default=CallCounting.CALENDAR_DAYS,
+        help_text=_(
+            "Calendar days: as Regulation F counts (dates in the borrower's time zone, the day "
+            "of a conversation is day one, calls that never connected to the number are not "
+            "counted). Rolling hours: 7 x 24 hours back from each call, every call counted "
+            "(stricter)."
+        ),
     )
     max_connected_calls_per_day = models.PositiveSmallIntegerField(
         verbose_name=_("connected calls per day (cap)"),
@@ -258,6 +285,10 @@ class ContactAttempt(models.Model):
         FAILED = "failed", _("Failed")
         CONNECTED = "connected", _("Connected conversation")
         UNANSWERED = "unanswered", _("Unanswered")
+        # The call never connected to the dialled number (12 CFR 1006.14(b)(3)(ii)): a busy
+        # signal, or a number not in service / a call the network could not complete.
+        BUSY = "busy", _("Busy signal")
+        NOT_CONNECTED = "not_connected", _("Not connected (number not in service)")
         VOICEMAIL = "voicemail", _("Voicemail left")
         # Reserved by the gate but never handed to the provider (error before sending).
         NOT_SENT = "not_sent", _("Not sent")
@@ -286,7 +317,7 @@ class ContactAttempt(models.Model):
     address = models.CharField(verbose_name=_("address"), max_length=254)
     occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
     outcome = models.CharField(
-        verbose_name=_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+        verbose_name=_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
     )
     # A notice the law requires (it may pass a cease-communication or dispute hold).
     legally_required = models.BooleanField(verbose_name=_("required by law"), default=False)

@@ -68,6 +68,8 @@ WrapUp = CallLog.WrapUp
 _OUTCOMES = {
     WrapUp.NO_ANSWER: ContactAttempt.Outcome.UNANSWERED,
     WrapUp.VOICEMAIL: ContactAttempt.Outcome.VOICEMAIL,
+    WrapUp.BUSY: ContactAttempt.Outcome.BUSY,
+    WrapUp.NOT_IN_SERVICE: ContactAttempt.Outcome.NOT_CONNECTED,
 }
 # Wrap-ups that say the agent discussed the debt with the borrower: only after verification.
 NEEDS_VERIFIED = frozenset(
@@ -79,7 +81,7 @@ HOLDS = {
     WrapUp.BANKRUPTCY: ContactHold.Kind.BANKRUPTCY,
     WrapUp.DECEASED: ContactHold.Kind.DECEASED,
 }
-NOT_INBOUND = frozenset({WrapUp.NO_ANSWER, WrapUp.VOICEMAIL})
+NOT_INBOUND = frozenset({WrapUp.NO_ANSWER, WrapUp.VOICEMAIL, WrapUp.BUSY, WrapUp.NOT_IN_SERVICE})
 
 
 def now() -> dt.datetime:

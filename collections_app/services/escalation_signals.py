@@ -28,12 +28,16 @@ from collections_app.policies.segmentation import Signals
 from collections_app.policies.selection import PolicySnapshot
 from collections_app.states import ACTIVE_STATES, BORROWER_LEVEL_PAUSES
 
-# Delivered to the borrower (a text or email arrived, a call rang out or reached voicemail).
+# Delivered to the borrower (a text or email arrived, a call rang out or reached voicemail; a
+# busy line is read as before it had its own outcome, with the unanswered calls).
 DELIVERED = (
     ContactAttempt.Outcome.DELIVERED,
     ContactAttempt.Outcome.UNANSWERED,
+    ContactAttempt.Outcome.BUSY,
     ContactAttempt.Outcome.VOICEMAIL,
 )
+# Never reached a working phone or inbox (a number not in service was `failed` before).
+FAILED = (ContactAttempt.Outcome.FAILED, ContactAttempt.Outcome.NOT_CONNECTED)
 
 CASE_COLUMNS = (
     "id",
@@ -144,7 +148,7 @@ def batch_signals(*, id_range: tuple[int, int], since: dt.datetime) -> BatchSign
         .values("borrower_id")
         .annotate(
             delivered=Count("id", filter=Q(outcome__in=DELIVERED)),
-            failed=Count("id", filter=Q(outcome=ContactAttempt.Outcome.FAILED)),
+            failed=Count("id", filter=Q(outcome__in=FAILED)),
             connected=Count("id", filter=Q(outcome=ContactAttempt.Outcome.CONNECTED)),
             last_connected=Max("occurred_at", filter=Q(outcome=ContactAttempt.Outcome.CONNECTED)),
         )

@@ -123,7 +123,8 @@ def test_a_connected_conversation_starts_the_7_day_rule(case, agent):
 
     assert next_day.status == CallLog.Status.REFUSED
     assert next_day.decision.rule == "conversation_cooldown"
-    assert next_day.decision.next_allowed_at >= MORNING + dt.timedelta(days=7)
+    # Regulation F counts dates: the conversation's day is day one, calls again from day 8.
+    assert next_day.decision.next_allowed_at == local(LA, 2026, 12, 8, 8, 0)
 
 
 def test_an_unanswered_call_does_not_start_the_7_day_rule(case, agent):
@@ -168,6 +169,9 @@ def test_an_agent_cannot_log_another_agents_call(case, agent):
     [
         (W.NO_ANSWER, Outcome.UNANSWERED),
         (W.VOICEMAIL, Outcome.VOICEMAIL),
+        # Never connected to the number: told apart, so the 7-in-7 count can leave them out.
+        (W.BUSY, Outcome.BUSY),
+        (W.NOT_IN_SERVICE, Outcome.NOT_CONNECTED),
         (W.THIRD_PARTY, Outcome.CONNECTED),
         (W.RIGHT_PARTY, Outcome.CONNECTED),
         (W.REFUSED_TO_PAY, Outcome.CONNECTED),
@@ -289,7 +293,17 @@ def test_another_number_of_the_borrower_can_be_chosen(case, agent):
         borrower=case.loan.borrower, kind="phone", address="+14155550177", type="work"
     )
     call = call_check(case=case, agent=agent, number="+14155550177", at=MORNING)
-    # The gate decides, as for automated calls: only the engine's own number is the borrower's.
+    # The gate decides, as for automated calls: every number the lender gave is the borrower's.
+    assert call.status == CallLog.Status.OPEN and call.decision.allowed
+    assert call.attempt.address == "+14155550177"
+
+
+def test_a_number_that_is_not_the_borrowers_is_refused_by_the_gate(case, agent, monkeypatch):
+    from collections_app.services import calls as calls_service
+
+    # Past the service's own check, the gate still refuses a number not among the borrower's.
+    monkeypatch.setattr(calls_service, "_check_number", lambda case, number: None)
+    call = call_check(case=case, agent=agent, number="+14155550199", at=MORNING)
     assert call.decision.rule == "third_party"
 
 

@@ -7,7 +7,14 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from collections_app.compliance.consent_rules import TWO_PARTY_CONSENT_STATES
-from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
+from collections_app.compliance.rules import (
+    CALENDAR_DAYS,
+    ROLLING_HOURS,
+    Hold,
+    LedgerEntry,
+    Profile,
+    Snapshot,
+)
 
 US = Profile(
     code="US",
@@ -19,7 +26,10 @@ US = Profile(
     prerecorded_voice_needs_consent=True,
     recording_disclosure_regions=TWO_PARTY_CONSENT_STATES,
     consent_exception_frequency=True,
+    call_counting=CALENDAR_DAYS,  # 12 CFR 1006.14(b)(2), (b)(3)(ii): as the rule counts
 )
+# The conservative counting a profile may choose instead.
+US_ROLLING = replace(US, call_counting=ROLLING_HOURS)
 CN = Profile(
     code="CN",
     version=1,
@@ -30,6 +40,8 @@ CN = Profile(
     calls_recorded=True,
     recording_disclosure_regions=frozenset({"*"}),
     consent_exception_hours=True,
+    # The shipped row keeps the counting it had: it has no 7-day call rule to count.
+    call_counting=ROLLING_HOURS,
 )
 PHONE = "+14155550100"
 EMAIL = "b@example.com"

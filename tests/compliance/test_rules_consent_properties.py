@@ -12,7 +12,7 @@ from collections_app.compliance.audit import BorrowerRules, Contact, audit
 from collections_app.compliance.consent_rules import ConsentGrant
 from collections_app.compliance.rules import LedgerEntry, contact_decision
 from tests.compliance.builders import snap
-from tests.compliance.test_rules_properties import borrower_and_schedule
+from tests.compliance.test_rules_properties import PHONE, SECOND, borrower_and_schedule
 
 START = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
@@ -52,7 +52,7 @@ def test_with_consent_exceptions_the_gate_still_breaks_no_rule(case, exceptions)
     entries: list[LedgerEntry] = []
     contacts: list[Contact] = []
     used = 0
-    for minute, channel, outcome, case_id in requests:
+    for minute, channel, outcome, case_id, number in requests:
         at = _minutes(minute)
         s = snap(
             profile=profile,
@@ -61,13 +61,15 @@ def test_with_consent_exceptions_the_gate_still_breaks_no_rule(case, exceptions)
             entries=tuple(entries),
             case_id=case_id,
             exceptions=exceptions,
+            own_numbers=frozenset({PHONE, SECOND}),
+            **({"address": number} if channel == "voice" else {}),
         )
         decision = contact_decision(s, channel, at)
         if not decision.allowed:
             continue
         used += decision.exception is not None
         if channel != "voice":
-            outcome = "delivered" if outcome != "failed" else "failed"
+            outcome = "delivered" if outcome not in ("failed", "not_connected") else "failed"
         entries.append(LedgerEntry(channel, s.address, at, outcome, case_id))
         contacts.append(Contact(1, case_id, channel, s.address, at, outcome))
     rules = BorrowerRules(profile=profile, zones=zones, exceptions=list(exceptions))

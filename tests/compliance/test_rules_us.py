@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from collections_app.compliance.rules import contact_decision
-from tests.compliance.builders import US, call, calls, local, snap
+from tests.compliance.builders import US, US_ROLLING, call, calls, local, snap
 
 NY = "America/New_York"
 HOUR = dt.timedelta(hours=1)
@@ -79,15 +79,27 @@ def test_zones_with_no_common_window_are_never_allowed() -> None:
     assert "time zone" in decision.detail
 
 
-def test_seven_calls_in_seven_days_then_no_eighth_until_the_first_ages_out() -> None:
+@pytest.mark.parametrize(
+    ("profile", "next_wall_clock"),
+    [
+        # Calendar dates: Monday's call leaves the 7 days when next Monday begins (08:00 window).
+        (US, (2026, 6, 8, 8, 0)),
+        # Rolling: the Monday 10:00 call leaves the 7 x 24 hours next Monday 10:00.
+        (US_ROLLING, (2026, 6, 8, 10, 0)),
+    ],
+)
+def test_seven_calls_in_seven_days_then_no_eighth_until_the_first_ages_out(
+    profile, next_wall_clock
+) -> None:
     monday = local(NY, 2026, 6, 1, 10, 0)
     seven = calls(monday, 7, DAY)  # one a day, Monday to Sunday
     at = local(NY, 2026, 6, 7, 15, 0)
-    decision = contact_decision(snap(entries=seven), "voice", at)
+    decision = contact_decision(snap(profile=profile, entries=seven), "voice", at)
     assert (decision.allowed, decision.rule) == (False, "call_attempts_7d")
-    # the Monday 10:00 call leaves the 7-day window next Monday 10:00
-    assert decision.next_allowed_at == local(NY, 2026, 6, 8, 10, 0)
-    assert contact_decision(snap(entries=seven), "voice", local(NY, 2026, 6, 8, 10, 0)).allowed
+    assert decision.next_allowed_at == local(NY, *next_wall_clock)
+    assert contact_decision(
+        snap(profile=profile, entries=seven), "voice", local(NY, *next_wall_clock)
+    ).allowed
 
 
 def test_six_calls_in_seven_days_allow_a_seventh() -> None:
@@ -108,17 +120,27 @@ def test_the_call_cap_does_not_limit_sms() -> None:
 
 
 @pytest.mark.parametrize(
+    ("profile", "next_at"),
+    [
+        (US, local(NY, 2026, 6, 8, 8, 0)),  # day 8 begins; the window opens at 08:00
+        (US_ROLLING, local(NY, 2026, 6, 8, 10, 0)),  # 7 x 24 h after the conversation
+    ],
+)
+@pytest.mark.parametrize(
     ("days_after", "allowed"),
     [(0, False), (1, False), (6, False), (7, True), (8, True)],
 )
-def test_no_call_within_7_days_after_a_conversation(days_after: int, allowed: bool) -> None:
+def test_no_call_within_7_days_after_a_conversation(
+    days_after: int, allowed: bool, profile, next_at
+) -> None:
     talk = local(NY, 2026, 6, 1, 10, 0)
     at = talk + dt.timedelta(days=days_after, minutes=1 if days_after == 0 else 0)
-    decision = contact_decision(snap(entries=(call(talk, "connected"),)), "voice", at)
+    s = snap(profile=profile, entries=(call(talk, "connected"),))
+    decision = contact_decision(s, "voice", at)
     assert decision.allowed is allowed
     if not allowed:
         assert decision.rule == "conversation_cooldown"
-        assert decision.next_allowed_at == talk + dt.timedelta(days=7)
+        assert decision.next_allowed_at == next_at
 
 
 def test_a_conversation_does_not_stop_sms_or_email() -> None:

@@ -45,8 +45,9 @@ def status(client, call, call_status: str, **extra):
         ("completed", "machine_start", "voicemail", "delivered"),
         ("completed", "fax", "failed", "delivered"),
         ("no-answer", "", "unanswered", "undelivered"),
-        ("busy", "", "unanswered", "undelivered"),
-        ("failed", "", "failed", "failed"),
+        # Never connected to the dialled number (12 CFR 1006.14(b)(3)(ii)): told apart.
+        ("busy", "", "busy", "undelivered"),
+        ("failed", "", "not_connected", "failed"),
         ("canceled", "", "failed", "undelivered"),
     ],
 )

@@ -88,19 +88,25 @@ def _answered_by(event: WebhookEvent, sid: str) -> str:
 def call_outcome(call_status: str, answered_by: str) -> str | None:
     """What a call's end means for the contact caps and for segmentation. A completed call with
     no (or an unknown) answering-machine verdict counts as a conversation: the cautious reading
-    for the caps. Only a call that rang at the borrower's phone is `unanswered` (segmentation
-    reads that as the borrower not picking up); a call that never reached a phone the borrower
-    answers (failed, cancelled, a fax line) is `failed`, which says nothing about the borrower.
-    Every one of them still counts towards the caps."""
+    for the caps. A call that rang at the borrower's phone is `unanswered` (segmentation reads
+    that as the borrower not picking up). A call that never connected to the dialled number is
+    `busy` (a busy signal) or `not_connected` (Twilio's `failed`: not in service, the network
+    could not complete it): 12 CFR 1006.14(b)(3)(ii) leaves both out of the 7-in-7 count where
+    the profile counts as the rule does. A call cancelled while it may have been ringing, or
+    answered by a fax line, is `failed`: it connected or may have, and it counts."""
     if call_status == "completed":
         if answered_by.startswith("machine"):
             return Outcome.VOICEMAIL
         if answered_by == "fax":
             return Outcome.FAILED
         return Outcome.CONNECTED
-    if call_status in {"busy", "no-answer"}:
+    if call_status == "no-answer":
         return Outcome.UNANSWERED
-    if call_status in {"canceled", "failed"}:
+    if call_status == "busy":
+        return Outcome.BUSY
+    if call_status == "failed":
+        return Outcome.NOT_CONNECTED
+    if call_status == "canceled":
         return Outcome.FAILED
     return None
 

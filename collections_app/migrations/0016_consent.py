@@ -46,7 +46,7 @@ def install_consent_rules(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("collections_app", "0014_verbose_names"),
+        ("collections_app", "0015_counting"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
