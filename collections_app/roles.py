@@ -51,7 +51,7 @@ _MONEY = [
 _OUTBOX_READ = [f"{APP}.view_outboundmessage", f"{APP}.view_deliveryattempt"]
 _COMPLIANCE_CONFIG = [
     f"{APP}.{action}_{model}"
-    for model in ("jurisdictionprofile", "contacthold", "retentionhold")
+    for model in ("jurisdictionprofile", "contacthold", "retentionhold", "consentexception")
     for action in ("view", "add", "change")
 ] + [
     # The validation notices generated: read, and a letter recorded as mailed (its one change).

@@ -249,6 +249,7 @@ CONFIG = {
     "collections_app.change_contacthold": {"compliance"},
     "collections_app.view_validationnotice": {"compliance"},
     "collections_app.change_validationnotice": {"compliance"},
+    "collections_app.add_consentexception": {"compliance"},
     # supervisors read the compliance report (decisions), compliance also edits template wording
     "collections_app.view_contactdecision": {"compliance", "supervisor"},
     "collections_app.view_compliance_report": {"compliance", "supervisor"},

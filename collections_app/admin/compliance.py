@@ -26,11 +26,17 @@ from collections_app.compliance.profiles import (
 from collections_app.compliance.report import compliance_report
 from collections_app.models import (
     ChannelConsent,
+    ConsentException,
     ContactAttempt,
     ContactDecision,
     ContactHold,
     JurisdictionProfile,
     ValidationNotice,
+)
+from collections_app.services.consent_exceptions import (
+    consent_exception_check,
+    consent_exception_record,
+    consent_exception_revoke,
 )
 from collections_app.services.consents import (
     consent_opt_in,
@@ -68,6 +74,11 @@ class ProfileForm(forms.ModelForm):
             "retention_years",
             "limitation_rules",
             "collector_role",
+            "prerecorded_voice_needs_consent",
+            "calls_recorded",
+            "recording_disclosure_regions",
+            "consent_exception_frequency",
+            "consent_exception_hours",
             "sources",
         )
 
@@ -198,6 +209,86 @@ class ChannelConsentAdmin(PiiFieldsMixin, admin.ModelAdmin):
         )
         saved = record(actor=request.user, **data)
         obj.pk = saved.pk
+
+
+class ConsentExceptionForm(forms.ModelForm):
+    class Meta:
+        model = ConsentException
+        fields = (
+            "borrower",
+            "case",
+            "kind",
+            "channel",
+            "given_at",
+            "method",
+            "valid_from",
+            "valid_until",
+            "note",
+        )
+
+
+@admin.register(ConsentException)
+class ConsentExceptionAdmin(PiiFieldsMixin, admin.ModelAdmin):
+    """Recorded through services/consent_exceptions.py (its checks beside the fields); never
+    edited: a consent taken back is revoked, and the decisions that used it keep it."""
+
+    form = ConsentExceptionForm
+    pii_text_fields = ("note",)
+    list_display = (
+        "borrower",
+        "case",
+        "kind",
+        "channel",
+        "given_at",
+        "method",
+        "valid_from",
+        "valid_until",
+        "recorded_by",
+        "revoked_at",
+    )
+    list_filter = ("kind", "method", ("revoked_at", admin.EmptyFieldListFilter))
+    raw_id_fields = ("borrower", "case")
+    list_select_related = ("borrower", "recorded_by")
+    search_fields = ("borrower__external_id", "borrower__name")
+    actions = ["revoke_exceptions"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: ConsentException, form: forms.Form, change: bool
+    ) -> None:
+        saved = consent_exception_record(actor=request.user, **form.cleaned_data)
+        obj.pk = saved.pk
+
+    def get_form(
+        self, request: HttpRequest, obj: object = None, **kwargs: object
+    ) -> type[forms.ModelForm]:
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class Checked(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict:
+                # The service's checks, beside their fields, before anything is saved.
+                data = super().clean()
+                if self.errors:
+                    return data
+                try:
+                    consent_exception_check(**data)
+                except ValidationError as problems:
+                    for field, texts in problems.message_dict.items():
+                        self.add_error(field if field in self.fields else None, texts)
+                return data
+
+        return Checked
+
+    @admin.action(description=_("Revoke the selected consent exceptions"), permissions=["add"])
+    def revoke_exceptions(self, request: HttpRequest, queryset: QuerySet[ConsentException]) -> None:
+        for row in queryset.filter(revoked_at__isnull=True):
+            consent_exception_revoke(exception=row, actor=request.user)
+        self.message_user(request, gettext("Revoked."), messages.SUCCESS)
 
 
 @admin.register(ContactAttempt)

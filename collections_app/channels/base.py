@@ -38,6 +38,8 @@ class OutgoingMessage:
     # Our row's key: lets a provider (or a file) tie the send back to the outbox row.
     idempotency_key: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    # Voice: the profile records this call (the gate set it on the contact attempt).
+    record: bool = False
 
 
 class Channel:

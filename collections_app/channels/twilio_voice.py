@@ -42,6 +42,9 @@ class TwilioVoiceChannel(Channel):
             # left on a machine (third-party safe, see web/voice.py) is recorded whole.
             "machine_detection": "DetectMessageEnd",
         }
+        if message.record:
+            # The TwiML says so first where the profile requires it (web/voice.py).
+            params["record"] = True
         if message.status_callback_url:
             params["status_callback"] = message.status_callback_url
             params["status_callback_method"] = "POST"
@@ -64,13 +67,18 @@ class TwilioVoiceChannel(Channel):
         """End of a batch: close the running loop's aiohttp session."""
         await close_async_twilio_clients()
 
-    def bridge(self, *, agent_phone: str, to: str) -> str:
+    def bridge(self, *, agent_phone: str, to: str, record: bool = False) -> str:
         """Click-to-call: ring the agent's own phone, and once they answer dial `to` with our
         caller id, so the borrower sees our number and never the agent's. The TwiML travels
         with the request: nothing has to be fetched from us, so it works without a public URL.
         Call it only after the gate allowed the call (services/calls.py call_bridge)."""
         response = VoiceResponse()
-        dial = response.dial(caller_id=self._from())
+        # A recorded call (the profile says so) is recorded from the borrower's answer; the
+        # agent's script opens with the disclosure (outreach/call_scripts.py).
+        if record:
+            dial = response.dial(caller_id=self._from(), record="record-from-answer")
+        else:
+            dial = response.dial(caller_id=self._from())
         dial.number(to)
         with twilio_errors():
             created = twilio_client().calls.create(

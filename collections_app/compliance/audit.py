@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.consent_rules import ConsentGrant
 from collections_app.compliance.rules import CONNECTED, NOT_PLACED, ROLLING_HOURS, Profile
 
 WEEK = dt.timedelta(days=7)
@@ -53,6 +54,8 @@ class BorrowerRules:
     # (case id, start, end or None): a debt's dispute, from its recording until the
     # verification went out (or it ended without one)
     disputes: list[tuple[int, dt.datetime, dt.datetime | None]] = field(default_factory=list)
+    # The borrower's consent exceptions (models/consent.py), revoked ones included.
+    exceptions: list[ConsentGrant] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,35 @@ def audit(contacts: list[Contact], borrowers: dict[int, BorrowerRules]) -> list[
             found.extend(Violation("no_profile", c, _("no contact-rules profile")) for c in mine)
             continue
         for c in mine:
-            found.extend(_check_one(c, mine, rules))
+            found.extend(v for v in _check_one(c, mine, rules) if not _excused(v, rules))
     return found
+
+
+# Re-read from the rule text, apart from consent_rules.py: which violations a consent excuses.
+_FREQUENCY = {"call_attempts_7d", "conversation_cooldown"}  # Reg F 1006.14(b)(3)(i)
+
+
+def _excused(v: Violation, rules: BorrowerRules) -> bool:
+    """A contact the borrower's consent covered: within the last 7 days for the frequency
+    rules (and only calls), at the agreed time for the hours; never after it was revoked."""
+    c, p, t = v.contact, rules.profile, v.contact.occurred_at
+    if v.rule in _FREQUENCY:
+        kind, allowed = "call_frequency", p.consent_exception_frequency and c.channel == "voice"
+    elif v.rule == "quiet_hours":
+        kind, allowed = "contact_hours", p.consent_exception_hours
+    else:
+        return False
+    for g in rules.exceptions if allowed else ():
+        if g.kind != kind or g.channel != c.channel or g.case_id not in (None, c.case_id):
+            continue
+        if g.revoked_at is not None and g.revoked_at <= t:
+            continue
+        if not (g.given_at <= t and g.valid_from <= t < g.valid_until):
+            continue
+        if kind == "call_frequency" and not t < g.given_at + WEEK:
+            continue
+        return True
+    return False
 
 
 def _check_one(c: Contact, mine: list[Contact], rules: BorrowerRules) -> list[Violation]:

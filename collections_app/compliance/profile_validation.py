@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.consent_rules import TWO_PARTY_CONSENT_STATES
 from collections_app.problems import Problem
 
 
@@ -37,6 +38,12 @@ class LawLimits:
     requires_call_disclosure: bool = False
     # Records kept at least this many years after the last collection activity.
     min_retention_years: int = 0
+    # Consent (compliance/consent_rules.py): prerecorded calls to mobiles need consent; the
+    # consent exceptions the law allows; regions where a recorded call must say so.
+    requires_prerecorded_consent: bool = False
+    frequency_exception_allowed: bool = False
+    hours_exception_allowed: bool = False
+    recording_disclosure_regions: frozenset[str] = frozenset()
 
 
 LAW_LIMITS: dict[str, LawLimits] = {
@@ -49,6 +56,11 @@ LAW_LIMITS: dict[str, LawLimits] = {
         requires_opt_out_notice=True,  # 1006.6(e)
         requires_call_disclosure=True,  # 15 U.S.C. 1692e(11), 12 CFR 1006.18(e)
         min_retention_years=3,  # 12 CFR 1006.100(a)
+        requires_prerecorded_consent=True,  # TCPA, 47 U.S.C. 227(b)(1)(A)(iii)
+        frequency_exception_allowed=True,  # 1006.14(b)(3)(i)
+        hours_exception_allowed=True,  # 1006.6(b)(1): "without the prior consent of the consumer"
+        # Two-party-consent states (state wiretap laws).
+        recording_disclosure_regions=TWO_PARTY_CONSENT_STATES,
     ),
     "CN": LawLimits(
         name="CBA 2026 / NIFA 2024",
@@ -57,6 +69,8 @@ LAW_LIMITS: dict[str, LawLimits] = {
         max_caps={"max_connected_calls_per_day": 3, "max_unanswered_calls_per_number_day": 6},
         min_waits={},
         requires_opt_out_notice=True,
+        hours_exception_allowed=True,  # "unless the debtor agreed"
+        recording_disclosure_regions=frozenset({"*"}),
     ),
 }
 
@@ -151,11 +165,52 @@ def _limits(values: Mapping[str, object], law: LawLimits) -> list[Problem]:
                 % {"law": law.name},
             )
         )
+    problems += _consent(values, law)
     if not law.third_party_contact_allowed and values.get("third_party_contact_allowed"):
         problems.append(
             Problem(
                 "third_party_contact_allowed",
                 _("%(law)s forbids telling third parties about the debt.") % {"law": law.name},
+            )
+        )
+    return problems
+
+
+def _consent(values: Mapping[str, object], law: LawLimits) -> list[Problem]:
+    problems = []
+    if law.requires_prerecorded_consent and not values.get("prerecorded_voice_needs_consent"):
+        problems.append(
+            Problem(
+                "prerecorded_voice_needs_consent",
+                _(
+                    "%(law)s: prerecorded calls to a mobile number need the consent the lender "
+                    "recorded for it."
+                )
+                % {"law": law.name},
+            )
+        )
+    for field, allowed in (
+        ("consent_exception_frequency", law.frequency_exception_allowed),
+        ("consent_exception_hours", law.hours_exception_allowed),
+    ):
+        if values.get(field) and not allowed:
+            problems.append(
+                Problem(field, _("%(law)s allows no such exception.") % {"law": law.name})
+            )
+    regions = values.get("recording_disclosure_regions") or []
+    if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+        return [
+            *problems,
+            Problem("recording_disclosure_regions", _('must be a list of regions like ["CA"]')),
+        ]
+    have = {r.strip().upper() for r in regions}
+    missing = sorted(law.recording_disclosure_regions - have)
+    if "*" not in have and missing:
+        problems.append(
+            Problem(
+                "recording_disclosure_regions",
+                _("%(law)s requires the recording disclosure in: %(regions)s.")
+                % {"law": law.name, "regions": ", ".join(missing)},
             )
         )
     return problems

@@ -11,11 +11,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from collections_app.compliance.audit import BorrowerRules, Contact, Violation, audit
+from collections_app.compliance.consent_rules import ConsentGrant
 from collections_app.compliance.rules import NOT_PLACED
 from collections_app.compliance.snapshot import borrower_zones, profile_from_row
 from collections_app.models import (
     Borrower,
     ChannelConsent,
+    ConsentException,
     ContactAttempt,
     ContactDecision,
     ContactHold,
@@ -193,4 +195,19 @@ def _borrower_rules(borrower_ids: set[int]) -> dict[int, BorrowerRules]:
     ):
         if borrower_id in rules:
             rules[borrower_id].disputes.append((case_id, recorded, verified or closed))
+    for row in ConsentException.objects.filter(borrower_id__in=borrower_ids):
+        if row.borrower_id in rules:
+            rules[row.borrower_id].exceptions.append(
+                ConsentGrant(
+                    id=row.pk,
+                    kind=row.kind,
+                    channel=row.channel,
+                    given_at=row.given_at,
+                    valid_from=row.valid_from,
+                    valid_until=row.valid_until,
+                    method=row.method,
+                    case_id=row.case_id,
+                    revoked_at=row.revoked_at,
+                )
+            )
     return rules

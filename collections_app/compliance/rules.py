@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from collections_app.compliance import consent_rules
+from collections_app.compliance.consent_rules import ConsentGrant, PhonePoint
 from collections_app.phrases import joined, phrase
 
 SEVEN_DAYS = dt.timedelta(days=7)
@@ -60,6 +62,12 @@ class Profile:
     requires_opt_out_notice: bool = True
     blackout_dates: frozenset[dt.date] = frozenset()
     third_party_contact_allowed: bool = False
+    # Consent (compliance/consent_rules.py).
+    prerecorded_voice_needs_consent: bool = False
+    calls_recorded: bool = False
+    recording_disclosure_regions: frozenset[str] = frozenset()
+    consent_exception_frequency: bool = False
+    consent_exception_hours: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,13 @@ class Snapshot:
     bad_addresses: frozenset[str] = frozenset()
     # The window must stay open this long after the decision: the send happens a little later.
     send_margin: dt.timedelta = dt.timedelta(0)
+    # An artificial or prerecorded voice (the automated voice channel), not an agent's call.
+    prerecorded: bool = False
+    # What the lender recorded for each of the borrower's numbers (type, consent).
+    phone_points: dict[str, PhonePoint] = field(default_factory=dict)
+    # The borrower's consent exceptions (any kind, any state: the rules pick what applies).
+    exceptions: tuple[ConsentGrant, ...] = ()
+    region: str = ""  # the borrower's state or province (ISO 3166-2 subdivision)
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,8 @@ class Decision:
     # Earliest time this rule alone would allow it; None: not by waiting (a hold, an opt-out).
     not_before: dt.datetime | None = None
     next_allowed_at: dt.datetime | None = field(default=None, compare=False)
+    # Allowed only because this consent exception lifted a rule (recorded on the decision).
+    exception: ConsentGrant | None = field(default=None, compare=False)
 
 
 ALLOWED = Decision(allowed=True)
@@ -484,16 +501,70 @@ def check(snapshot: Snapshot, channel: str, at: dt.datetime) -> Decision:
         return _deny(
             "unknown_time_zone", phrase("No time zone for the borrower or their phone number.")
         )
-    for decision in (
-        _check_standing(snapshot, channel),
-        # Before the calendar: its wait (up to 30-odd days) is where the search for a slot starts.
-        _check_validation_period(snapshot, at),
-        _check_calendar(snapshot, at),
-        _check_call_caps(snapshot, at) if channel == "voice" else ALLOWED,
-        _check_message_caps(snapshot, at) if channel in ("sms", "email") else ALLOWED,
-    ):
+    decision = _check_standing(snapshot, channel)
+    if not decision.allowed:
+        return decision
+    decision = _check_prerecorded_consent(snapshot, channel)
+    if not decision.allowed:
+        return decision
+    # Before the calendar: its wait (up to 30-odd days) is where the search for a slot starts.
+    decision = _check_validation_period(snapshot, at)
+    if not decision.allowed:
+        return decision
+    used: list[tuple[ConsentGrant, str]] = []
+    decision = _with_consent(snapshot, channel, at, _check_calendar(snapshot, at), used)
+    if not decision.allowed:
+        return decision
+    if channel == "voice":
+        decision = _check_call_caps(snapshot, at)
+        grant = _lifting(snapshot, channel, at, decision)
+        if grant is not None:
+            # The frequency limits lifted; every other call cap still applies.
+            used.append((grant, decision.rule))
+            lifted = replace(
+                snapshot.profile,
+                max_call_attempts_per_debt_7d=None,
+                call_cooldown_after_conversation_days=None,
+            )
+            decision = _check_call_caps(replace(snapshot, profile=lifted), at)
         if not decision.allowed:
             return decision
+    if channel in ("sms", "email"):
+        decision = _check_message_caps(snapshot, at)
+        if not decision.allowed:
+            return decision
+    if used:
+        grant = used[-1][0]
+        details = [consent_rules.exception_detail(g, r) for g, r in used]
+        return Decision(allowed=True, detail=joined(" ", details), exception=grant)
+    return ALLOWED
+
+
+def _check_prerecorded_consent(s: Snapshot, channel: str) -> Decision:
+    problem = consent_rules.prerecorded_consent_problem(s, channel)
+    if problem is None:
+        return ALLOWED
+    return _deny("prerecorded_voice_consent", problem)
+
+
+def _lifting(s: Snapshot, channel: str, at: dt.datetime, decision: Decision) -> ConsentGrant | None:
+    """The consent exception that lifts the rule that denied `decision`, if any."""
+    if decision.allowed:
+        return None
+    return consent_rules.usable_exception(s, decision.rule, channel, at)
+
+
+def _with_consent(
+    s: Snapshot,
+    channel: str,
+    at: dt.datetime,
+    decision: Decision,
+    used: list[tuple[ConsentGrant, str]],
+) -> Decision:
+    grant = _lifting(s, channel, at, decision)
+    if grant is None:
+        return decision
+    used.append((grant, decision.rule))
     return ALLOWED
 
 

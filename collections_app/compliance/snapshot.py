@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
+from collections_app.compliance.consent_rules import ConsentGrant, PhonePoint
 from collections_app.compliance.holidays import validation_period_end
 from collections_app.compliance.rules import Hold, LedgerEntry, Profile, Snapshot
 from collections_app.models import (
@@ -18,6 +19,7 @@ from collections_app.models import (
     Borrower,
     ChannelConsent,
     CollectionCase,
+    ConsentException,
     ContactAttempt,
     ContactHold,
     ContactPoint,
@@ -74,6 +76,13 @@ def profile_from_row(row: JurisdictionProfile) -> Profile:
         requires_opt_out_notice=row.requires_opt_out_notice,
         blackout_dates=frozenset(dt.date.fromisoformat(d) for d in row.blackout_dates),
         third_party_contact_allowed=row.third_party_contact_allowed,
+        prerecorded_voice_needs_consent=row.prerecorded_voice_needs_consent,
+        calls_recorded=row.calls_recorded,
+        recording_disclosure_regions=frozenset(
+            str(r).upper() for r in row.recording_disclosure_regions or ()
+        ),
+        consent_exception_frequency=row.consent_exception_frequency,
+        consent_exception_hours=row.consent_exception_hours,
     )
 
 
@@ -93,12 +102,14 @@ class BorrowerState:
     holds: tuple[Hold, ...]
     bad_points: frozenset[tuple[str, str]]
     entries: list[LedgerEntry] = field(default_factory=list)
+    phone_points: dict[str, PhonePoint] = field(default_factory=dict)
+    exceptions: tuple[ConsentGrant, ...] = ()
     # Every phone number the lender gave for the borrower (their contact points).
     numbers: frozenset[str] = frozenset()
 
 
 def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int, BorrowerState]:
-    """Five queries for any number of borrowers (call it with their ledger rows locked)."""
+    """Seven queries for any number of borrowers (call it with their ledger rows locked)."""
     ids = [b.pk for b in borrowers]
     profiles = {p.code: p for p in JurisdictionProfile.objects.filter(is_current=True)}
     opted_out: dict[int, set[str]] = defaultdict(set)
@@ -126,6 +137,29 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
         borrower_id__in=ids, occurred_at__gt=at - LOOKBACK
     ).values_list("borrower_id", "channel", "address", "occurred_at", "outcome", "case_id"):
         entries[borrower_id].append(LedgerEntry(c, a, o, out, cid))
+    points: dict[int, dict[str, PhonePoint]] = defaultdict(dict)
+    for borrower_id, address, type_, consent in ContactPoint.objects.filter(
+        borrower_id__in=ids, kind=ContactPoint.Kind.PHONE
+    ).values_list("borrower_id", "address", "type", "consent"):
+        points[borrower_id][address] = PhonePoint(type=type_, consent=consent)
+    # Exceptions still in force at `at` (the rules check their scope and span).
+    grants: dict[int, list[ConsentGrant]] = defaultdict(list)
+    for row in ConsentException.objects.filter(
+        borrower_id__in=ids, valid_until__gt=at, revoked_at__isnull=True
+    ).order_by("pk"):
+        grants[row.borrower_id].append(
+            ConsentGrant(
+                id=row.pk,
+                kind=row.kind,
+                channel=row.channel,
+                given_at=row.given_at,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+                method=row.method,
+                case_id=row.case_id,
+                revoked_at=row.revoked_at,
+            )
+        )
     return {
         b.pk: BorrowerState(
             borrower=b,
@@ -135,6 +169,8 @@ def load_borrower_states(borrowers: list[Borrower], at: dt.datetime) -> dict[int
             holds=tuple(holds[b.pk]),
             bad_points=frozenset(bad[b.pk]),
             entries=entries[b.pk],
+            phone_points=points[b.pk],
+            exceptions=tuple(grants[b.pk]),
             numbers=frozenset(numbers[b.pk]),
         )
         for b in borrowers
@@ -197,6 +233,7 @@ def snapshot_for(
     required_notice: str = "",
     overshadows_validation: bool = False,
     validation_period_ends: dt.date | None = None,
+    prerecorded: bool = False,
 ) -> Snapshot:
     """The pure snapshot for one contact. Raises NoProfile when the jurisdiction has none."""
     if state.profile_row is None:
@@ -231,4 +268,8 @@ def snapshot_for(
         required_notice=required_notice,
         overshadows_validation=overshadows_validation,
         validation_period_ends=validation_period_ends,
+        prerecorded=prerecorded,
+        phone_points=state.phone_points,
+        exceptions=state.exceptions,
+        region=state.borrower.region,
     )

@@ -114,3 +114,6 @@ __all__ += ["PaymentLink", "Settlement"]
 from collections_app.models.retention import PurgeRun, RetentionHold  # noqa: E402
 
 __all__ += ["PurgeRun", "RetentionHold"]
+from collections_app.models.consent import ConsentException  # noqa: E402
+
+__all__ += ["ConsentException"]

@@ -102,6 +102,8 @@ class CallLog(models.Model):
     right_party_verified_at = models.DateTimeField(
         verbose_name=_("right party verified at"), null=True, blank=True
     )
+    # The profile records calls: the agent's script opens with the recording disclosure.
+    recorded = models.BooleanField(verbose_name=_("recorded"), default=False)
     # Click-to-call: the provider's id of the call that rang the agent and bridged the borrower.
     bridge_provider_id = models.CharField(
         verbose_name=_("provider's bridge call ID"), max_length=64, blank=True

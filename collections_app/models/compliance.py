@@ -170,6 +170,47 @@ class JurisdictionProfile(models.Model):
             "period runs from (JSON). A debt no rule covers is treated as time-barred for suits."
         ),
     )
+    # Consent (issue 16). TCPA, 47 U.S.C. 227(b)(1)(A)(iii): an artificial or prerecorded voice
+    # to a mobile number needs the prior express consent the lender recorded for that number.
+    prerecorded_voice_needs_consent = models.BooleanField(
+        verbose_name=_("prerecorded calls to mobiles need consent"),
+        default=False,
+        help_text=_(
+            "Automated (prerecorded or artificial voice) calls to a number not recorded as a "
+            "landline need the prior express consent the lender recorded for it; without it only "
+            "an agent may call."
+        ),
+    )
+    calls_recorded = models.BooleanField(
+        verbose_name=_("calls recorded"),
+        default=False,
+        help_text=_("Calls in this jurisdiction are recorded (automated and agents' calls)."),
+    )
+    recording_disclosure_regions = models.JSONField(
+        verbose_name=_("recording disclosure regions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Regions (state or province, e.g. "CA") where a recorded call must say so at its '
+            'start; "*" for every region.'
+        ),
+    )
+    consent_exception_frequency = models.BooleanField(
+        verbose_name=_("consent lifts the call frequency limits"),
+        default=False,
+        help_text=_(
+            "Calls the borrower agreed to directly within the last 7 days are not held to the "
+            "7-calls-in-7-days and conversation limits (12 CFR 1006.14(b)(3)(i))."
+        ),
+    )
+    consent_exception_hours = models.BooleanField(
+        verbose_name=_("consent allows contact outside the allowed hours"),
+        default=False,
+        help_text=_(
+            "A time the borrower agreed to may be outside the allowed hours (CN guideline: "
+            '"unless the debtor agreed").'
+        ),
+    )
     sources = models.TextField(
         verbose_name=_("sources"), blank=True, help_text=_("Where each number comes from.")
     )
@@ -332,6 +373,8 @@ class ContactAttempt(models.Model):
     )
     # A notice the law requires (it may pass a cease-communication or dispute hold).
     legally_required = models.BooleanField(verbose_name=_("required by law"), default=False)
+    # A call the profile records (its disclosure is said at the start where the profile asks).
+    recorded = models.BooleanField(verbose_name=_("recorded"), default=False)
 
     class Meta:
         verbose_name = _("contact attempt")
@@ -384,6 +427,15 @@ class ContactDecision(models.Model):
     # A notice the law requires, decided as one (it may have passed a collection hold).
     legally_required = models.BooleanField(verbose_name=_("required by law"), default=False)
     required_notice = models.CharField(verbose_name=_("required notice"), max_length=30, blank=True)
+    # Allowed only because of a consent the borrower gave (a rule the consent lifts).
+    consent_exception = models.ForeignKey(
+        "collections_app.ConsentException",
+        verbose_name=_("consent exception used"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
 
     class Meta:
         verbose_name = _("contact decision")

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from collections_app.compliance.consent_rules import disclosure_needed
 from collections_app.models import CallScript, CollectionCase, JurisdictionProfile
 from collections_app.outreach.call_script_defaults import DISCLOSURE
 from collections_app.outreach.rendering import (
@@ -24,6 +25,7 @@ from collections_app.outreach.rendering import (
 )
 from collections_app.selectors.debt_status import case_debt_status
 from collections_app.web.voice import (
+    RECORDING_DISCLOSURE,
     THIRD_PARTY_SAFE,
     THIRD_PARTY_SAFE_NO_NUMBER,
     first_name,
@@ -41,6 +43,8 @@ class RenderedScript:
     disclosure: str  # once verified
     body: str  # once verified; "" when no script is written for the stage
     disclosure_required: bool
+    # Said first, to whoever answers, when the profile records calls and requires it.
+    recording_disclosure: str = ""
 
 
 def safe_message(case: CollectionCase) -> str:
@@ -74,6 +78,20 @@ def script_for(case: CollectionCase) -> CallScript | None:
         )
     }
     return found.get(_language(case)) or found.get("en")
+
+
+def recording_disclosure(case: CollectionCase) -> str:
+    """The words that open a recorded call where the borrower's profile requires them (the
+    automated calls' words, web/voice.py), or ""."""
+    borrower = case.loan.borrower
+    profile = JurisdictionProfile.objects.filter(
+        code=borrower.jurisdiction, is_current=True
+    ).first()
+    if profile is None or not profile.calls_recorded:
+        return ""
+    if not disclosure_needed(profile.recording_disclosure_regions, borrower.region):
+        return ""
+    return RECORDING_DISCLOSURE[language_of(borrower)]
 
 
 def _disclosure_required(case: CollectionCase) -> bool:
@@ -119,4 +137,5 @@ def render_call_script(case: CollectionCase, agent: AbstractBaseUser) -> Rendere
         ),
         body=render_text(script.body, context, "call script body") if script else "",
         disclosure_required=required or bool(barred_text),
+        recording_disclosure=recording_disclosure(case),
     )

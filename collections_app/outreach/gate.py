@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from collections_app.compliance.consent_rules import recording_for
 from collections_app.compliance.rules import Decision, LedgerEntry, contact_decision
 from collections_app.compliance.snapshot import (
     NoProfile,
@@ -55,6 +56,12 @@ class ContactRequest:
     # A demand or a statement of consequences (the template's flag): waits out a validation
     # period.
     overshadows_validation: bool = False
+
+    @property
+    def prerecorded(self) -> bool:
+        """A voice contact carrying a message is our automated (prerecorded, text-to-speech)
+        call; an agent's call carries none (services/calls.py)."""
+        return self.channel == "voice" and self.message is not None
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,10 @@ def gate_many(
                     validation_period_ends=validation_period_for(
                         state, request.case.pk, notices, at
                     ),
+                    prerecorded=request.prerecorded,
                 )
                 decision = contact_decision(snapshot, request.channel, at)
+                recorded, _disclose = recording_for(snapshot, request.channel)
                 code, version, address = (
                     state.profile_row.code,
                     state.profile_row.version,
@@ -124,6 +133,7 @@ def gate_many(
                 detail = exc.args[0] if exc.args else str(exc)
                 decision = Decision(allowed=False, rule="no_profile", detail=detail)
                 code, version = state.borrower.jurisdiction, 0
+                recorded = False
                 address = request.address or own_addresses(state.borrower).get(request.channel, "")
             outcomes.append(decision)
             decisions.append(
@@ -141,6 +151,7 @@ def gate_many(
                     profile_version=version,
                     legally_required=request.legally_required,
                     required_notice=request.required_notice if request.legally_required else "",
+                    consent_exception_id=decision.exception.id if decision.exception else None,
                 )
             )
             attempt = None
@@ -153,6 +164,7 @@ def gate_many(
                     address=address,
                     occurred_at=at,
                     legally_required=request.legally_required,
+                    recorded=recorded,
                 )
                 # Later requests in this batch must see this one.
                 state.entries.append(

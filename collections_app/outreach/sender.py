@@ -22,7 +22,7 @@ from django.utils import timezone
 from collections_app import claims
 from collections_app.channels import ChannelError, OutgoingMessage, get_channel
 from collections_app.channels.base import Channel
-from collections_app.models import DeliveryAttempt, OutboundMessage
+from collections_app.models import ContactAttempt, DeliveryAttempt, OutboundMessage
 from collections_app.outreach.ratelimit import make_rate_limiter
 from collections_app.outreach.recorder import OutcomeRecorder
 from collections_app.outreach.results import SendOutcome
@@ -31,7 +31,7 @@ from collections_app.services.messages import OUTBOX_CLAIMS, messages_take_for_s
 logger = logging.getLogger(__name__)
 
 
-def outgoing(message: OutboundMessage) -> OutgoingMessage:
+def outgoing(message: OutboundMessage, *, record: bool = False) -> OutgoingMessage:
     base = settings.PUBLIC_BASE_URL
     kind = "voice" if message.channel == "voice" else "sms"
     return OutgoingMessage(
@@ -44,6 +44,20 @@ def outgoing(message: OutboundMessage) -> OutgoingMessage:
         answer_url=f"{base}/webhooks/twilio/voice/answer/{message.pk}/",
         idempotency_key=message.idempotency_key,
         headers=_headers(message),
+        record=record and message.channel == "voice",
+    )
+
+
+def recorded_calls(messages: Sequence[OutboundMessage]) -> frozenset[int]:
+    """The calls among `messages` the gate's reservation marks as recorded (one query, before
+    the batch's event loop: no ORM inside it)."""
+    voice = [m.pk for m in messages if m.channel == "voice"]
+    if not voice:
+        return frozenset()
+    return frozenset(
+        ContactAttempt.objects.filter(
+            message_id__in=voice, recorded=True, outcome=ContactAttempt.Outcome.PENDING
+        ).values_list("message_id", flat=True)
     )
 
 
@@ -90,7 +104,11 @@ def send_deadline_seconds() -> float:
     return max(1.0, settings.OUTBOX_SENDING_TIMEOUT - settings.TWILIO_READ_TIMEOUT - 2.0)
 
 
-async def _send_all(messages: list[OutboundMessage], recorder: OutcomeRecorder) -> None:
+async def _send_all(
+    messages: list[OutboundMessage],
+    recorder: OutcomeRecorder,
+    recorded: frozenset[int] = frozenset(),
+) -> None:
     deadline = time.monotonic() + send_deadline_seconds()
     limiter = make_rate_limiter()
     channels: dict[str, Channel] = {}
@@ -114,7 +132,8 @@ async def _send_all(messages: list[OutboundMessage], recorder: OutcomeRecorder) 
             return SendOutcome(message, started, provider_id=provider_id)
 
     async def one(message: OutboundMessage) -> None:
-        recorder.add(await send(message, outgoing(message)))
+        item = outgoing(message, record=message.pk in recorded)
+        recorder.add(await send(message, item))
 
     try:
         await asyncio.gather(*(one(m) for m in messages))
@@ -124,9 +143,13 @@ async def _send_all(messages: list[OutboundMessage], recorder: OutcomeRecorder) 
             await channel.aclose()
 
 
-async def _send_and_record(messages: list[OutboundMessage], recorder: OutcomeRecorder) -> None:
+async def _send_and_record(
+    messages: list[OutboundMessage],
+    recorder: OutcomeRecorder,
+    recorded: frozenset[int] = frozenset(),
+) -> None:
     try:
-        await _send_all(messages, recorder)
+        await _send_all(messages, recorder, recorded)
     finally:
         await recorder.drain()
 
@@ -139,7 +162,7 @@ def send_claimed(ids: Sequence[int]) -> SendSummary:
     if not messages:
         return summary
     recorder = OutcomeRecorder.for_caller(chunk=settings.OUTBOX_RECORD_CHUNK)
-    asyncio.run(_send_and_record(messages, recorder))
+    asyncio.run(_send_and_record(messages, recorder, recorded_calls(messages)))
     counts = recorder.finish()
     summary.sent, summary.retrying = counts["sent"], counts["retrying"]
     summary.failed, summary.unknown = counts["failed"], counts["unknown"]

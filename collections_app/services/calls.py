@@ -158,6 +158,7 @@ def call_check(
             attempt=result.attempt,
             started_at=at,
             ended_at=None if result.allowed else at,
+            recorded=bool(result.attempt and result.attempt.recorded),
         )
 
 
@@ -311,7 +312,9 @@ def call_bridge(*, call: CallLog, agent: AbstractBaseUser) -> CallLog:
         if call.bridge_provider_id:
             raise CallError(_("This call has already been placed."))
         try:
-            sid = TwilioVoiceChannel("voice").bridge(agent_phone=phone, to=call.number)
+            sid = TwilioVoiceChannel("voice").bridge(
+                agent_phone=phone, to=call.number, record=call.recorded
+            )
         except ChannelError as error:
             raise CallError(
                 _("The call could not be placed: %(reason)s") % {"reason": error.message}

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from collections_app.models import Borrower, Loan
+from collections_app.models import Borrower, ContactPoint, Loan
 from collections_app.services.cases import case_open
 
 PERSONAS = ("forgetful", "hardship", "strategic", "unreachable", "disputer")
@@ -104,6 +104,18 @@ def create_portfolio(
             jurisdiction="CN" if chinese else "US",
             # The state its statute of limitations is read from (a New York number and zone).
             region="" if chinese else "NY",
+        )
+        # The lender recorded the number as a mobile with the consent given at application
+        # (automated calls to a mobile need it, TCPA: compliance/consent_rules.py).
+        ContactPoint.objects.create(
+            borrower=borrower,
+            kind=ContactPoint.Kind.PHONE,
+            address=phone,
+            type=ContactPoint.Type.MOBILE,
+            source="application",
+            consent=ContactPoint.Consent.PRIOR_EXPRESS,
+            consent_at=dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=90),
+            is_primary=True,
         )
         principal = Decimal(brng.randrange(2000, 20000))
         overdue = (principal / Decimal(brng.choice([3, 6]))).quantize(Decimal("0.01"))

@@ -19,7 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.voice_response import VoiceResponse
 
-from collections_app.models import Borrower, OutboundMessage
+from collections_app.compliance.consent_rules import disclosure_needed
+from collections_app.models import Borrower, ContactAttempt, JurisdictionProfile, OutboundMessage
 from collections_app.outreach.rendering import spoken_digits
 from collections_app.web.twilio_signature import twilio_signed
 from collections_app.webhooks import ivr
@@ -34,6 +35,12 @@ GATHER_PATH = "/webhooks/twilio/voice/gather/"
 THIRD_PARTY_SAFE = {
     "en": "This is a message for {name} from {company}. Please call us back at {number}.",
     "zh-Hans": "这是给{name}的留言，来自{company}。请回电{number}。",
+}
+# Said first on every recorded call where the profile requires it (two-party-consent states;
+# CN where calls are recorded), to whoever answers: it names no debt.
+RECORDING_DISCLOSURE = {
+    "en": "This call is recorded.",
+    "zh-Hans": "本次通话将被录音。",
 }
 THIRD_PARTY_SAFE_NO_NUMBER = {
     "en": "This is a message for {name} from {company}. Please call us back.",
@@ -78,6 +85,25 @@ def person_answered(answered_by: str) -> bool:
     return answered_by == "human"
 
 
+def recording_disclosure_due(message: OutboundMessage) -> bool:
+    """The call is recorded (the gate's attempt says so) and the borrower's profile requires
+    the disclosure in their region; a recorded call whose profile is gone says it anyway."""
+    recorded = (
+        ContactAttempt.objects.filter(message=message)
+        .order_by("-occurred_at", "-pk")
+        .values_list("recorded", flat=True)
+        .first()
+    )
+    if not recorded:
+        return False
+    profile = JurisdictionProfile.objects.filter(
+        code=message.borrower.jurisdiction, is_current=True
+    ).first()
+    if profile is None:
+        return True
+    return disclosure_needed(profile.recording_disclosure_regions, message.borrower.region)
+
+
 def twiml(response: VoiceResponse) -> HttpResponse:
     return HttpResponse(str(response), content_type="text/xml; charset=utf-8")
 
@@ -100,6 +126,8 @@ def answer(request: HttpRequest, message_id: int) -> HttpResponse:
 
     language = language_of(message.borrower)
     safe = third_party_safe_message(message.borrower)
+    if recording_disclosure_due(message):
+        response.say(RECORDING_DISCLOSURE[language], language=ivr.SAY_LANGUAGE[language])
     if not person_answered(request.POST.get("AnsweredBy", "")):
         response.say(safe, language=ivr.SAY_LANGUAGE[language])
         response.hangup()

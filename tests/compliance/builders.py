@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from collections_app.compliance.consent_rules import TWO_PARTY_CONSENT_STATES
 from collections_app.compliance.rules import (
     CALENDAR_DAYS,
     ROLLING_HOURS,
@@ -22,6 +23,9 @@ US = Profile(
     window_end=dt.time(21),
     max_call_attempts_per_debt_7d=7,
     call_cooldown_after_conversation_days=7,
+    prerecorded_voice_needs_consent=True,
+    recording_disclosure_regions=TWO_PARTY_CONSENT_STATES,
+    consent_exception_frequency=True,
     call_counting=CALENDAR_DAYS,  # 12 CFR 1006.14(b)(2), (b)(3)(ii): as the rule counts
 )
 # The conservative counting a profile may choose instead.
@@ -33,6 +37,9 @@ CN = Profile(
     window_end=dt.time(22),
     max_connected_calls_per_day=3,
     max_unanswered_calls_per_number_day=6,
+    calls_recorded=True,
+    recording_disclosure_regions=frozenset({"*"}),
+    consent_exception_hours=True,
     # The shipped row keeps the counting it had: it has no 7-day call rule to count.
     call_counting=ROLLING_HOURS,
 )

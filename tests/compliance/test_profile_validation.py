@@ -24,6 +24,8 @@ US = {
     "requires_opt_out_notice": True,
     "third_party_contact_allowed": False,
     "requires_call_disclosure": True,
+    "prerecorded_voice_needs_consent": True,
+    "recording_disclosure_regions": ["*"],
     "opt_out_keywords": ["STOP"],
     "blackout_dates": [],
 }
@@ -168,6 +170,8 @@ def test_a_new_profile_under_us_law_may_not_call_at_night(client) -> None:
         "blackout_dates": "[]",
         "requires_opt_out_notice": "on",
         "requires_call_disclosure": "on",
+        "prerecorded_voice_needs_consent": "on",
+        "recording_disclosure_regions": '["*"]',
     }
     page = client.post(url, data).content.decode()
     assert "Regulation F allows no contact after 21:00 local time." in page

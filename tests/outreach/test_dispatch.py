@@ -11,6 +11,7 @@ from collections_app.models import (
     CaseEvent,
     ContactAttempt,
     ContactDecision,
+    ContactPoint,
     DeliveryAttempt,
     OutboundMessage,
 )
@@ -146,6 +147,17 @@ def test_a_missing_template_fails_the_message_with_a_clear_error(daytime_zone) -
     assert not ContactAttempt.objects.exists()
 
 
+def test_an_automated_call_to_a_mobile_without_consent_is_cancelled(daytime_zone) -> None:
+    """TCPA: no prerecorded voice to a mobile without the consent the lender recorded; waiting
+    cannot help, so the message is cancelled with the rule (an agent may still call)."""
+    case = make_case(daytime_zone)
+    message = enqueue(case, channel="voice", step="call0")
+    result = dispatch_batch()
+    assert (len(result.allowed), result.cancelled) == (0, 1)
+    message.refresh_from_db()
+    assert (message.status, message.error_code) == ("cancelled", "prerecorded_voice_consent")
+
+
 def test_future_messages_are_not_claimed(daytime_zone) -> None:
     case = make_case(daytime_zone)
     enqueue(case, scheduled_at=timezone.now() + dt.timedelta(hours=1))
@@ -154,8 +166,17 @@ def test_future_messages_are_not_claimed(daytime_zone) -> None:
 
 def test_a_batch_respects_caps_between_its_own_messages(daytime_zone) -> None:
     """Eight calls for one US debt queued at once: the gate lets one through (the first is a
-    possible conversation until its outcome is known); the rest wait."""
+    possible conversation until its outcome is known); the rest wait. The lender recorded the
+    consent automated calls to the mobile need (TCPA)."""
     case = make_case(daytime_zone)
+    borrower = case.loan.borrower
+    ContactPoint.objects.create(
+        borrower=borrower,
+        kind="phone",
+        address=borrower.phone,
+        type="mobile",
+        consent="prior_express_consent",
+    )
     for i in range(8):
         enqueue(case, channel="voice", step=f"call{i}")
     result = dispatch_batch()
