@@ -461,8 +461,10 @@ def purge_personal_data(
             status=PurgeRun.Status.FAILED, error=repr(error), finished_at=timezone.now()
         )
         raise
-    run.status, run.finished_at = PurgeRun.Status.DONE, timezone.now()
-    run.save(update_fields=["status", "finished_at"])
+    PurgeRun.objects.filter(pk=run.pk).update(
+        status=PurgeRun.Status.DONE, finished_at=timezone.now()
+    )
+    run.refresh_from_db(fields=["status", "finished_at"])
     log.info("retention purge %s: %s cases, %s", run.pk, run.cases, run.counts)
     return run
 
