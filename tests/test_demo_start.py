@@ -183,3 +183,22 @@ def test_make_run_loads_the_demo_then_runs_today_then_says_how_to_log_in() -> No
     escalation = dict(commands)["run_escalation"]
     assert "--quiet" in escalation and "--date" not in escalation  # today, whatever the hour
     assert " ".join([*SIMULATED, "--until-today"]) in dict(commands)["simulate"]
+
+
+def test_the_demo_lenders_consent_lets_its_automated_calls_go(var: Path) -> None:
+    # Every demo number is a mobile with the consent given at application (as the simulator's):
+    # without it the gate cancels every automated call (TCPA) and the demo shows no calls.
+    at = dt.datetime.combine(DAY, dt.time(15), dt.UTC)  # daytime in the US zones
+    start(at)
+    for hour in range(0, 24, 3):
+        dispatch(at + dt.timedelta(hours=hour, seconds=30))
+
+    from collections_app.models import ContactDecision, ContactPoint
+
+    demo = Borrower.objects.filter(external_id__startswith="DEMO-")
+    assert (
+        ContactPoint.objects.filter(borrower__in=demo, consent="prior_express_consent").count()
+        == 40
+    )
+    assert not ContactDecision.objects.filter(rule="prerecorded_voice_consent").exists()
+    assert ContactDecision.objects.filter(channel="voice", allowed=True).exists()

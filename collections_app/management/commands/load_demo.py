@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collections_app.models import Borrower, Loan
+from collections_app.models import Borrower, ContactPoint, Loan
 from collections_app.phrases import phrase
 from collections_app.selectors.debt_status import SuitForbidden
 from collections_app.services.cases import case_add_note, case_open, case_transition
@@ -101,6 +101,18 @@ class Command(BaseCommand):
             preferred_language="zh-Hans" if chinese else "en",
             jurisdiction="CN" if chinese else "US",
             region=region,
+        )
+        # The lender recorded the number as a mobile with the consent given at application, as
+        # the simulator does: automated calls to a mobile need it (compliance/consent_rules.py).
+        ContactPoint.objects.create(
+            borrower=borrower,
+            kind=ContactPoint.Kind.PHONE,
+            address=phone,
+            type=ContactPoint.Type.MOBILE,
+            source="application",
+            consent=ContactPoint.Consent.PRIOR_EXPRESS,
+            consent_at=timezone.now() - dt.timedelta(days=200),
+            is_primary=True,
         )
         principal = Decimal(rng.randrange(1000, 20000))
         overdue = (principal / Decimal(rng.choice([3, 6, 12]))).quantize(Decimal("0.01"))
